@@ -1,0 +1,155 @@
+"""The Mesa model: builds the lilong and its people, then runs the weekly schedule.
+
+Schedule (docs/ODD.md, "Process overview and scheduling"), each week:
+ 1. budget year     the street office's budget renews every 52 weeks
+ 2. channels        notices, complaints, survey, meeting, visits, workshops, platform, leaders
+ 3. voice           this week's voice joins recent voice
+ 4. decision        review (propose), design, approval, construction, completion
+ 5. use and upkeep  use of spaces and ties, upkeep, maintenance rules, volunteering
+ 6. satisfaction    expectation-disconfirmation and procedure
+ 7. feedback        efficacy and trust from (non-)response; leaders emerge
+ 8. ladder          rungs from recent activity; social exposure for next week
+ 9. metrics         DataCollector
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from mesa import Model
+from mesa.datacollection import DataCollector
+from mesa.discrete_space import OrthogonalMooreGrid
+
+from sim.agents import Planner, ResidentsCommittee, Site, StreetOffice
+from sim.metrics import collect
+from sim.params import IMPROVEMENT_TYPES, Params
+from sim.population import Resident, generate_households
+from sim.projects import ProjectBook
+from sim.space import ALLOWED_TYPES, SITE_KIND_NAMES, build_catchment, build_location_network, generate_lilong
+from sim.submodels import channels, decision, feedback, participation, upkeep, voice
+from sim.submodels.common import to_sites
+from sim.submodels.satisfaction import overall_satisfaction, satisfaction
+
+STREAMS = ("space", "population", "channels", "decision", "upkeep", "feedback")
+WORKSTATION_VISIT_SAVING = 0.25  # residents drop in at a workstation: visits take less time
+
+
+class LilongModel(Model):
+    """Residents, a planner (or none), the street office and the committee renewing shared space.
+
+    Args:
+        params: all parameters (see :mod:`sim.params`); defaults reproduce ``top_down`` at Guizhou West.
+        seed: integer seed. Each mechanism draws from its own stream spawned from it, so that
+            scenarios compared on the same seed share the same neighbourhood, population and
+            (as far as their institutions allow) the same chance events.
+    """
+
+    def __init__(self, params: Params | None = None, seed: int = 0) -> None:
+        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+            raise TypeError(f"seed must be an integer, got {seed!r}")
+        super().__init__(rng=int(seed))
+        self.params = params = params or Params()
+        self.seed = int(seed)
+        self.streams = dict(zip(STREAMS, (np.random.default_rng(s) for s in
+                                          np.random.SeedSequence(self.seed).spawn(len(STREAMS))), strict=True))
+        self.week = 0
+        self.events: list[dict] = []
+
+        self.lilong = lilong = generate_lilong(params.neighbourhood, self.streams["space"])
+        self.households = h = generate_households(params.population, params.neighbourhood.households,
+                                                  self.streams["population"])
+        self.projects = ProjectBook.empty(lilong.n_sites)
+        self._build_space()
+
+        self.office = StreetOffice(self, params.street_office)
+        self.committee = ResidentsCommittee(self, params.committee, params.platform)
+        self.planner: Planner | None = None
+        centre = self.grid[(lilong.width // 2, lilong.height // 2)]
+        if params.planner.enabled:
+            pp = params.planner
+            if pp.workstation:
+                pp = dataclasses.replace(pp, hours_per_visit=pp.hours_per_visit * (1 - WORKSTATION_VISIT_SAVING))
+            self.planner = Planner(self, centre, pp)
+        hx, hy = self.household_xy
+        self.distance_to_planner = np.maximum(np.abs(hx - centre.coordinate[0]), np.abs(hy - centre.coordinate[1]))
+
+        self.exposure = np.zeros(h.n)
+        self.site_engaged_share_seen = np.zeros(h.n)
+        self.workshop_feedback = np.zeros(lilong.n_sites)
+        participation.update_ladder(self)
+        h.satisfaction_overall = overall_satisfaction(h, params.behaviour.procedural_weight)
+        self.initial_satisfaction = h.satisfaction_overall.copy()
+        upkeep.use_of_spaces(self, self.streams["upkeep"])
+        self.metrics = collect(self)
+        self.datacollector = DataCollector(
+            model_reporters={"week": "week", **{name: _reporter(name) for name in self.metrics}})
+        self.datacollector.collect(self)
+
+    def _build_space(self) -> None:
+        """Mesa grid, property layer of cell kinds, agent handles, network and catchments."""
+        lilong, h, nb = self.lilong, self.households, self.params.neighbourhood
+        self.grid = OrthogonalMooreGrid((lilong.width, lilong.height), torus=False, random=self.random)
+        self.grid.create_property_layer("cell_kind", default_value=0, dtype=int)
+        self.grid.cell_kind.data[:] = lilong.cell_kind
+        hx = lilong.house_x[lilong.household_house]
+        hy = lilong.house_y[lilong.household_house]
+        self.household_xy = (hx, hy)
+        cells = self.grid._cells
+        for i in range(h.n):
+            Resident(self, cells[(int(hx[i]), int(hy[i]))], i)
+        for s, (x0, _, y0, _) in enumerate(lilong.site_box):
+            Site(self, cells[(int(x0), int(y0))], s)
+        self.net_src, self.net_dst = build_location_network(lilong)
+        self.loc_degree = np.bincount(self.net_src, minlength=h.n).astype(float)
+        self.catchment = c = build_catchment(hx, hy, lilong.site_box, nb.catchment_radius_cells)
+        self.site_reach = np.maximum(to_sites(c, np.ones(h.n), lilong.n_sites), 1e-9)
+        self.site_mean_need = np.stack([to_sites(c, h.need[:, k], lilong.n_sites)
+                                        for k in range(len(IMPROVEMENT_TYPES))], axis=1) / self.site_reach[:, None]
+        self.site_allowed = ALLOWED_TYPES[lilong.site_kind]
+        self.site_base_cost = (lilong.site_m2 * self.params.projects.cost_yuan_per_m2
+                               * nb.heritage_cost_multiplier)
+
+    def log(self, kind: str, site: int) -> None:
+        """Record a plain event for the event log (what happened where)."""
+        t = int(self.projects.type[site])
+        x = int(self.lilong.site_box[site, 0])
+        self.events.append({"week": self.week, "event": kind, "site": site,
+                            "site_kind": SITE_KIND_NAMES[int(self.lilong.site_kind[site])],
+                            "improvement": IMPROVEMENT_TYPES[t] if t >= 0 else None,
+                            "alley": int(x // self.lilong.strip_width) + 1})
+
+    def step(self) -> None:
+        """Advance one week."""
+        self.week += 1
+        h, s = self.households, self.streams
+        if self.week % 52 == 0:
+            self.office.new_year()
+        h.voice[:] = 0.0
+        for channel in channels.CHANNELS:
+            channel(self, s["channels"])
+        voice.aggregate_voice(self)
+        decision.review(self, s["decision"])
+        decision.progress(self)
+        upkeep.use_of_spaces(self, s["upkeep"])
+        upkeep.upkeep(self, s["upkeep"])
+        upkeep.maintenance_rules(self, s["upkeep"])
+        upkeep.volunteering(self, s["upkeep"])
+        satisfaction(self)
+        feedback.responsiveness(self)
+        feedback.leaders(self, s["feedback"])
+        participation.update_ladder(self)
+        self.metrics = collect(self)
+        self.datacollector.collect(self)
+
+    def run_weeks(self, weeks: int) -> None:
+        for _ in range(weeks):
+            self.step()
+
+    def dataframe(self):
+        """Per-week metrics as a pandas DataFrame (one row per week)."""
+        return self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+
+
+def _reporter(name: str):
+    return lambda m: m.metrics[name]

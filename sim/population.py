@@ -1,0 +1,196 @@
+"""Household state as numpy arrays, and the thin Resident handle that reads them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from enum import IntEnum
+
+import numpy as np
+from mesa.discrete_space import CellAgent
+
+from sim.params import IMPROVEMENT_TYPES, Population
+
+LADDER = ("unaware", "informed", "consulted", "involved", "collaborating", "leading")
+N_RUNGS = len(LADDER)
+NEVER = -100_000  # "week" of an event that never happened
+
+
+class Rung(IntEnum):
+    UNAWARE = 0
+    INFORMED = 1
+    CONSULTED = 2
+    INVOLVED = 3
+    COLLABORATING = 4
+    LEADING = 5
+
+
+class AgeGroup(IntEnum):
+    YOUNG = 0
+    WORKING = 1
+    RETIRED = 2
+
+
+class CoopType(IntEnum):
+    CONDITIONAL = 0
+    FREE_RIDER = 1
+    OTHER = 2
+
+
+AGE_NAMES = ("young", "working", "retired")
+TENURE_NAMES = ("long_term", "renter")
+
+
+@dataclass
+class Households:
+    """One row per household; every mechanism updates whole arrays at once."""
+
+    age_group: np.ndarray
+    renter: np.ndarray
+    shared_kitchen: np.ndarray
+    no_bathroom: np.ndarray
+    health: np.ndarray
+    time_available: np.ndarray
+    need: np.ndarray  # (n, n_types)
+    interest: np.ndarray
+    internal_efficacy: np.ndarray
+    external_efficacy: np.ndarray
+    trust_government: np.ndarray
+    trust_planner: np.ndarray
+    knowledge: np.ndarray
+    threshold: np.ndarray
+    coop_type: np.ndarray
+    coop_belief: np.ndarray
+    baseline_living: np.ndarray
+    expectation: np.ndarray
+    delivered: np.ndarray
+    satisfaction_living: np.ndarray
+    satisfaction_process: np.ndarray
+    satisfaction_overall: np.ndarray
+    belonging: np.ndarray
+    last_at_rung: np.ndarray  # (n, N_RUNGS) week of the last activity at each rung
+    rung: np.ndarray
+    invited_until: np.ndarray
+    last_visit: np.ndarray
+    voice: np.ndarray  # voice given this week (weight by depth)
+    voice_recent: np.ndarray  # decaying sum of voice
+    awaiting_since: np.ndarray  # week voice was first given and not yet answered (NEVER: none)
+    answered_recent: np.ndarray
+    ignored_recent: np.ndarray
+    meeting_ties: np.ndarray
+    use: np.ndarray  # use of shared spaces this week
+    disruption: np.ndarray
+    volunteer: np.ndarray
+    leader: np.ndarray
+    work_hours: np.ndarray  # cumulative organising + upkeep hours
+    contributed: np.ndarray  # gave upkeep this week
+
+    @property
+    def n(self) -> int:
+        return len(self.age_group)
+
+    def take_part(self, who: np.ndarray, depth: int, week: int) -> None:
+        """Record activity at ``depth`` (a Rung) for the households in ``who`` (bool mask or indices).
+
+        Taking part at any depth also means being informed.
+        """
+        self.last_at_rung[who, depth] = week
+        self.last_at_rung[who, Rung.INFORMED] = week
+
+
+def generate_households(pop: Population, n: int, rng: np.random.Generator) -> Households:
+    """Draw a population of ``n`` households."""
+    u = rng.random(n)
+    age = np.where(u < pop.retired_share, AgeGroup.RETIRED,
+                   np.where(u < pop.retired_share + pop.young_share, AgeGroup.YOUNG, AgeGroup.WORKING))
+    age = age.astype(np.int8)
+    retired, young = age == AgeGroup.RETIRED, age == AgeGroup.YOUNG
+    renter = rng.random(n) < pop.renter_share
+    shared_kitchen = rng.random(n) < pop.shared_kitchen_share
+    no_bathroom = rng.random(n) < pop.no_bathroom_share
+
+    def noisy(mean: np.ndarray | float, sd: float) -> np.ndarray:
+        return np.clip(mean + rng.normal(0, sd, n), 0.0, 1.0)
+
+    health = noisy(np.where(retired, 0.6, 0.9), 0.12)
+    time_available = noisy(np.select([retired, young], [0.75, 0.12], 0.25) * np.where(renter, 0.8, 1.0), 0.1)
+    t = {name: i for i, name in enumerate(IMPROVEMENT_TYPES)}
+    need = np.empty((n, len(IMPROVEMENT_TYPES)))
+    need[:, t["shared_kitchen"]] = np.where(shared_kitchen, 0.8, 0.15)
+    need[:, t["sanitation"]] = np.where(no_bathroom, 0.9, 0.1)
+    need[:, t["living_room"]] = 0.55
+    need[:, t["reading_room"]] = np.where(young, 0.6, 0.35)
+    need[:, t["plaza"]] = np.where(retired, 0.55, 0.35)
+    need[:, t["drying_space"]] = 0.55
+    need[:, t["greenery"]] = 0.3
+    need[:, t["elder_care"]] = np.where(retired, 0.3 + 0.5 * (1 - health), 0.05)
+    need[:, t["childrens_play"]] = np.select([young, retired], [0.65, 0.05], 0.3)
+    need = np.clip(need + rng.normal(0, 0.1, need.shape), 0, 1)
+
+    interest = noisy(0.25 + 0.3 * retired - 0.05 * young - 0.1 * renter, 0.15)
+    internal_efficacy = noisy(0.4 + 0.1 * young - 0.05 * retired, 0.15)
+    external_efficacy = noisy(pop.external_efficacy_mean, 0.12)
+    trust_government = noisy(pop.trust_in_government_mean + 0.05 * retired, 0.15)
+    threshold = np.clip(rng.normal(pop.threshold_mean, pop.threshold_sd, n), 0.0, 1.0)
+    v = rng.random(n)
+    coop_type = np.where(v < pop.conditional_cooperator_share, CoopType.CONDITIONAL,
+                         np.where(v < pop.conditional_cooperator_share + pop.free_rider_share,
+                                  CoopType.FREE_RIDER, CoopType.OTHER)).astype(np.int8)
+    baseline_living = noisy(0.6 - 0.15 * shared_kitchen - 0.15 * no_bathroom, 0.08)
+    last_at_rung = np.full((n, len(LADDER)), NEVER, dtype=np.int32)
+    informed = rng.random(n) < 0.4
+    last_at_rung[informed, Rung.INFORMED] = -rng.integers(0, 40, informed.sum())
+    zeros = np.zeros(n)
+    return Households(
+        age_group=age, renter=renter, shared_kitchen=shared_kitchen, no_bathroom=no_bathroom,
+        health=health, time_available=time_available, need=need, interest=interest,
+        internal_efficacy=internal_efficacy, external_efficacy=external_efficacy,
+        trust_government=trust_government, trust_planner=np.full(n, 0.5), knowledge=noisy(0.1, 0.05),
+        threshold=threshold, coop_type=coop_type, coop_belief=noisy(0.3, 0.1),
+        baseline_living=baseline_living, expectation=np.full(n, 0.05), delivered=zeros.copy(),
+        satisfaction_living=baseline_living.copy(), satisfaction_process=np.full(n, 0.35),
+        satisfaction_overall=zeros.copy(), belonging=noisy(0.3 + 0.1 * ~renter, 0.1),
+        last_at_rung=last_at_rung, rung=np.where(informed, Rung.INFORMED, Rung.UNAWARE).astype(np.int8),
+        invited_until=np.full(n, NEVER, dtype=np.int32), last_visit=np.full(n, NEVER, dtype=np.int32),
+        voice=zeros.copy(), voice_recent=zeros.copy(), awaiting_since=np.full(n, NEVER, dtype=np.int32),
+        answered_recent=zeros.copy(), ignored_recent=zeros.copy(),
+        meeting_ties=np.zeros(n, dtype=np.int32), use=zeros.copy(), disruption=zeros.copy(),
+        volunteer=np.zeros(n, dtype=bool), leader=np.zeros(n, dtype=bool), work_hours=zeros.copy(),
+        contributed=np.zeros(n, dtype=bool),
+    )
+
+
+HOUSEHOLD_FIELDS = tuple(f.name for f in fields(Households))
+
+
+class Resident(CellAgent):
+    """A household, as a Mesa agent: a handle whose attributes read the model's arrays.
+
+    ``resident.rung``, ``resident.satisfaction_overall`` and every other field of
+    :class:`Households` are live views of row ``index``; there is no second copy.
+    """
+
+    def __init__(self, model, cell, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+        self.cell = cell
+
+    @property
+    def ladder_rung(self) -> str:
+        return LADDER[int(self.model.households.rung[self.index])]
+
+    def state(self) -> dict[str, object]:
+        """All of this household's state as a plain dict (for tooltips and inspection)."""
+        h = self.model.households
+        out = {name: getattr(h, name)[self.index] for name in HOUSEHOLD_FIELDS if name != "need"}
+        out.update({f"need_{t}": h.need[self.index, k] for k, t in enumerate(IMPROVEMENT_TYPES)})
+        out["ladder_rung"] = self.ladder_rung
+        return out
+
+
+def _field_view(name: str) -> property:
+    return property(lambda self: getattr(self.model.households, name)[self.index],
+                    doc=f"This household's `{name}` (a view of the model's array).")
+
+
+for _name in HOUSEHOLD_FIELDS:
+    setattr(Resident, _name, _field_view(_name))

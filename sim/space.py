@@ -1,0 +1,211 @@
+"""Lilong generation: main alleys, branch alleys, house rows and candidate sites.
+
+Layout: the lilong is ``main_alleys`` vertical strips side by side. Each strip has a
+main alley down its centre column and, on each side, ``houses_per_branch_side``
+house columns. Rows repeat in blocks of three: two house rows, then a branch alley.
+Candidate sites replace some house cells (activity rooms, attics, 2x2 open plots),
+take the outer ends of branch alleys (corners) or are segments of a main alley.
+Everything is computed with numpy; the Mesa grid and its property layer only mirror
+it for visualisation and users' scripts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+from sim.params import IMPROVEMENT_TYPES, Neighbourhood
+
+
+class CellKind(IntEnum):
+    HOUSE = 0
+    MAIN_ALLEY = 1
+    BRANCH_ALLEY = 2
+    SITE = 3
+
+
+class SiteKind(IntEnum):
+    ACTIVITY_ROOM = 0
+    ATTIC = 1
+    OPEN_PLOT = 2
+    CORNER = 3
+    ALLEY_SEGMENT = 4
+
+
+SITE_KIND_NAMES = {k: k.name.lower() for k in SiteKind}
+
+# Which improvement types fit which kind of site (rows: SiteKind, columns: IMPROVEMENT_TYPES).
+_ALLOWED = {
+    SiteKind.ACTIVITY_ROOM: ("shared_kitchen", "sanitation", "living_room", "reading_room", "elder_care"),
+    SiteKind.ATTIC: ("reading_room", "living_room"),
+    SiteKind.OPEN_PLOT: ("plaza", "greenery", "childrens_play", "drying_space"),
+    SiteKind.CORNER: ("drying_space", "greenery", "childrens_play"),
+    SiteKind.ALLEY_SEGMENT: ("living_room", "greenery", "drying_space", "elder_care"),
+}
+ALLOWED_TYPES = np.array([[t in _ALLOWED[k] for t in IMPROVEMENT_TYPES] for k in SiteKind])
+
+ALLEY_SEGMENT_ROWS = 15  # a main alley is split into segments of at most this many rows
+
+
+@dataclass
+class Lilong:
+    """The generated neighbourhood as arrays."""
+
+    width: int
+    height: int
+    cell_kind: np.ndarray  # (width, height) CellKind
+    house_x: np.ndarray  # (n_houses,) residential cells
+    house_y: np.ndarray
+    site_kind: np.ndarray  # (n_sites,) SiteKind
+    site_box: np.ndarray  # (n_sites, 4) x0, x1, y0, y1 inclusive
+    site_m2: np.ndarray
+    site_heritage_locked: np.ndarray  # bool
+    household_house: np.ndarray  # (n_households,) index into house arrays
+    strip_width: int  # columns per main-alley strip
+
+    @property
+    def n_sites(self) -> int:
+        return len(self.site_kind)
+
+    @property
+    def site_xy(self) -> np.ndarray:
+        """Representative cell of each site (its box's lower-left corner)."""
+        return self.site_box[:, [0, 2]]
+
+    def main_alley_of(self, x: np.ndarray) -> np.ndarray:
+        """Index of the main alley whose strip contains column ``x``."""
+        return x // self.strip_width
+
+
+def _counts(per_1000: float, households: int) -> int:
+    return int(round(per_1000 * households / 1000))
+
+
+def generate_lilong(nb: Neighbourhood, rng: np.random.Generator) -> Lilong:
+    """Generate a lilong of ``nb.households`` households."""
+    side = nb.houses_per_branch_side
+    strips = nb.main_alleys
+    strip_w = 2 * side + 1
+    n_houses_needed = int(np.ceil(nb.households / nb.households_per_house))
+    n_indoor = _counts(nb.activity_rooms_per_1000, nb.households) + _counts(nb.attics_per_1000, nb.households)
+    n_plots = _counts(nb.open_plots_per_1000, nb.households)
+    cells_per_block = strips * 4 * side
+    blocks = int(np.ceil((n_houses_needed + n_indoor + 4 * n_plots) / cells_per_block)) + 1
+    width, height = strips * strip_w, blocks * 3
+
+    xs, ys = np.meshgrid(np.arange(width), np.arange(height), indexing="ij")
+    col_in_strip = xs % strip_w
+    kind = np.full((width, height), CellKind.HOUSE, dtype=np.int8)
+    kind[(ys % 3) == 2] = CellKind.BRANCH_ALLEY
+    kind[col_in_strip == side] = CellKind.MAIN_ALLEY
+
+    boxes: list[tuple[int, int, int, int]] = []
+    kinds: list[int] = []
+
+    # Open plots: 2x2 blocks of house cells beside a main alley (largest open space).
+    plot_w = min(2, side)
+    slots = [(s, b, d) for s in range(strips) for b in range(blocks) for d in (0, 1)]
+    for idx in rng.choice(len(slots), size=min(n_plots, len(slots)), replace=False):
+        s, b, d = slots[idx]
+        x0 = s * strip_w + (side - plot_w if d == 0 else side + 1)
+        boxes.append((x0, x0 + plot_w - 1, 3 * b, 3 * b + 1))
+        kinds.append(SiteKind.OPEN_PLOT)
+        kind[x0:x0 + plot_w, 3 * b:3 * b + 2] = CellKind.SITE
+
+    # Indoor sites: single house cells (activity rooms, then attics).
+    free = np.flatnonzero(kind.ravel() == CellKind.HOUSE)
+    chosen = rng.choice(free, size=min(n_indoor, len(free)), replace=False)
+    n_rooms = _counts(nb.activity_rooms_per_1000, nb.households)
+    for i, flat in enumerate(chosen):
+        x, y = np.unravel_index(flat, kind.shape)
+        boxes.append((x, x, y, y))
+        kinds.append(SiteKind.ACTIVITY_ROOM if i < n_rooms else SiteKind.ATTIC)
+        kind[x, y] = CellKind.SITE
+
+    # Corners: outer ends of branch alleys.
+    ends = np.argwhere((kind == CellKind.BRANCH_ALLEY) & ((col_in_strip == 0) | (col_in_strip == strip_w - 1)))
+    n_corners = min(_counts(nb.corners_per_1000, nb.households), len(ends))
+    for x, y in ends[rng.choice(len(ends), size=n_corners, replace=False)]:
+        boxes.append((x, x, y, y))
+        kinds.append(SiteKind.CORNER)
+        kind[x, y] = CellKind.SITE
+
+    # Alley segments: each main alley, cut into pieces of at most ALLEY_SEGMENT_ROWS rows.
+    for s in range(strips):
+        x = s * strip_w + side
+        for y0 in range(0, height, ALLEY_SEGMENT_ROWS):
+            boxes.append((x, x, y0, min(height, y0 + ALLEY_SEGMENT_ROWS) - 1))
+            kinds.append(SiteKind.ALLEY_SEGMENT)
+
+    site_kind = np.array(kinds, dtype=np.int8)
+    size_by_kind = np.array([nb.activity_room_m2, nb.attic_m2, nb.open_plot_m2, nb.corner_m2,
+                             nb.alley_segment_m2])
+    locked = rng.random(len(kinds)) < nb.heritage_protected_share
+
+    house_x, house_y = np.nonzero(kind == CellKind.HOUSE)
+    # Spread households over houses as evenly as possible; houses in random order.
+    order = rng.permutation(len(house_x))
+    household_house = np.sort(order[np.arange(nb.households) % len(house_x)])
+
+    lilong = Lilong(width=width, height=height, cell_kind=kind, house_x=house_x, house_y=house_y,
+                    site_kind=site_kind, site_box=np.array(boxes, dtype=np.int32).reshape(-1, 4),
+                    site_m2=size_by_kind[site_kind], site_heritage_locked=locked,
+                    household_house=household_house, strip_width=strip_w)
+    return lilong
+
+
+def chebyshev_to_boxes(x: np.ndarray, y: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Grid (king-move) distance from points to rectangles; shape (len(x), len(boxes))."""
+    dx = np.maximum(0, np.maximum(boxes[None, :, 0] - x[:, None], x[:, None] - boxes[None, :, 1]))
+    dy = np.maximum(0, np.maximum(boxes[None, :, 2] - y[:, None], y[:, None] - boxes[None, :, 3]))
+    return np.maximum(dx, dy)
+
+
+@dataclass
+class Catchment:
+    """Sparse household-site weights: who lives within walking distance of which site."""
+
+    household: np.ndarray  # (n_links,)
+    site: np.ndarray
+    weight: np.ndarray  # float, 1 at the door, 0 at the radius
+
+
+def build_catchment(x: np.ndarray, y: np.ndarray, boxes: np.ndarray, radius: float) -> Catchment:
+    """Links from each household to every site within ``radius`` cells, weight falling linearly."""
+    hh_parts, site_parts, w_parts = [], [], []
+    chunk = max(1, 2_000_000 // max(1, len(boxes)))
+    for start in range(0, len(x), chunk):
+        d = chebyshev_to_boxes(x[start:start + chunk], y[start:start + chunk], boxes)
+        h, s = np.nonzero(d < radius)
+        hh_parts.append(h + start)
+        site_parts.append(s)
+        w_parts.append(1.0 - d[h, s] / radius)
+    return Catchment(np.concatenate(hh_parts), np.concatenate(site_parts), np.concatenate(w_parts))
+
+
+def build_location_network(lilong: Lilong) -> tuple[np.ndarray, np.ndarray]:
+    """Directed edges between households in the same or a Moore-adjacent house."""
+    hh_house = lilong.household_house
+    n_houses = len(lilong.house_x)
+    counts = np.bincount(hh_house, minlength=n_houses)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])  # households are sorted by house
+    index = np.full(lilong.cell_kind.shape, -1, dtype=np.int64)
+    index[lilong.house_x, lilong.house_y] = np.arange(n_houses)
+    hx, hy = lilong.house_x[hh_house], lilong.house_y[hh_house]
+    me = np.arange(len(hh_house))
+    src_parts, dst_parts = [], []
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            nx, ny = hx + dx, hy + dy
+            ok = (nx >= 0) & (nx < lilong.width) & (ny >= 0) & (ny < lilong.height)
+            other = np.full(len(me), -1)
+            other[ok] = index[nx[ok], ny[ok]]
+            for k in range(int(counts.max())):
+                valid = (other >= 0) & (k < counts[np.maximum(other, 0)])
+                j = starts[np.maximum(other, 0)] + k
+                valid &= j != me
+                src_parts.append(me[valid])
+                dst_parts.append(j[valid])
+    return np.concatenate(src_parts), np.concatenate(dst_parts)

@@ -1,0 +1,73 @@
+"""Submodel 1, participation choice: can, want to, were asked (civic voluntarism) + thresholds.
+
+``propensity`` gives each household's chance of taking up an opportunity of a given
+depth this week; the channels (``sim.submodels.channels``) decide who has which
+opportunity. ``update_ladder`` turns recent activity into a rung.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.population import N_RUNGS, Rung
+from sim.submodels.common import sigmoid
+
+RECENT_WEEKS = 13  # "taking part in the last 3 months"
+INFORMED_MEMORY_WEEKS = 52  # notices are remembered for a year
+SOCIAL_STEEPNESS = 0.03  # width of the threshold step, in share of contacts
+
+
+def social_exposure(model) -> np.ndarray:
+    """Share of each household's contacts who took part recently.
+
+    Contacts are neighbours by location plus people met in shared spaces, the latter
+    weighted by the ties formed there.
+    """
+    h = model.households
+    engaged = (h.rung >= Rung.CONSULTED).astype(float)
+    near = np.bincount(model.net_src, weights=engaged[model.net_dst], minlength=h.n)
+    near_share = np.divide(near, model.loc_degree, out=np.zeros(h.n), where=model.loc_degree > 0)
+    ties = h.meeting_ties.astype(float)
+    met_share = model.site_engaged_share_seen  # engaged share among users of one's shared spaces
+    w = ties / (ties + model.loc_degree + 1e-9)
+    return (1 - w) * near_share + w * met_share
+
+
+def propensity(model, depth: int, trust: np.ndarray, invited: np.ndarray | float = 0.0) -> np.ndarray:
+    """Probability that each household takes up an opportunity at ``depth`` this week."""
+    h, b = model.households, model.params.behaviour
+    unmet = h.need.max(axis=1) * (1.0 - h.delivered)
+    above = sigmoid((model.exposure - h.threshold) / SOCIAL_STEEPNESS)
+    z = (b.base_logit + b.weight_time * h.time_available + b.weight_health * h.health
+         + b.weight_need * unmet + b.weight_interest * h.interest
+         + b.weight_efficacy * 0.5 * (h.internal_efficacy + h.external_efficacy)
+         + b.weight_trust * trust + b.weight_invitation * invited + b.weight_social * above
+         - b.depth_cost * max(0, depth - Rung.CONSULTED))
+    return sigmoid(z)
+
+
+def invited_now(model) -> np.ndarray:
+    """1.0 for households holding a personal invitation (from the planner or a leader)."""
+    return (model.households.invited_until >= model.week).astype(float)
+
+
+def choose(model, eligible: np.ndarray, prob: np.ndarray, seats: int, rng: np.random.Generator) -> np.ndarray:
+    """Indices of eligible households who take part, at most ``seats`` of them (random if oversubscribed)."""
+    willing = eligible & (rng.random(len(prob)) < prob)
+    idx = np.flatnonzero(willing)
+    if len(idx) > seats:
+        idx = np.sort(rng.choice(idx, size=seats, replace=False))
+    return idx
+
+
+def update_ladder(model) -> None:
+    """Rung = deepest activity still remembered (3 months; notices a year; leaders stay leading)."""
+    h = model.households
+    age = model.week - h.last_at_rung
+    memory = np.full(N_RUNGS, RECENT_WEEKS)
+    memory[Rung.INFORMED] = INFORMED_MEMORY_WEEKS
+    recent = age < memory[None, :]
+    recent[:, Rung.UNAWARE] = True
+    recent[:, Rung.LEADING] |= h.leader
+    h.rung[:] = N_RUNGS - 1 - np.argmax(recent[:, ::-1], axis=1)
+    model.exposure = social_exposure(model)
