@@ -7,9 +7,10 @@ import numpy as np
 from sim.population import AGE_NAMES, LADDER, TENURE_NAMES, Rung
 from sim.projects import Status
 
-HEADLINE = ("engaged_3m", "satisfaction_overall", "satisfaction_living", "satisfaction_process",
-            "trust_government", "external_efficacy", "belonging", "projects_built", "mean_fit_built",
-            "mean_condition", "budget_spent_yuan", "satisfaction_per_10k_yuan", "core_share")
+HEADLINE = ("engaged_3m", "satisfaction_overall", "satisfaction_overall_p10", "satisfaction_living",
+            "satisfaction_process", "belonging", "trust_government", "trust_planner", "external_efficacy",
+            "core_share", "projects_built", "mean_fit_built", "mean_condition", "budget_spent_yuan",
+            "satisfaction_per_10k_yuan")
 
 
 def _groups(h) -> dict[str, np.ndarray]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pandas as pd
 from mesa import Model
 from mesa.datacollection import DataCollector
 from mesa.discrete_space import OrthogonalMooreGrid
@@ -146,7 +147,7 @@ class LilongModel(Model):
         for _ in range(weeks):
             self.step()
 
-    def dataframe(self):
+    def dataframe(self) -> pd.DataFrame:
         """Per-week metrics as a pandas DataFrame (one row per week)."""
         return self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
 

@@ -134,5 +134,7 @@ def volunteering(model, rng: np.random.Generator) -> None:
             if len(idx) > room:
                 idx = rng.choice(idx, size=room, replace=False)
             join[idx] = True
-    quit_ = h.volunteer & ~h.leader & (rng.random(h.n) < VOLUNTEER_QUIT * (1 + 9 * sigmoid(-20 * (h.external_efficacy - 0.2))))
+    # Volunteers who no longer believe officials respond quit up to ten times as often.
+    discouraged = sigmoid(-20 * (h.external_efficacy - 0.2))
+    quit_ = h.volunteer & ~h.leader & (rng.random(h.n) < VOLUNTEER_QUIT * (1 + 9 * discouraged))
     h.volunteer = (h.volunteer | join) & ~quit_

@@ -1,0 +1,80 @@
+"""Summaries of runs: final-year means, 95% confidence intervals, paired differences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.metrics import HEADLINE
+
+FINAL_WINDOW_WEEKS = 52
+
+
+def final_year(steps: pd.DataFrame, metrics: tuple[str, ...] = HEADLINE) -> pd.DataFrame:
+    """One row per (scenario, seed): each metric's mean over the last 52 weeks (all weeks if fewer)."""
+    last = steps["week"].max()
+    window = steps[steps["week"] > max(0, last - FINAL_WINDOW_WEEKS)]
+    return window.groupby(["scenario", "seed"], sort=False)[list(metrics)].mean().reset_index()
+
+
+def _mean_ci(values: np.ndarray) -> tuple[float, float, float, int]:
+    values = values[~np.isnan(values)]
+    n = len(values)
+    if n == 0:
+        return np.nan, np.nan, np.nan, 0
+    mean = values.mean()
+    if n < 2:
+        return mean, np.nan, np.nan, n
+    half = stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / np.sqrt(n)
+    return mean, mean - half, mean + half, n
+
+
+def summarise(per_run: pd.DataFrame, baseline: str, metrics: tuple[str, ...] = HEADLINE) -> pd.DataFrame:
+    """Per scenario and metric: mean with 95% CI, and the paired difference from ``baseline`` (same seeds)."""
+    rows = []
+    base = per_run[per_run["scenario"] == baseline].set_index("seed")
+    for scenario, group in per_run.groupby("scenario", sort=False):
+        g = group.set_index("seed")
+        for metric in metrics:
+            mean, lo, hi, n = _mean_ci(g[metric].to_numpy(float))
+            row = {"scenario": scenario, "metric": metric, "mean": mean, "ci_low": lo, "ci_high": hi, "n": n}
+            if baseline in per_run["scenario"].values and scenario != baseline:
+                common = g.index.intersection(base.index)
+                diff = (g.loc[common, metric] - base.loc[common, metric]).to_numpy(float)
+                d, dlo, dhi, _ = _mean_ci(diff)
+                row.update({"diff_vs_baseline": d, "diff_ci_low": dlo, "diff_ci_high": dhi})
+            rows.append(row)
+    table = pd.DataFrame(rows)
+    table["metric"] = pd.Categorical(table["metric"], categories=list(metrics), ordered=True)
+    return table.sort_values("metric", kind="stable").astype({"metric": str}).reset_index(drop=True)
+
+
+def summary_markdown(summary: pd.DataFrame, baseline: str) -> str:
+    """The summary as a Markdown table: mean [CI] per scenario, difference vs baseline [CI]."""
+    def fmt(x: float) -> str:
+        if pd.isna(x):
+            return "–"
+        return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3f}"
+
+    lines = [f"Final-year mean with 95% CI; difference from `{baseline}` paired on common seeds "
+             "(* where its CI excludes zero).", "",
+             "| metric | scenario | mean [95% CI] | difference vs " + baseline + " [95% CI] |",
+             "|---|---|---|---|"]
+    for _, r in summary.iterrows():
+        cell = f"{fmt(r['mean'])} [{fmt(r['ci_low'])}, {fmt(r['ci_high'])}]"
+        diff = ""
+        if "diff_vs_baseline" in r and not pd.isna(r.get("diff_vs_baseline")):
+            star = "*" if r["diff_ci_low"] > 0 or r["diff_ci_high"] < 0 else ""
+            diff = f"{fmt(r['diff_vs_baseline'])} [{fmt(r['diff_ci_low'])}, {fmt(r['diff_ci_high'])}]{star}"
+        lines.append(f"| {r['metric']} | {r['scenario']} | {cell} | {diff} |")
+    return "\n".join(lines) + "\n"
+
+
+def short_table(summary: pd.DataFrame, metrics: tuple[str, ...] = ("engaged_3m", "satisfaction_overall",
+                                                                    "trust_government", "projects_built",
+                                                                    "mean_fit_built")) -> str:
+    """A compact text table (scenarios x a few metrics) for the terminal."""
+    wide = summary[summary["metric"].isin(metrics)].pivot(index="scenario", columns="metric", values="mean")
+    order = list(dict.fromkeys(summary["scenario"]))
+    return wide.loc[order, [m for m in metrics if m in wide.columns]].round(3).to_string()

@@ -1,0 +1,147 @@
+"""Command line: ``sim run``, ``sim compare``, ``sim validate``, ``sim params``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+from pathlib import Path
+
+from sim.params import ScenarioError, load_scenario, parameter_rows, parameter_table_markdown
+
+EXIT_BAD_INPUT = 2
+
+
+def _positive(kind: type, lo: int = 1, hi: int = 10**9):
+    def parse(text: str) -> int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{value} is out of range; allowed: {lo} to {hi}")
+        return value
+    return parse
+
+
+def _overrides(pairs: list[str]) -> dict[str, object]:
+    """``section.key=value`` pairs, the value read as TOML (numbers, true/false, "strings")."""
+    out: dict[str, object] = {}
+    for pair in pairs:
+        if "=" not in pair or "." not in pair.split("=", 1)[0]:
+            raise ScenarioError(f"--set {pair!r}: expected section.key=value, e.g. planner.hours_per_week=8")
+        key, text = pair.split("=", 1)
+        try:
+            out[key.strip()] = tomllib.loads(f"v = {text}")["v"]
+        except tomllib.TOMLDecodeError:
+            out[key.strip()] = text  # a bare word, e.g. outreach_strategy=nearest
+    return out
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.analysis import final_year
+    from sim.metrics import HEADLINE
+    from sim.runner import run
+
+    params = load_scenario(args.scenario, args.preset)
+    overrides = _overrides(args.set)
+    if args.steps is not None:
+        overrides["run.weeks"] = args.steps
+    if overrides:
+        params = params.replace(overrides, origin="command line")
+    out = args.out or Path("results") / f"run-{params.name}-seed{args.seed}"
+    out.mkdir(parents=True, exist_ok=True)
+    steps, events = run(params, args.seed)
+    steps.to_parquet(out / "steps.parquet", index=False)
+    steps.to_csv(out / "steps.csv", index=False)
+    events.to_csv(out / "events.csv", index=False)
+    last = steps.iloc[-1]
+    window = final_year(steps).iloc[0]
+    print(f"{params.name}, seed {args.seed}, {params.run.weeks} weeks, "
+          f"{params.neighbourhood.households} households")
+    print(f"{'metric':28s} {'last week':>12s} {'final-year mean':>16s}")
+    for metric in HEADLINE:
+        print(f"{metric:28s} {last[metric]:12.3f} {window[metric]:16.3f}")
+    print(f"Tables written to {out}/")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from sim.compare import compare
+
+    out = args.out or (Path("results") / args.name if args.name else None)
+    compare(tuple(args.scenarios), preset=args.preset, seeds=args.seeds, first_seed=args.first_seed,
+            weeks=args.steps, households=args.households, workers=args.workers, out=out,
+            baseline=args.baseline, progress=not args.quiet)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    for path in args.files:
+        params = load_scenario(path, args.preset)
+        print(f"{path}: ok ({params.name})")
+    return 0
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    if args.markdown:
+        sys.stdout.write(parameter_table_markdown())
+    else:
+        for r in parameter_rows():
+            print(f"[{r['section']}] {r['key']} = {r['default']}  ({r['unit']}; {r['range']})  {r['meaning']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from sim.compare import DEFAULT_SCENARIOS
+
+    parser = argparse.ArgumentParser(prog="sim", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="run one scenario for one seed and print a summary")
+    r.add_argument("scenario", help="scenario file, e.g. scenarios/planner.toml")
+    r.add_argument("--preset", help="neighbourhood preset (guizhou_west, hengfu_heritage, or a file)")
+    r.add_argument("--seed", type=_positive(int, 0, 2**63 - 1), default=0, help="integer seed (default 0)")
+    r.add_argument("--steps", type=_positive(int, 1, 1040), help="weeks to run (default: the scenario's)")
+    r.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                   help="override a parameter, e.g. --set planner.hours_per_week=8")
+    r.add_argument("--out", type=Path, help="output folder (default results/run-NAME-seedN)")
+    r.set_defaults(func=cmd_run)
+
+    c = sub.add_parser("compare", help="the main job: compare scenarios on common seeds")
+    c.add_argument("--scenarios", nargs="+", default=list(DEFAULT_SCENARIOS),
+                   help="scenario names or files; the first is the baseline unless --baseline")
+    c.add_argument("--baseline", help="scenario the others are compared with (default: the first)")
+    c.add_argument("--preset", default="guizhou_west", help="neighbourhood preset (default guizhou_west)")
+    c.add_argument("--seeds", type=_positive(int, 1, 100_000), default=30, help="seeds per scenario (default 30)")
+    c.add_argument("--first-seed", type=_positive(int, 0, 2**62), default=0, help="first seed (default 0)")
+    c.add_argument("--steps", type=_positive(int, 1, 1040), help="weeks to run (default 156)")
+    c.add_argument("--households", type=_positive(int, 20, 50_000), help="override the preset's households")
+    c.add_argument("--workers", type=_positive(int, 1, 256), help="processes (default: all cores)")
+    c.add_argument("--name", help="results/NAME instead of a timestamped folder")
+    c.add_argument("--out", type=Path, help="output folder")
+    c.add_argument("--quiet", action="store_true", help="no progress line")
+    c.set_defaults(func=cmd_compare)
+
+    v = sub.add_parser("validate", help="check scenario files without running them")
+    v.add_argument("files", nargs="+")
+    v.add_argument("--preset")
+    v.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("params", help="list every parameter with unit, default and range")
+    p.add_argument("--markdown", action="store_true", help="as the Markdown table used in docs/ODD.md")
+    p.set_defaults(func=cmd_params)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,122 @@
+"""The main job: compare institutional scenarios on common seeds and write results/."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+
+from sim import figures
+from sim.analysis import final_year, short_table, summarise, summary_markdown
+from sim.params import Params, load_scenario, resolve_preset, scenarios_dir
+from sim.population import AGE_NAMES, TENURE_NAMES
+from sim.runner import RunSpec, run_many
+
+DEFAULT_SCENARIOS = ("top_down", "consultation", "planner", "planner_platform")
+PACKAGES = ("mesa", "numpy", "pandas", "matplotlib", "scipy", "pyarrow", "solara")
+
+
+def scenario_path(name_or_path: str) -> Path:
+    """``planner`` -> scenarios/planner.toml; a path is taken as it is."""
+    p = Path(name_or_path)
+    return p if p.suffix == ".toml" else scenarios_dir() / f"{name_or_path}.toml"
+
+
+def common_seeds(n: int, first: int = 0) -> list[int]:
+    """The seeds every scenario is run with (common random numbers)."""
+    return list(range(first, first + n))
+
+
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=Path(__file__).resolve().parent)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _file_record(path: Path) -> dict[str, str]:
+    return {"path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+
+
+def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None = "guizhou_west",
+            seeds: int = 30, first_seed: int = 0, weeks: int | None = None, households: int | None = None,
+            workers: int | None = None, out: Path | None = None, baseline: str | None = None,
+            progress: bool = True) -> Path:
+    """Run every scenario on the same seeds and write tables, figures and a manifest to ``out``.
+
+    All scenario files are loaded and validated before any run starts.
+    """
+    start = time.perf_counter()
+    paths = [scenario_path(s) for s in scenarios]
+    loaded: dict[str, Params] = {}
+    for path in paths:
+        params = load_scenario(path, preset)
+        overrides = {}
+        if weeks is not None:
+            overrides["run.weeks"] = weeks
+        if households is not None:
+            overrides["neighbourhood.households"] = households
+        loaded[params.name] = params.replace(overrides, origin="command line") if overrides else params
+    names = list(loaded)
+    baseline = baseline or names[0]
+    if baseline not in loaded:
+        raise ValueError(f"baseline {baseline!r} is not among the scenarios: {', '.join(names)}")
+    seed_list = common_seeds(seeds, first_seed)
+    out = out or Path("results") / datetime.now().strftime("compare-%Y%m%d-%H%M%S")
+    out.mkdir(parents=True, exist_ok=True)
+
+    specs = [RunSpec(name, loaded[name], seed) for name in names for seed in seed_list]
+    steps, events = run_many(specs, workers=workers, progress=progress)
+    # Tables first: if a figure fails, nothing computed is lost.
+    steps.to_parquet(out / "steps.parquet", index=False)
+    steps.to_csv(out / "steps.csv", index=False)
+    events.to_csv(out / "events.csv", index=False)
+    per_run = final_year(steps)
+    per_run.to_csv(out / "runs_final_year.csv", index=False)
+    summary = summarise(per_run, baseline)
+    summary.to_csv(out / "summary.csv", index=False)
+    (out / "summary.md").write_text(summary_markdown(summary, baseline))
+    group_cols = tuple(f"{m}__{g}" for m in ("engaged_3m", "satisfaction_overall")
+                       for g in AGE_NAMES + TENURE_NAMES)
+    per_run_groups = final_year(steps, group_cols)
+    per_run_groups.to_csv(out / "groups_final_year.csv", index=False)
+    figures.write_all(steps, per_run_groups, out / "figures")
+
+    manifest = {
+        "command": sys.argv,
+        "scenarios": {name: _file_record(path) for name, path in zip(names, paths, strict=True)},
+        "preset": _file_record(resolve_preset(preset)) if preset else None,
+        "seeds": seed_list,
+        "baseline": baseline,
+        "weeks": {name: p.run.weeks for name, p in loaded.items()},
+        "parameters": {name: p.to_dict() for name, p in loaded.items()},
+        "versions": _versions(),
+        "git_commit": _git_commit(),
+        "machine": {"platform": platform.platform(), "processor": platform.machine()},
+        "workers": workers,
+        "wall_time_s": round(time.perf_counter() - start, 2),
+        "outputs": sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) + ["manifest.json"],
+        "created": datetime.now().isoformat(timespec="seconds"),
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+    print(f"Results written to {out}/")
+    print(short_table(summary))
+    return out

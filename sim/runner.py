@@ -1,0 +1,100 @@
+"""Running the model: one run, or many in parallel processes, as tidy DataFrames."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sim.model import LilongModel
+from sim.params import Params
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One simulation: a named scenario's parameters and a seed."""
+
+    scenario: str
+    params: Params
+    seed: int
+
+
+def run(params: Params, seed: int, scenario: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run ``params.run.weeks`` weeks; return (per-week metrics, event log), tagged with scenario and seed."""
+    model = LilongModel(params, seed)
+    model.run_weeks(params.run.weeks)
+    name = scenario or params.name
+    steps = model.dataframe()
+    steps.insert(0, "seed", seed)
+    steps.insert(0, "scenario", name)
+    events = pd.DataFrame(model.events, columns=["week", "event", "site", "site_kind", "improvement", "alley"])
+    events.insert(0, "seed", seed)
+    events.insert(0, "scenario", name)
+    return steps, events
+
+
+def _run_spec(spec: RunSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return run(spec.params, spec.seed, spec.scenario)
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def run_many(specs: Iterable[RunSpec], workers: int | None = None,
+             progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run every spec (in ``workers`` processes; 1 runs in this process) and concatenate.
+
+    Results are ordered by the specs' order whatever order they finish in, so the
+    output does not depend on the number of workers.
+    """
+    specs = list(specs)
+    workers = workers or default_workers()
+    results: list[tuple[pd.DataFrame, pd.DataFrame] | None] = [None] * len(specs)
+    start = time.perf_counter()
+    report = _Progress(len(specs), start) if progress else None
+    if workers == 1:
+        for i, spec in enumerate(specs):
+            results[i] = _run_spec(spec)
+            if report:
+                report.tick()
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_run_spec, spec): i for i, spec in enumerate(specs)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                if report:
+                    report.tick()
+    if report:
+        report.done()
+    steps = pd.concat([r[0] for r in results], ignore_index=True)
+    events = pd.concat([r[1] for r in results], ignore_index=True)
+    return steps, events
+
+
+class _Progress:
+    """A one-line progress report on stderr: runs done, rate, time left."""
+
+    def __init__(self, total: int, start: float) -> None:
+        self.total, self.start, self.count = total, start, 0
+        self.live = sys.stderr.isatty()  # redraw one line; otherwise a line per tenth of the work
+
+    def tick(self) -> None:
+        self.count += 1
+        if not self.live and self.count % max(1, self.total // 10) and self.count != self.total:
+            return
+        elapsed = time.perf_counter() - self.start
+        left = elapsed / self.count * (self.total - self.count)
+        line = (f"  runs {self.count}/{self.total}  {self.count / elapsed:5.1f}/s  "
+                f"elapsed {elapsed:5.1f}s  left ~{left:5.1f}s")
+        sys.stderr.write(("\r" + line) if self.live else line + "\n")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.live:
+            sys.stderr.write("\n")
