@@ -37,8 +37,12 @@ def collect(model) -> dict[str, float]:
     out["leaders"] = int(h.leader.sum())
     out["volunteers"] = int(h.volunteer.sum())
     out["core_share"] = core.mean()
+    week_work = h.work_hours - model.work_hours_last_week
+    model.work_hours_last_week = h.work_hours.copy()
+    total = week_work.sum()
+    out["work_hours_week"] = total
+    out["core_work_share"] = week_work[core].sum() / total if total > 0 else np.nan
     work = h.work_hours.sum()
-    out["core_work_share"] = h.work_hours[core].sum() / work if work > 0 else np.nan
     top = max(1, h.n // 20)
     out["top5_work_share"] = np.partition(h.work_hours, h.n - top)[h.n - top:].sum() / work if work > 0 else np.nan
     for name in ("satisfaction_living", "satisfaction_process", "satisfaction_overall", "belonging",

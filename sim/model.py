@@ -82,6 +82,7 @@ class LilongModel(Model):
         h.satisfaction_overall = overall_satisfaction(h, params.behaviour.procedural_weight)
         self.initial_satisfaction = h.satisfaction_overall.copy()
         upkeep.use_of_spaces(self, self.streams["upkeep"])
+        self.work_hours_last_week = h.work_hours.copy()
         self.metrics = collect(self)
         self.datacollector = DataCollector(
             model_reporters={"week": "week", **{name: _reporter(name) for name in self.metrics}})

@@ -129,18 +129,18 @@ class Population:
 
 @dataclass(frozen=True)
 class Behaviour:
-    base_logit: float = p(-4.6, -10, 5, unit="logit", doc="Intercept of the participation choice",
+    base_logit: float = p(-5.0, -10, 5, unit="logit", doc="Intercept of the participation choice",
                           source=ASSUMED)
     weight_time: float = p(4.0, 0, 10, unit="logit per unit", doc="Effect of free time (0-1)",
                            source="civic voluntarism: resources (Verba et al. 1995)")
     weight_health: float = p(0.5, 0, 10, unit="logit per unit", doc="Effect of health (0-1)",
                              source="civic voluntarism: resources")
-    weight_need: float = p(1.2, 0, 10, unit="logit per unit", doc="Effect of the largest unmet need",
+    weight_need: float = p(0.8, 0, 10, unit="logit per unit", doc="Effect of the largest unmet need",
                            source="civic voluntarism: motivation")
     weight_interest: float = p(1.0, 0, 10, unit="logit per unit", doc="Effect of interest",
                                source="civic voluntarism: motivation")
-    weight_efficacy: float = p(1.5, 0, 10, unit="logit per unit",
-                               doc="Effect of mean internal and external efficacy",
+    weight_efficacy: float = p(3.0, 0, 10, unit="logit per unit",
+                               doc="Effect of external efficacy (belief that officials respond)",
                                source="civic voluntarism; Finkel 1985")
     weight_trust: float = p(0.8, 0, 10, unit="logit per unit",
                             doc="Effect of trust in whoever invites", source="civic voluntarism")

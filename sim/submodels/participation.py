@@ -15,6 +15,7 @@ from sim.submodels.common import sigmoid
 RECENT_WEEKS = 13  # "taking part in the last 3 months"
 INFORMED_MEMORY_WEEKS = 52  # notices are remembered for a year
 SOCIAL_STEEPNESS = 0.03  # width of the threshold step, in share of contacts
+INTERNAL_EFFICACY_WEIGHT = 1.0  # logit per unit of internal efficacy (skills, confidence)
 
 
 def social_exposure(model) -> np.ndarray:
@@ -40,7 +41,7 @@ def propensity(model, depth: int, trust: np.ndarray, invited: np.ndarray | float
     above = sigmoid((model.exposure - h.threshold) / SOCIAL_STEEPNESS)
     z = (b.base_logit + b.weight_time * h.time_available + b.weight_health * h.health
          + b.weight_need * unmet + b.weight_interest * h.interest
-         + b.weight_efficacy * 0.5 * (h.internal_efficacy + h.external_efficacy)
+         + b.weight_efficacy * h.external_efficacy + INTERNAL_EFFICACY_WEIGHT * h.internal_efficacy
          + b.weight_trust * trust + b.weight_invitation * invited + b.weight_social * above
          - b.depth_cost * max(0, depth - Rung.CONSULTED))
     return sigmoid(z)

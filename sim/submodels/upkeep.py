@@ -20,7 +20,7 @@ from sim.submodels.participation import propensity
 USE_THRESHOLD = 0.05  # weekly use above which a household counts as a user
 FREE_RIDER_BASE = 0.02  # a free rider's chance to give without rules
 OTHER_CONTRIBUTION = 0.3  # chance for the remaining (non-conditional, non-free-rider) types
-CASUAL_SHARE = 0.05  # a casual contributor gives this share of a volunteer's hours
+CASUAL_SHARE = 0.03  # a casual contributor gives this share of a volunteer's hours
 BELIEF_RETENTION = 0.9  # weight of last week's belief when conditional cooperators update
 SPONTANEOUS_RULES = 0.005  # weekly chance a core sets rules on its own
 PLANNER_RULES = 0.1  # weekly chance, at full facilitation, the planner helps set rules
