@@ -13,10 +13,15 @@ HEADLINE = ("engaged_3m", "satisfaction_overall", "satisfaction_overall_p10", "s
             "satisfaction_per_10k_yuan")
 
 
-def _groups(h) -> dict[str, np.ndarray]:
-    groups = {name: h.age_group == k for k, name in enumerate(AGE_NAMES)}
-    groups.update({name: h.renter == bool(k) for k, name in enumerate(TENURE_NAMES)})
-    return groups
+def _group_means(model, values: np.ndarray) -> dict[str, float]:
+    """Mean of ``values`` within each age group and tenure (one bincount over age x tenure cells)."""
+    cells = np.bincount(model.group_code, weights=values, minlength=6).reshape(3, 2)
+    counts = model.group_counts
+    out = {}
+    for sums, n, names in ((cells.sum(axis=1), counts.sum(axis=1), AGE_NAMES),
+                           (cells.sum(axis=0), counts.sum(axis=0), TENURE_NAMES)):
+        out.update({name: sums[k] / n[k] if n[k] else np.nan for k, name in enumerate(names)})
+    return out
 
 
 def collect(model) -> dict[str, float]:
@@ -27,12 +32,12 @@ def collect(model) -> dict[str, float]:
     counts = np.bincount(h.rung, minlength=len(LADDER)) / h.n
     out.update({f"ladder_{name}": counts[k] for k, name in enumerate(LADDER)})
     total_voice = h.voice_recent.sum()
-    for name, mask in _groups(h).items():
-        share = mask.mean()
-        out[f"engaged_3m__{name}"] = engaged[mask].mean() if mask.any() else np.nan
-        out[f"satisfaction_overall__{name}"] = h.satisfaction_overall[mask].mean() if mask.any() else np.nan
-        voice_share = h.voice_recent[mask].sum() / total_voice if total_voice > 0 else np.nan
-        out[f"voice_representation__{name}"] = voice_share / share if share > 0 else np.nan
+    voice_share = _group_means(model, h.voice_recent / total_voice * h.n) if total_voice > 0 else None
+    for prefix, values in (("engaged_3m", engaged.astype(float)), ("satisfaction_overall", h.satisfaction_overall)):
+        out.update({f"{prefix}__{g}": v for g, v in _group_means(model, values).items()})
+    for g in AGE_NAMES + TENURE_NAMES:
+        # Group's share of recent voice divided by its share of households (1 = proportionate).
+        out[f"voice_representation__{g}"] = voice_share[g] if voice_share else np.nan
     core = h.volunteer | h.leader
     out["leaders"] = int(h.leader.sum())
     out["volunteers"] = int(h.volunteer.sum())
@@ -48,7 +53,7 @@ def collect(model) -> dict[str, float]:
     for name in ("satisfaction_living", "satisfaction_process", "satisfaction_overall", "belonging",
                  "trust_government", "trust_planner", "external_efficacy", "expectation", "delivered"):
         out[name] = getattr(h, name).mean()
-    out["satisfaction_overall_p10"] = np.percentile(h.satisfaction_overall, 10)
+    out["satisfaction_overall_p10"] = np.partition(h.satisfaction_overall, h.n // 10)[h.n // 10]
     built = pb.status == Status.IN_USE
     out["projects_proposed"] = pb.reached(Status.PROPOSED)
     out["projects_approved"] = pb.reached(Status.APPROVED)

@@ -103,14 +103,26 @@ class LilongModel(Model):
         for s, (x0, _, y0, _) in enumerate(lilong.site_box):
             Site(self, cells[(int(x0), int(y0))], s)
         self.net_src, self.net_dst = build_location_network(lilong)
-        self.loc_degree = np.bincount(self.net_src, minlength=h.n).astype(float)
+        self._household_cell = hx * lilong.height + hy
+        self.loc_degree = self.house_block_sum(np.ones(h.n)) - 1.0
         self.catchment = c = build_catchment(hx, hy, lilong.site_box, nb.catchment_radius_cells)
         self.site_reach = np.maximum(to_sites(c, np.ones(h.n), lilong.n_sites), 1e-9)
         self.site_mean_need = np.stack([to_sites(c, h.need[:, k], lilong.n_sites)
                                         for k in range(len(IMPROVEMENT_TYPES))], axis=1) / self.site_reach[:, None]
         self.site_allowed = ALLOWED_TYPES[lilong.site_kind]
+        self.largest_need = h.need.max(axis=1)  # needs are fixed over a run
+        self.group_code = h.age_group * 2 + h.renter  # age group x tenure, for metrics by group
+        self.group_counts = np.bincount(self.group_code, minlength=6).reshape(3, 2)
         self.site_base_cost = (lilong.site_m2 * self.params.projects.cost_yuan_per_m2
                                * nb.heritage_cost_multiplier)
+
+    def house_block_sum(self, values: np.ndarray) -> np.ndarray:
+        """For each household: the sum of ``values`` over households in its own and the 8 adjacent cells."""
+        w, hgt = self.lilong.width, self.lilong.height
+        grid = np.zeros((w + 2, hgt + 2))
+        grid[1:-1, 1:-1] = np.bincount(self._household_cell, weights=values, minlength=w * hgt).reshape(w, hgt)
+        block = sum(grid[1 + dx:w + 1 + dx, 1 + dy:hgt + 1 + dy] for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+        return block.ravel()[self._household_cell]
 
     def log(self, kind: str, site: int) -> None:
         """Record a plain event for the event log (what happened where)."""

@@ -77,7 +77,7 @@ def _visit_order(model, candidates: np.ndarray, rng: np.random.Generator) -> np.
     if strategy == "nearest":
         score = -model.distance_to_planner
     elif strategy == "most_in_need":
-        score = h.need.max(axis=1) * (1.0 - h.delivered)
+        score = model.largest_need * (1.0 - h.delivered)
     else:  # least_heard
         score = -h.voice_recent
     return np.where(candidates, score + tiebreak, -np.inf)

@@ -30,7 +30,7 @@ def answered_households(model) -> np.ndarray:
     new = (pb.status == Status.PROPOSED) & (pb.since == model.week)
     links = np.flatnonzero(new[c.site] & (c.weight > NEAR_WEIGHT))
     hh, site = c.household[links], c.site[links]
-    meets = h.need[hh, pb.type[site]] >= MAIN_NEED_SHARE * h.need[hh].max(axis=1)
+    meets = h.need[hh, pb.type[site]] >= MAIN_NEED_SHARE * model.largest_need[hh]
     answered = np.zeros(h.n, dtype=bool)
     answered[hh[meets]] = True
     return answered

@@ -21,12 +21,13 @@ INTERNAL_EFFICACY_WEIGHT = 1.0  # logit per unit of internal efficacy (skills, c
 def social_exposure(model) -> np.ndarray:
     """Share of each household's contacts who took part recently.
 
-    Contacts are neighbours by location plus people met in shared spaces, the latter
-    weighted by the ties formed there.
+    Contacts are neighbours by location (same or Moore-adjacent house, as in
+    ``model.net_src``/``net_dst``; counted here on the grid as a 3x3 sum, which is the
+    same set) plus people met in shared spaces, the latter weighted by ties formed there.
     """
     h = model.households
     engaged = (h.rung >= Rung.CONSULTED).astype(float)
-    near = np.bincount(model.net_src, weights=engaged[model.net_dst], minlength=h.n)
+    near = model.house_block_sum(engaged) - engaged
     near_share = np.divide(near, model.loc_degree, out=np.zeros(h.n), where=model.loc_degree > 0)
     ties = h.meeting_ties.astype(float)
     met_share = model.site_engaged_share_seen  # engaged share among users of one's shared spaces
@@ -37,7 +38,7 @@ def social_exposure(model) -> np.ndarray:
 def propensity(model, depth: int, trust: np.ndarray, invited: np.ndarray | float = 0.0) -> np.ndarray:
     """Probability that each household takes up an opportunity at ``depth`` this week."""
     h, b = model.households, model.params.behaviour
-    unmet = h.need.max(axis=1) * (1.0 - h.delivered)
+    unmet = model.largest_need * (1.0 - h.delivered)
     above = sigmoid((model.exposure - h.threshold) / SOCIAL_STEEPNESS)
     z = (b.base_logit + b.weight_time * h.time_available + b.weight_health * h.health
          + b.weight_need * unmet + b.weight_interest * h.interest

@@ -1,0 +1,76 @@
+"""Speed and memory of the model beside Mesa's bundled Schelling example, in one run.
+
+    .venv/bin/python benchmarks/bench_model.py            # full: 1,500 and 20,000 residents
+    .venv/bin/python benchmarks/bench_model.py --quick    # a smaller smoke version
+
+Each measurement runs in a fresh subprocess, so peak memory (max RSS) is per case.
+Prints a Markdown table (the one in docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+CASE = r"""
+import json, resource, statistics, sys, time
+kind, n, steps, builds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+if kind == "lilong":
+    from sim import LilongModel, load_scenario
+    from sim.compare import scenario_path
+    params = load_scenario(scenario_path("planner_platform")).replace({"neighbourhood.households": n,
+                               "neighbourhood.main_alleys": max(3, round((n / 700) ** 0.5 * 3))})
+    make = lambda seed: LilongModel(params, seed)
+else:
+    from mesa.examples.basic.schelling.model import Schelling, SchellingScenario
+    side = round((n / 0.8) ** 0.5)
+    make = lambda seed: Schelling(SchellingScenario(width=side, height=side, density=0.8, rng=seed))
+times = []
+for seed in range(builds):
+    t = time.perf_counter(); model = make(seed); times.append(time.perf_counter() - t)
+agents = model.households.n if kind == "lilong" else len(model.agents)
+t = time.perf_counter()
+for _ in range(steps):
+    model.step()
+run = time.perf_counter() - t
+print(json.dumps({"model": kind, "agents": agents, "steps": steps, "build_s": statistics.median(times),
+                  "run_s": run, "agent_steps_per_s": agents * steps / run,
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def measure(kind: str, n: int, steps: int, builds: int) -> dict:
+    out = subprocess.run([sys.executable, "-c", CASE, kind, str(n), str(steps), str(builds)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes and few steps")
+    args = parser.parse_args()
+    if args.quick:
+        cases = [("lilong", 1500, 20, 2), ("schelling", 1500, 5, 1)]
+    else:
+        cases = [("lilong", 1500, 156, 5), ("schelling", 1500, 156, 3),
+                 ("lilong", 20_000, 156, 3), ("schelling", 20_000, 10, 1)]
+    start = time.perf_counter()
+    rows = [measure(*case) for case in cases]
+    print("| model | agents | steps | build (s) | agent-steps/s | peak RSS (MiB) |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['model']} | {r['agents']:,} | {r['steps']} | {r['build_s']:.4f} | "
+              f"{r['agent_steps_per_s']:,.0f} | {r['peak_rss_mib']:.0f} |")
+    for size in sorted({r["agents"] for r in rows if r["model"] == "lilong"}):
+        mine = next(r for r in rows if r["model"] == "lilong" and r["agents"] == size)
+        theirs = min((r for r in rows if r["model"] == "schelling"), key=lambda r: abs(r["agents"] - size))
+        print(f"\nlilong {size:,} residents: {mine['agent_steps_per_s'] / theirs['agent_steps_per_s']:.1f}x "
+              f"Schelling's agent-steps/s at {theirs['agents']:,} agents")
+    print(f"\n(total {time.perf_counter() - start:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
