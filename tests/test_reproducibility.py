@@ -31,14 +31,14 @@ def test_different_seeds_differ():
     assert not a["satisfaction_overall"].equals(b["satisfaction_overall"])
 
 
-SCRIPT = """
+SCRIPT = f"""
 import hashlib, sys
 from sim.compare import scenario_path
 from sim.params import load_scenario
 from sim.runner import run
-steps, _ = run(load_scenario(scenario_path("planner_platform")).replace({"run.weeks": %d}), 7)
+steps, _ = run(load_scenario(scenario_path("planner_platform")).replace({{"run.weeks": {WEEKS}}}), 7)
 print(hashlib.sha256(steps.to_csv(index=False).encode()).hexdigest())
-""" % WEEKS
+"""
 
 
 def test_same_seed_same_numbers_across_processes():
