@@ -34,3 +34,21 @@ def test_readme_python_example_runs():
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)
     assert len(namespace["df"]) == 21
+
+
+def test_notebook_cells_run_on_a_comparison(tmp_path):
+    import json
+
+    import matplotlib
+    matplotlib.use("Agg")
+    from sim.compare import compare
+
+    folder = compare(seeds=2, weeks=10, workers=1, out=tmp_path / "cmp", progress=False)
+    nb = json.loads((ROOT / "notebooks" / "explore_comparison.ipynb").read_text())
+    code = [c["source"] for c in nb["cells"] if c["cell_type"] == "code"]
+    namespace: dict = {}
+    exec(code[0], namespace)  # imports and the default folder
+    namespace["FOLDER"] = folder
+    for cell in code[1:]:
+        exec(cell, namespace)
+    assert set(namespace["steps"]["scenario"]) >= {"top_down", "planner"}
