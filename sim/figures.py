@@ -27,14 +27,20 @@ def _band(ax: plt.Axes, steps: pd.DataFrame, metric: str, title: str) -> None:
     ax.grid(alpha=0.3)
 
 
-def engagement_satisfaction(steps: pd.DataFrame, path: Path) -> None:
+def _two_bands(steps: pd.DataFrame, left: tuple[str, str], right: tuple[str, str], path: Path) -> None:
+    """Two side-by-side time series panels, each (metric, title)."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    _band(axes[0], steps, "engaged_3m", "Took part in the last 3 months (share)")
-    _band(axes[1], steps, "satisfaction_overall", "Overall satisfaction (mean, 0-1)")
+    for ax, (metric, title) in zip(axes, (left, right), strict=True):
+        _band(ax, steps, metric, title)
     axes[0].legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def engagement_satisfaction(steps: pd.DataFrame, path: Path) -> None:
+    _two_bands(steps, ("engaged_3m", "Took part in the last 3 months (share)"),
+               ("satisfaction_overall", "Overall satisfaction (mean, 0-1)"), path)
 
 
 def ladder(steps: pd.DataFrame, path: Path) -> None:
@@ -76,13 +82,8 @@ def groups(per_run_groups: pd.DataFrame, path: Path) -> None:
 
 
 def projects(steps: pd.DataFrame, path: Path) -> None:
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    _band(axes[0], steps, "projects_built", "Shared spaces built (count)")
-    _band(axes[1], steps, "mean_condition", "Condition of spaces in use (0-1)")
-    axes[0].legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _two_bands(steps, ("projects_built", "Shared spaces built (count)"),
+               ("mean_condition", "Condition of spaces in use (0-1)"), path)
 
 
 def write_all(steps: pd.DataFrame, per_run_groups: pd.DataFrame, folder: Path) -> list[Path]:
