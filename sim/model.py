@@ -2,7 +2,8 @@
 
 Schedule (docs/ODD.md, "Process overview and scheduling"), each week:
  1. budget year     the street office's budget renews every 52 weeks
- 2. channels        notices, complaints, survey, meeting, visits, workshops, platform, leaders
+ 2. channels        disposition to take part (start-of-week state), then notices, complaints,
+                    survey, meeting, visits, workshops, platform, leaders
  3. voice           this week's voice joins recent voice
  4. decision        review (propose), design, approval, construction, completion
  5. use and upkeep  use of spaces and ties, upkeep, maintenance rules, volunteering
@@ -78,6 +79,7 @@ class LilongModel(Model):
         self.exposure = np.zeros(h.n)
         self.site_engaged_share_seen = np.zeros(h.n)
         self.workshop_feedback = np.zeros(lilong.n_sites)
+        self.live_links_cache: tuple = (None,)
         participation.update_ladder(self)
         h.satisfaction_overall = overall_satisfaction(h, params.behaviour.procedural_weight)
         self.initial_satisfaction = h.satisfaction_overall.copy()
@@ -140,6 +142,7 @@ class LilongModel(Model):
         if self.week % 52 == 0:
             self.office.new_year()
         h.voice[:] = 0.0
+        participation.weekly_disposition(self)
         for channel in channels.CHANNELS:
             channel(self, s["channels"])
         voice.aggregate_voice(self)

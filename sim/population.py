@@ -67,7 +67,7 @@ class Households:
     satisfaction_process: np.ndarray
     satisfaction_overall: np.ndarray
     belonging: np.ndarray
-    last_at_rung: np.ndarray  # (n, N_RUNGS) week of the last activity at each rung
+    last_at_rung: np.ndarray  # (N_RUNGS, n) week of the last activity at each rung
     rung: np.ndarray
     invited_until: np.ndarray
     last_visit: np.ndarray
@@ -93,8 +93,8 @@ class Households:
 
         Taking part at any depth also means being informed.
         """
-        self.last_at_rung[who, depth] = week
-        self.last_at_rung[who, Rung.INFORMED] = week
+        self.last_at_rung[depth, who] = week
+        self.last_at_rung[Rung.INFORMED, who] = week
 
 
 def generate_households(pop: Population, n: int, rng: np.random.Generator) -> Households:
@@ -136,9 +136,9 @@ def generate_households(pop: Population, n: int, rng: np.random.Generator) -> Ho
                          np.where(v < pop.conditional_cooperator_share + pop.free_rider_share,
                                   CoopType.FREE_RIDER, CoopType.OTHER)).astype(np.int8)
     baseline_living = noisy(0.6 - 0.15 * shared_kitchen - 0.15 * no_bathroom, 0.08)
-    last_at_rung = np.full((n, len(LADDER)), NEVER, dtype=np.int32)
+    last_at_rung = np.full((len(LADDER), n), NEVER, dtype=np.int32)
     informed = rng.random(n) < 0.4
-    last_at_rung[informed, Rung.INFORMED] = -rng.integers(0, 40, informed.sum())
+    last_at_rung[Rung.INFORMED, informed] = -rng.integers(0, 40, informed.sum())
     zeros = np.zeros(n)
     return Households(
         age_group=age, renter=renter, shared_kitchen=shared_kitchen, no_bathroom=no_bathroom,
@@ -181,13 +181,17 @@ class Resident(CellAgent):
     def state(self) -> dict[str, object]:
         """All of this household's state as a plain dict (for tooltips and inspection)."""
         h = self.model.households
-        out = {name: getattr(h, name)[self.index] for name in HOUSEHOLD_FIELDS if name != "need"}
+        out = {name: getattr(self, name) for name in HOUSEHOLD_FIELDS if name not in ("need", "last_at_rung")}
         out.update({f"need_{t}": h.need[self.index, k] for k, t in enumerate(IMPROVEMENT_TYPES)})
+        out.update({f"last_week_{r}": h.last_at_rung[k, self.index] for k, r in enumerate(LADDER)})
         out["ladder_rung"] = self.ladder_rung
         return out
 
 
 def _field_view(name: str) -> property:
+    if name == "last_at_rung":  # stored rung-major for speed
+        return property(lambda self: self.model.households.last_at_rung[:, self.index],
+                        doc="Week of this household's last activity at each rung.")
     return property(lambda self: getattr(self.model.households, name)[self.index],
                     doc=f"This household's `{name}` (a view of the model's array).")
 

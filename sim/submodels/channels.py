@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.population import Rung
-from sim.submodels.common import pick, to_sites
+from sim.submodels.common import links_of, pick
 from sim.submodels.participation import choose, invited_now, propensity
 
 INVITATION_WEEKS = 8  # a personal invitation is remembered this long
@@ -126,9 +126,9 @@ def planner_workshops(model, rng: np.random.Generator) -> None:
     b = model.params.behaviour
     h.knowledge[idx] += b.knowledge_gain * pp.facilitation_skill * (1 - h.knowledge[idx])
     h.internal_efficacy[idx] += 0.5 * b.knowledge_gain * (1 - h.internal_efficacy[idx])
-    attended = np.zeros(h.n)
-    attended[idx] = 1.0
-    model.workshop_feedback = to_sites(model.catchment, attended, model.lilong.n_sites)
+    c = model.catchment
+    links = links_of(c, idx)
+    model.workshop_feedback = np.bincount(c.site[links], weights=c.weight[links], minlength=model.lilong.n_sites)
 
 
 def platform_meeting(model, rng: np.random.Generator) -> None:

@@ -16,15 +16,21 @@ def to_sites(c: Catchment, household_values: np.ndarray, n_sites: int) -> np.nda
     return np.bincount(c.site, weights=c.weight * household_values[c.household], minlength=n_sites)
 
 
-def to_households(c: Catchment, site_values: np.ndarray, n_households: int) -> np.ndarray:
-    """Catchment-weighted sum over each household's sites."""
-    return np.bincount(c.household, weights=c.weight * site_values[c.site], minlength=n_households)
+def links_of(c: Catchment, households: np.ndarray) -> np.ndarray:
+    """Positions of the catchment links of ``households`` (links are sorted by household)."""
+    starts = np.searchsorted(c.household, households, side="left")
+    ends = np.searchsorted(c.household, households, side="right")
+    lengths = ends - starts
+    offsets = np.repeat(ends - lengths.cumsum(), lengths)
+    return offsets + np.arange(lengths.sum())
 
 
-def max_to_households(c: Catchment, site_values: np.ndarray, n_households: int) -> np.ndarray:
-    """Largest catchment-weighted site value for each household."""
+def max_by_household(household: np.ndarray, values: np.ndarray, n_households: int) -> np.ndarray:
+    """Largest value per household over links sorted by household (0 where a household has none)."""
     out = np.zeros(n_households)
-    np.maximum.at(out, c.household, c.weight * site_values[c.site])
+    if len(household):
+        starts = np.flatnonzero(np.r_[True, household[1:] != household[:-1]])
+        out[household[starts]] = np.maximum.reduceat(values, starts)
     return out
 
 

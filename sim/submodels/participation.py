@@ -35,15 +35,25 @@ def social_exposure(model) -> np.ndarray:
     return (1 - w) * near_share + w * met_share
 
 
-def propensity(model, depth: int, trust: np.ndarray, invited: np.ndarray | float = 0.0) -> np.ndarray:
-    """Probability that each household takes up an opportunity at ``depth`` this week."""
+def weekly_disposition(model) -> None:
+    """The part of every household's participation logit that does not depend on the opportunity.
+
+    Computed once at the start of each week from the state then: resources, motivation
+    and the social threshold effect. Channels add trust, invitation and depth.
+    """
     h, b = model.households, model.params.behaviour
     unmet = model.largest_need * (1.0 - h.delivered)
     above = sigmoid((model.exposure - h.threshold) / SOCIAL_STEEPNESS)
-    z = (b.base_logit + b.weight_time * h.time_available + b.weight_health * h.health
-         + b.weight_need * unmet + b.weight_interest * h.interest
-         + b.weight_efficacy * h.external_efficacy + INTERNAL_EFFICACY_WEIGHT * h.internal_efficacy
-         + b.weight_trust * trust + b.weight_invitation * invited + b.weight_social * above
+    model.disposition = (b.base_logit + b.weight_time * h.time_available + b.weight_health * h.health
+                         + b.weight_need * unmet + b.weight_interest * h.interest
+                         + b.weight_efficacy * h.external_efficacy
+                         + INTERNAL_EFFICACY_WEIGHT * h.internal_efficacy + b.weight_social * above)
+
+
+def propensity(model, depth: int, trust: np.ndarray, invited: np.ndarray | float = 0.0) -> np.ndarray:
+    """Probability that each household takes up an opportunity at ``depth`` this week."""
+    b = model.params.behaviour
+    z = (model.disposition + b.weight_trust * trust + b.weight_invitation * invited
          - b.depth_cost * max(0, depth - Rung.CONSULTED))
     return sigmoid(z)
 
@@ -65,11 +75,10 @@ def choose(model, eligible: np.ndarray, prob: np.ndarray, seats: int, rng: np.ra
 def update_ladder(model) -> None:
     """Rung = deepest activity still remembered (3 months; notices a year; leaders stay leading)."""
     h = model.households
-    age = model.week - h.last_at_rung
-    memory = np.full(N_RUNGS, RECENT_WEEKS)
-    memory[Rung.INFORMED] = INFORMED_MEMORY_WEEKS
-    recent = age < memory[None, :]
-    recent[:, Rung.UNAWARE] = True
-    recent[:, Rung.LEADING] |= h.leader
-    h.rung[:] = N_RUNGS - 1 - np.argmax(recent[:, ::-1], axis=1)
+    rung = np.zeros(h.n, dtype=np.int8)
+    for r in range(Rung.INFORMED, N_RUNGS):  # ascending, so the deepest recent rung wins
+        memory = INFORMED_MEMORY_WEEKS if r == Rung.INFORMED else RECENT_WEEKS
+        rung[model.week - h.last_at_rung[r] < memory] = r
+    rung[h.leader] = Rung.LEADING
+    h.rung[:] = rung
     model.exposure = social_exposure(model)

@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.population import Rung
 from sim.projects import Status
+from sim.submodels.common import max_by_household
 from sim.submodels.voice import HEARD_LEVEL
 
 PROCESS_BASE = 0.3  # process satisfaction of someone never heard nor answered
@@ -29,9 +30,7 @@ def promised_value(model) -> np.ndarray:
     pipeline = (pb.status >= Status.PROPOSED) & (pb.status <= Status.UNDER_CONSTRUCTION)
     links = np.flatnonzero(pipeline[c.site])
     hh, site = c.household[links], c.site[links]
-    out = np.zeros(h.n)
-    np.maximum.at(out, hh, c.weight[links] * h.need[hh, pb.type[site]])
-    return out
+    return max_by_household(hh, c.weight[links] * h.need[hh, pb.type[site]], h.n)
 
 
 def overall_satisfaction(h, procedural_weight: float) -> np.ndarray:

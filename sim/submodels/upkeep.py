@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.population import CoopType, Rung
 from sim.projects import Status
-from sim.submodels.common import sigmoid
+from sim.submodels.common import max_by_household, sigmoid
 from sim.submodels.participation import propensity
 
 USE_THRESHOLD = 0.05  # weekly use above which a household counts as a user
@@ -31,12 +31,16 @@ SPONTANEOUS_VOLUNTEER = 0.01  # weekly chance a committed, engaged user starts t
 
 
 def _links_in_use(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Catchment links to spaces in use: household, site, and weekly use intensity."""
+    """Catchment links to spaces in use: household, site, and each link's value this week."""
     pb, c, h = model.projects, model.catchment, model.households
-    live = np.flatnonzero(pb.status[c.site] == Status.IN_USE)
-    hh, site = c.household[live], c.site[live]
-    value = c.weight[live] * pb.fit[site] * pb.condition[site] * h.need[hh, pb.type[site]]
-    return hh, site, value
+    in_use = pb.status == Status.IN_USE
+    key = in_use.tobytes()
+    if model.live_links_cache[0] != key:  # the set of spaces in use changes rarely
+        live = np.flatnonzero(in_use[c.site])
+        hh, site = c.household[live], c.site[live]
+        model.live_links_cache = (key, hh, site, c.weight[live] * h.need[hh, pb.type[site]])
+    _, hh, site, weighted_need = model.live_links_cache
+    return hh, site, weighted_need * pb.fit[site] * pb.condition[site]
 
 
 def use_of_spaces(model, rng: np.random.Generator) -> None:
@@ -57,8 +61,7 @@ def use_of_spaces(model, rng: np.random.Generator) -> None:
     model.link_cache = (hh, site, use)
 
     works = np.flatnonzero(pb.status[c.site] == Status.UNDER_CONSTRUCTION)
-    h.disruption = np.zeros(n)
-    np.maximum.at(h.disruption, c.household[works], c.weight[works])
+    h.disruption = max_by_household(c.household[works], c.weight[works], n)
 
 
 def _seen(hh: np.ndarray, site: np.ndarray, use: np.ndarray, site_share: np.ndarray,
