@@ -100,3 +100,27 @@ def test_pattern9_fit_is_better_where_residents_were_heard(batch):
     _, per_run = batch
     assert_greater(per_run, "planner", "top_down", "mean_fit_built")
     assert_greater(per_run, "consultation", "top_down", "mean_fit_built")
+
+
+def test_pattern8_voice_softens_poor_outcomes_only_where_trust_is_high():
+    """Among households who got little, being heard lifts overall satisfaction more where trust is high."""
+    from sim import LilongModel
+    from sim.compare import scenario_path
+    from sim.params import load_scenario
+    from sim.submodels.voice import HEARD_LEVEL
+
+    base = load_scenario(scenario_path("consultation")).replace({"run.weeks": 104})
+    gaps = {}
+    for trust in (0.2, 0.8):
+        params = base.replace({"population.trust_in_government_mean": trust})
+        per_seed = []
+        for seed in range(6):
+            m = LilongModel(params, seed)
+            m.run_weeks(params.run.weeks)
+            h = m.households
+            poor = h.delivered < np.median(h.delivered)
+            heard = h.voice_recent > HEARD_LEVEL
+            per_seed.append(h.satisfaction_overall[poor & heard].mean() - h.satisfaction_overall[poor & ~heard].mean())
+        gaps[trust] = np.array(per_seed)
+    d = gaps[0.8] - gaps[0.2]
+    assert d.mean() - stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d)) > 0
