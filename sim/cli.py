@@ -1,4 +1,4 @@
-"""Command line: ``sim run``, ``sim compare``, ``sim validate``, ``sim params``."""
+"""Command line: ``sim run``, ``sim compare``, ``sim sweep``, ``sim analyse``, ``sim validate``, ``sim params``."""
 
 from __future__ import annotations
 
@@ -76,6 +76,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from sim import sweep
+
+    exp = sweep.load_experiment(args.experiment).reduced(args.replications, args.samples, args.weeks)
+    sweep.run(exp, store=args.store, resume=args.resume, executor=args.executor, workers=args.workers,
+              scheduler=args.scheduler, quiet=args.quiet)
+    return 0
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from sim import sweep
+
+    sweep.analyse(args.store, quiet=args.quiet)
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.files:
         params = load_scenario(path, args.preset)
@@ -122,6 +138,25 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--out", type=Path, help="output folder")
     c.add_argument("--quiet", action="store_true", help="no progress line")
     c.set_defaults(func=cmd_compare)
+
+    w = sub.add_parser("sweep", help="run an experiment file into a crash-safe results store")
+    w.add_argument("experiment", help="experiment file, e.g. scenarios/experiments/planner_hours_strategy.toml")
+    w.add_argument("--store", type=Path, help="results store folder (default results/sweeps/NAME)")
+    w.add_argument("--resume", action="store_true", help="complete an interrupted sweep in --store")
+    w.add_argument("--executor", choices=("local", "dask", "sequential"), default="local",
+                   help="local process pool (default), a Dask LocalCluster, or in-process")
+    w.add_argument("--workers", type=_positive(int, 1, 4096), help="processes / Dask workers (default: all cores)")
+    w.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    w.add_argument("--replications", type=_positive(int, 1, 100_000), help="override the file's replications")
+    w.add_argument("--samples", type=_positive(int, 1, 1_000_000), help="override the design's samples")
+    w.add_argument("--weeks", type=_positive(int, 1, 1040), help="override the weeks simulated")
+    w.add_argument("--quiet", action="store_true", help="no progress output (batch jobs)")
+    w.set_defaults(func=cmd_sweep)
+
+    a = sub.add_parser("analyse", help="tables and figures from a results store")
+    a.add_argument("store", type=Path)
+    a.add_argument("--quiet", action="store_true")
+    a.set_defaults(func=cmd_analyse)
 
     v = sub.add_parser("validate", help="check scenario files without running them")
     v.add_argument("files", nargs="+")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
-import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -13,6 +11,7 @@ import pandas as pd
 
 from sim.model import LilongModel
 from sim.params import Params
+from sim.progress import Progress
 
 
 @dataclass(frozen=True)
@@ -56,45 +55,18 @@ def run_many(specs: Iterable[RunSpec], workers: int | None = None,
     specs = list(specs)
     workers = workers or default_workers()
     results: list[tuple[pd.DataFrame, pd.DataFrame] | None] = [None] * len(specs)
-    start = time.perf_counter()
-    report = _Progress(len(specs), start) if progress else None
+    report = Progress(len(specs), enabled=progress)
     if workers == 1:
         for i, spec in enumerate(specs):
             results[i] = _run_spec(spec)
-            if report:
-                report.tick()
+            report.tick()
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {pool.submit(_run_spec, spec): i for i, spec in enumerate(specs)}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
-                if report:
-                    report.tick()
-    if report:
-        report.done()
+                report.tick()
+    report.close()
     steps = pd.concat([r[0] for r in results], ignore_index=True)
     events = pd.concat([r[1] for r in results], ignore_index=True)
     return steps, events
-
-
-class _Progress:
-    """A one-line progress report on stderr: runs done, rate, time left."""
-
-    def __init__(self, total: int, start: float) -> None:
-        self.total, self.start, self.count = total, start, 0
-        self.live = sys.stderr.isatty()  # redraw one line; otherwise a line per tenth of the work
-
-    def tick(self) -> None:
-        self.count += 1
-        if not self.live and self.count % max(1, self.total // 10) and self.count != self.total:
-            return
-        elapsed = time.perf_counter() - self.start
-        left = elapsed / self.count * (self.total - self.count)
-        line = (f"  runs {self.count}/{self.total}  {self.count / elapsed:5.1f}/s  "
-                f"elapsed {elapsed:5.1f}s  left ~{left:5.1f}s")
-        sys.stderr.write(("\r" + line) if self.live else line + "\n")
-        sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.live:
-            sys.stderr.write("\n")

@@ -1,0 +1,120 @@
+"""Executors (the concurrent.futures interface) and a loop that survives dying workers.
+
+Any object with ``submit(fn, *args) -> Future`` and ``shutdown()`` plugs in: a local
+process pool, Dask distributed (``Client.get_executor``), in-process for debugging;
+MPI or Ray executors could be added the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+EXECUTORS = ("local", "dask", "sequential")
+MAX_ATTEMPTS = 3  # a run whose worker dies this many times is recorded as failed
+
+
+class SequentialExecutor(Executor):
+    """Runs each task at submit time, in this process."""
+
+    def submit(self, fn: Callable, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - delivered through the future
+            future.set_exception(exc)
+        return future
+
+
+class ExecutorFactory:
+    """Makes (and after a crash, remakes) the executor for a sweep."""
+
+    def __init__(self, kind: str = "local", workers: int | None = None, scheduler: str | None = None) -> None:
+        if kind not in EXECUTORS:
+            raise ValueError(f"executor {kind!r}: allowed: {', '.join(EXECUTORS)}")
+        self.kind = "dask" if scheduler else kind
+        self.workers = workers or os.cpu_count() or 1
+        self.scheduler = scheduler
+        self._client = None
+        self._cluster = None
+
+    def make(self) -> Executor:
+        if self.kind == "sequential":
+            return SequentialExecutor()
+        if self.kind == "local":
+            return ProcessPoolExecutor(max_workers=self.workers)
+        if self._client is None:
+            from distributed import Client, LocalCluster
+
+            if self.scheduler:
+                self._client = Client(self.scheduler)
+            else:
+                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                             host="127.0.0.1", dashboard_address=None)
+                self._client = Client(self._cluster)
+        return self._client.get_executor(pure=False)
+
+    @property
+    def client(self):  # noqa: ANN201 - distributed.Client or None
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
+
+
+def run_resilient(tasks: Iterable, fn: Callable, factory: ExecutorFactory, on_done: Callable,
+                  on_lost: Callable, max_in_flight: int | None = None) -> None:
+    """Run ``fn(task)`` for every task; ``on_done(task, result)`` as each finishes.
+
+    A task whose worker dies (a killed process, out of memory, a lost Dask worker) is
+    resubmitted, up to MAX_ATTEMPTS times; then ``on_lost(task, error, attempts)``.
+    Only a bounded number of tasks is in flight, so memory stays flat however many runs.
+    """
+    pending = deque(tasks)
+    attempts: dict[int, int] = {}
+    limit = max_in_flight or 4 * factory.workers
+    executor = factory.make()
+    in_flight: dict[Future, object] = {}
+    try:
+        while pending or in_flight:
+            while pending and len(in_flight) < limit:
+                task = pending.popleft()
+                in_flight[executor.submit(fn, task)] = task
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                task = in_flight.pop(future)
+                try:
+                    result = future.result()
+                except BaseException as exc:  # noqa: BLE001 - infrastructure failure: retry, then record
+                    broken |= isinstance(exc, BrokenProcessPool)
+                    n = attempts[id(task)] = attempts.get(id(task), 0) + 1
+                    if n < MAX_ATTEMPTS:
+                        pending.append(task)
+                    else:
+                        on_lost(task, f"worker lost {n} times: {type(exc).__name__}: {exc}", n)
+                    continue
+                on_done(task, result)
+            if broken:  # a dead process pool fails all its futures; start a new one
+                for future, task in in_flight.items():
+                    future.cancel()
+                    pending.appendleft(task)
+                in_flight.clear()
+                _shutdown(executor)
+                executor = factory.make()
+    finally:
+        _shutdown(executor)
+
+
+def _shutdown(executor: Executor) -> None:
+    if isinstance(executor, ProcessPoolExecutor):
+        executor.shutdown(wait=False, cancel_futures=True)
+    else:
+        executor.shutdown(wait=False)
