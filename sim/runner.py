@@ -12,6 +12,7 @@ import pandas as pd
 from sim.model import LilongModel
 from sim.params import Params
 from sim.progress import Progress
+from sim.sweep.executors import process_context
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def run_many(specs: Iterable[RunSpec], workers: int | None = None,
             results[i] = _run_spec(spec)
             report.tick()
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as pool:
             futures = {pool.submit(_run_spec, spec): i for i, spec in enumerate(specs)}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()

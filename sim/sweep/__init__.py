@@ -38,5 +38,5 @@ def analyse(store: str | Path, quiet: bool = False) -> Path:
     return analyse_store(Path(store), quiet=quiet)
 
 
-__all__ = ["Experiment", "ExperimentError", "analyse", "load_experiment", "load_failures", "load_runs",
+__all__ = ["Experiment", "ExperimentError", "Store", "analyse", "load_experiment", "load_failures", "load_runs",
            "load_steps", "run"]

@@ -7,6 +7,7 @@ MPI or Ray executors could be added the same way.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -15,6 +16,17 @@ from concurrent.futures.process import BrokenProcessPool
 
 EXECUTORS = ("local", "dask", "sequential")
 MAX_ATTEMPTS = 3  # a run whose worker dies this many times is recorded as failed
+
+
+def process_context() -> multiprocessing.context.BaseContext:
+    """Worker processes start from a clean server process ("forkserver"), not by forking this one.
+
+    Forking a process that already runs threads (pyarrow, Dask) can deadlock the child.
+    As with Python's own default from 3.14 on, a script that starts a sweep or a
+    comparison needs the usual ``if __name__ == "__main__":`` guard.
+    """
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method)
 
 
 class SequentialExecutor(Executor):
@@ -45,7 +57,7 @@ class ExecutorFactory:
         if self.kind == "sequential":
             return SequentialExecutor()
         if self.kind == "local":
-            return ProcessPoolExecutor(max_workers=self.workers)
+            return ProcessPoolExecutor(max_workers=self.workers, mp_context=process_context())
         if self._client is None:
             from distributed import Client, LocalCluster
 

@@ -121,7 +121,10 @@ def _factor(key: str, spec: Any, design: str, origin: str) -> Factor:
         if not isinstance(values, list) or not values:
             raise ExperimentError(f"{origin}: [parameters.\"{key}\"] values: a grid needs a non-empty list")
         for v in values:  # range and type checks with the scenario validator's messages
-            Params().replace({key: v}, origin=f"{origin}: [parameters.\"{key}\"]")
+            try:
+                Params().replace({key: v}, origin=f"{origin}: [parameters.\"{key}\"]")
+            except ScenarioError as exc:
+                raise ExperimentError(str(exc)) from None
         return Factor(key, values=tuple(values))
     rng = spec.get("range")
     if (not isinstance(rng, list) or len(rng) != 2 or any(isinstance(v, bool) or not isinstance(v, (int, float))
@@ -188,7 +191,10 @@ def load_experiment(path: str | Path, check_scenarios: bool = True) -> Experimen
         factors=tuple(_factor(k, v, kind, origin) for k, v in params.items()))
     for scenario in experiment.scenarios if check_scenarios else ():  # each must load with each preset
         for preset in experiment.presets:
-            load_scenario(experiment.scenario_file(scenario), preset)
+            try:
+                load_scenario(experiment.scenario_file(scenario), preset)
+            except ScenarioError as exc:
+                raise ExperimentError(f"{origin}: scenarios: {exc}") from None
     return experiment
 
 
