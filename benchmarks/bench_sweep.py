@@ -37,13 +37,22 @@ def experiment(folder: Path, runs: int, weeks: int) -> Path:
     return path
 
 
-def throughput(folder: Path, runs: int, executor: str, workers: int) -> float:
-    """Runs per minute for the default neighbourhood and horizon (156 weeks)."""
+def throughput(folder: Path, runs: int, executor: str, workers: int, scheduler: str | None = None) -> float:
+    """Runs per minute for the default neighbourhood and horizon (156 weeks), start-up included."""
     exp = sweep.load_experiment(experiment(folder, runs, 156))
-    store = folder / f"store-{executor}-{workers}"
+    store = folder / f"store-{executor}-{workers}-{bool(scheduler)}"
     start = time.perf_counter()
-    sweep.run(exp, store=store, executor=executor, workers=workers, quiet=True, pilot=False)
+    sweep.run(exp, store=store, executor=executor, workers=workers, scheduler=scheduler, quiet=True, pilot=False)
     return len(plan_runs(exp)) / (time.perf_counter() - start) * 60
+
+
+def warm_dask_throughput(folder: Path, runs: int, workers: int) -> float:
+    """The same on a LocalCluster that is already running (as on a cluster)."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        return throughput(folder, runs, "dask", workers, scheduler=cluster.scheduler_address)
 
 
 def store_overhead(folder: Path, runs: int) -> tuple[float, float]:
@@ -105,7 +114,8 @@ def main() -> None:
         folder = Path(tmp)
         rates = {("local", 1): throughput(folder, runs, "local", 1),
                  ("local", 2): throughput(folder, runs, "local", 2),
-                 ("dask", 2): throughput(folder, runs, "dask", 2)}
+                 ("dask", 2): throughput(folder, runs, "dask", 2),
+                 ("dask, cluster already up", 2): warm_dask_throughput(folder, runs, 2)}
         write_s, sim_s = store_overhead(folder, max(8, runs // 10))
         memory = driver_memory(folder, checkpoints[-1], checkpoints)
     base = rates[("local", 1)]

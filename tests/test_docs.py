@@ -52,3 +52,17 @@ def test_notebook_cells_run_on_a_comparison(tmp_path):
     for cell in code[1:]:
         exec(cell, namespace)
     assert set(namespace["steps"]["scenario"]) >= {"top_down", "planner"}
+
+
+def test_sweep_walkthrough_notebook_runs_reduced(tmp_path):
+    import json
+
+    nb = json.loads((ROOT / "notebooks" / "sweep_walkthrough.ipynb").read_text())
+    code = [c["source"] for c in nb["cells"] if c["cell_type"] == "code"]
+    namespace: dict = {}
+    exec(code[0], namespace)
+    assert namespace["REDUCED"] is True  # CI runs the reduced version
+    namespace["ROOT"], namespace["STORE_ROOT"] = ROOT, tmp_path
+    for cell in code[1:]:
+        exec(cell, namespace)
+    assert len(namespace["runs"]) == 36 and not namespace["table"].empty

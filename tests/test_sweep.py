@@ -54,9 +54,11 @@ def test_each_shipped_experiment_runs_reduced_and_analyses(path, tmp_path):
 
 def test_seeds_do_not_change_when_replications_or_points_are_added():
     assert replication_seeds(5, 3) == replication_seeds(5, 10)[:3]
-    small = {(r.point, r.scenario, r.replication): (r.seed, r.run_id) for r in plan_runs(reduced("budget_planner_presets"))}
-    more = {(r.point, r.scenario, r.replication): (r.seed, r.run_id)
-            for r in plan_runs(reduced("budget_planner_presets", replications=3))}
+    def keyed(exp):
+        return {(r.point, r.preset, r.scenario, r.replication): (r.seed, r.run_id) for r in plan_runs(exp)}
+
+    small = keyed(reduced("budget_planner_presets"))
+    more = keyed(reduced("budget_planner_presets", replications=3))
     assert all(more[k] == v for k, v in small.items())
 
 
