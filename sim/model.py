@@ -126,14 +126,15 @@ class LilongModel(Model):
         block = sum(grid[1 + dx:w + 1 + dx, 1 + dy:hgt + 1 + dy] for dx in (-1, 0, 1) for dy in (-1, 0, 1))
         return block.ravel()[self._household_cell]
 
-    def log(self, kind: str, site: int) -> None:
-        """Record a plain event for the event log (what happened where)."""
+    def log(self, kind: str, site: int, detail: str = "") -> None:
+        """Record a plain event for the event log (what happened where; ``detail`` qualifies it)."""
         t = int(self.projects.type[site])
         x = int(self.lilong.site_box[site, 0])
         self.events.append({"week": self.week, "event": kind, "site": site,
                             "site_kind": SITE_KIND_NAMES[int(self.lilong.site_kind[site])],
                             "improvement": IMPROVEMENT_TYPES[t] if t >= 0 else None,
-                            "alley": int(x // self.lilong.strip_width) + 1})
+                            "alley": int(x // self.lilong.strip_width) + 1, "detail": detail,
+                            "cost_yuan": float(self.projects.cost_yuan[site])})
 
     def step(self) -> None:
         """Advance one week."""

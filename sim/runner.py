@@ -14,6 +14,8 @@ from sim.params import Params
 from sim.progress import Progress
 from sim.sweep.executors import process_context
 
+EVENT_COLUMNS = ["week", "event", "site", "site_kind", "improvement", "alley", "detail", "cost_yuan"]
+
 
 @dataclass(frozen=True)
 class RunSpec:
@@ -32,7 +34,7 @@ def run(params: Params, seed: int, scenario: str | None = None) -> tuple[pd.Data
     steps = model.dataframe()
     steps.insert(0, "seed", seed)
     steps.insert(0, "scenario", name)
-    events = pd.DataFrame(model.events, columns=["week", "event", "site", "site_kind", "improvement", "alley"])
+    events = pd.DataFrame(model.events, columns=EVENT_COLUMNS)
     events.insert(0, "seed", seed)
     events.insert(0, "scenario", name)
     return steps, events

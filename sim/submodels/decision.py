@@ -63,7 +63,9 @@ def review(model, rng: np.random.Generator) -> None:
     pb.move(sites, Status.PROPOSED, model.week)
     _announce(model, sites, rng)
     for s in sites:
-        model.log("proposed", site=int(s))
+        k = best_type[s]
+        voiced = (1 - own) * demand[s, k] > own * office.priorities[k]
+        model.log("proposed", site=int(s), detail="voiced" if voiced else "office_priority")
 
 
 def _announce(model, sites: np.ndarray, rng: np.random.Generator) -> None:
@@ -83,8 +85,10 @@ def progress(model) -> None:
     in_design = pb.status == Status.PROPOSED
     done = np.flatnonzero(in_design & (age >= model.params.projects.design_weeks))
     if len(done):
-        design_fit(model, done, int(in_design.sum()))
+        coverage = design_fit(model, done, int(in_design.sum()))
         pb.move(done, Status.DESIGNED, week)
+        for s in done:
+            model.log("designed", site=int(s), detail="planner" if coverage > 0 else "contractor")
 
     delay = office.params.approval_delay_weeks * (1 - DELAY_CUT_AT_FULL_ALIGNMENT * alignment(model))
     waiting = np.flatnonzero((pb.status == Status.DESIGNED) & (week - pb.since >= delay))

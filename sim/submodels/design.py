@@ -29,8 +29,8 @@ def type_match(model, sites: np.ndarray, types: np.ndarray) -> np.ndarray:
     return mean_need[np.arange(len(sites)), types] / np.maximum(best, 1e-9)
 
 
-def design_fit(model, sites: np.ndarray, n_in_design: int) -> None:
-    """Finish the designs of ``sites``: set quality, fit and cost."""
+def design_fit(model, sites: np.ndarray, n_in_design: int) -> float:
+    """Finish the designs of ``sites``: set quality, fit and cost. Returns the planner's coverage."""
     pb, office = model.projects, model.office
     coverage = planner_design_coverage(model, n_in_design)
     skill = model.planner.params.design_skill if model.planner is not None else office.params.design_quality
@@ -42,6 +42,7 @@ def design_fit(model, sites: np.ndarray, n_in_design: int) -> None:
     pb.fit[sites] = type_match(model, sites, pb.type[sites]) * (0.3 + 0.7 * detail)
     saving = model.params.projects.minimal_intervention_saving * coverage * skill
     pb.cost_yuan[sites] = model.site_base_cost[sites] * (1 - saving)
+    return coverage
 
 
 def adjust_during_construction(model, sites: np.ndarray) -> None:
