@@ -92,6 +92,21 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    import os
+    import subprocess
+
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}  # no calls home: rooms may be offline
+    print(f"Explorer: http://{args.host}:{args.port}/    Workshop: http://{args.host}:{args.port}/workshop",
+          flush=True)
+    cmd = [sys.executable, "-m", "solara", "run", "sim.app.pages", "--host", args.host, "--port", str(args.port),
+           "--production", "--no-open"]
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.files:
         params = load_scenario(path, args.preset)
@@ -157,6 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("store", type=Path)
     a.add_argument("--quiet", action="store_true")
     a.set_defaults(func=cmd_analyse)
+
+    ap = sub.add_parser("app", help="the browser explorer and workshop mode (Solara)")
+    ap.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    ap.add_argument("--port", type=_positive(int, 1, 65535), default=8765, help="port (default 8765)")
+    ap.set_defaults(func=cmd_app)
 
     v = sub.add_parser("validate", help="check scenario files without running them")
     v.add_argument("files", nargs="+")
