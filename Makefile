@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: compare test bench lint
+.PHONY: compare test bench lint app
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12+ needed (see .python-version)"'
@@ -24,6 +24,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
+
+app: $(STAMP)
+	$(BIN)/sim app
 
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks

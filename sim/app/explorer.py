@@ -13,12 +13,16 @@ from sim.params import OUTREACH_STRATEGIES
 
 
 class ExplorerModel(LilongModel):
-    """The model built from the explorer's controls (keyword arguments, as SolaraViz passes them)."""
+    """The model built from the explorer's controls (keyword arguments, as SolaraViz passes them).
 
-    def __init__(self, scenario: str = "planner_platform", preset: str = "guizhou_west", planner_on: bool = True,
+    The scenario name is ``institutions``: Mesa's SolaraViz treats a ``scenario`` argument as
+    its own experimental Scenario object.
+    """
+
+    def __init__(self, institutions: str = "planner_platform", preset: str = "guizhou_west", planner_on: bool = True,
                  planner_hours: float = 16.0, outreach_strategy: str = "least_heard",
                  budget_yuan: int = 600_000, seed: int = 0) -> None:
-        self.settings = Settings(scenario, preset, planner_on, float(planner_hours), outreach_strategy,
+        self.settings = Settings(institutions, preset, planner_on, float(planner_hours), outreach_strategy,
                                  float(budget_yuan), int(seed))
         super().__init__(self.settings.params(), self.settings.seed)
 
@@ -26,7 +30,8 @@ class ExplorerModel(LilongModel):
 def model_params(lang: str = "en") -> dict:
     d = Settings()
     return {
-        "scenario": {"type": "Select", "value": d.scenario, "values": list(SCENARIOS), "label": t("scenario", lang)},
+        "institutions": {"type": "Select", "value": d.scenario, "values": list(SCENARIOS),
+                         "label": t("scenario", lang)},
         "preset": {"type": "Select", "value": d.preset, "values": list(PRESETS), "label": t("preset", lang)},
         "planner_on": {"type": "Checkbox", "value": d.planner_on, "label": t("planner_on", lang)},
         "planner_hours": {"type": "SliderFloat", "value": d.planner_hours, "min": 0.0, "max": 60.0, "step": 1.0,

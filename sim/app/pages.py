@@ -8,6 +8,6 @@ from sim.app.explorer import Explorer
 from sim.app.workshop import Workshop
 
 routes = [
-    solara.Route(path="/", component=Explorer, label="Explorer"),
-    solara.Route(path="workshop", component=Workshop, label="Workshop"),
+    solara.Route(path="/", component=Explorer, label="Explorer · 探索"),
+    solara.Route(path="workshop", component=Workshop, label="Workshop · 工作坊"),
 ]

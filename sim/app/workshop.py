@@ -28,6 +28,12 @@ def _pair(left: str, right: str, preset: str, seed: int) -> tuple[tuple[Settings
     return out[0], out[1]
 
 
+def _choice(label: str, value: str, options: tuple[str, ...], on_value, lang: str) -> None:  # noqa: ANN001
+    """A drop-down showing translated names for internal values."""
+    solara.v.Select(label=label, v_model=value, on_v_model=on_value, style_="max-width:260px",
+                    items=[{"text": name(o, lang), "value": o} for o in options])
+
+
 @solara.component
 def Cards(pair, week: int) -> None:  # noqa: ANN001 - ((Settings, model), (Settings, model))
     lang = language.value
@@ -116,9 +122,9 @@ def Workshop() -> None:
             solara.Switch(label=t("presenter", lang), value=presenter)
         if not presenter.value:
             with solara.Row(style="flex-wrap:wrap;gap:12px;align-items:center", classes=["workshop-controls"]):
-                solara.Select(t("left_scenario", lang), value=left, values=list(SCENARIOS), on_value=set_left)
-                solara.Select(t("right_scenario", lang), value=right, values=list(SCENARIOS), on_value=set_right)
-                solara.Select(t("preset", lang), value=preset, values=list(PRESETS), on_value=set_preset)
+                _choice(t("left_scenario", lang), left, SCENARIOS, set_left, lang)
+                _choice(t("right_scenario", lang), right, SCENARIOS, set_right, lang)
+                _choice(t("preset", lang), preset, PRESETS, set_preset, lang)
                 solara.InputInt(t("seed", lang), value=seed, on_value=set_seed)
                 solara.Button(t("step", lang), on_click=step, disabled=playing.value, color="primary",
                               classes=["step-button"])
