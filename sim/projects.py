@@ -51,9 +51,6 @@ class ProjectBook:
         self.status[sites] = status
         self.since[sites] = week
 
-    def count(self, status: Status) -> int:
-        return int(np.count_nonzero(self.status == status))
-
     def reached(self, status: Status) -> int:
         """Projects that have reached ``status`` or a later stage."""
         return int(np.count_nonzero(self.status >= status))

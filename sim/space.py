@@ -69,15 +69,6 @@ class Lilong:
     def n_sites(self) -> int:
         return len(self.site_kind)
 
-    @property
-    def site_xy(self) -> np.ndarray:
-        """Representative cell of each site (its box's lower-left corner)."""
-        return self.site_box[:, [0, 2]]
-
-    def main_alley_of(self, x: np.ndarray) -> np.ndarray:
-        """Index of the main alley whose strip contains column ``x``."""
-        return x // self.strip_width
-
 
 def _counts(per_1000: float, households: int) -> int:
     return int(round(per_1000 * households / 1000))

@@ -7,16 +7,17 @@ never changes model internals; it only builds models and calls ``step``.
 from __future__ import annotations
 
 import html
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
+from sim.agents import Site
 from sim.app.i18n import name, t
 from sim.compare import scenario_path
 from sim.model import LilongModel
-from sim.params import Params, load_scenario
+from sim.params import IMPROVEMENT_TYPES, Params, load_scenario
 from sim.population import LADDER
 from sim.projects import STATUS_NAMES
 from sim.space import SITE_KIND_NAMES, CellKind
@@ -58,9 +59,6 @@ class Settings:
 
     def model(self) -> LilongModel:
         return LilongModel(self.params(), int(self.seed))
-
-    def with_scenario(self, scenario: str) -> Settings:
-        return replace(Settings.from_scenario(scenario, self.preset, self.seed))
 
 
 # ---------------------------------------------------------------- map
@@ -112,15 +110,13 @@ def planner_marker(model: LilongModel) -> dict | None:
 
 
 def _improvement(k: int) -> str:
-    from sim.params import IMPROVEMENT_TYPES
-
     return IMPROVEMENT_TYPES[int(k)]
 
 
 def inspect(model: LilongModel, cell_id: str, lang: str = "en") -> dict[str, object]:
     """State of a clicked house (its households, summarised) or site."""
     if cell_id.startswith("s"):
-        state = model.agents_by_type[_site_class()][int(cell_id[1:])].state()
+        state = model.agents_by_type[Site][int(cell_id[1:])].state()
         for key in ("kind", "status", "improvement"):
             state[key] = name(state[key], lang)
         return state
@@ -133,12 +129,6 @@ def inspect(model: LilongModel, cell_id: str, lang: str = "en") -> dict[str, obj
             "trust_government": round(float(h.trust_government[members].mean()), 3),
             "external_efficacy": round(float(h.external_efficacy[members].mean()), 3),
             "retired": int((h.age_group[members] == 2).sum()), "renters": int(h.renter[members].sum())}
-
-
-def _site_class():
-    from sim.agents import Site
-
-    return Site
 
 
 # ---------------------------------------------------------------- charts

@@ -40,8 +40,3 @@ def pick(mask: np.ndarray, limit: int, rng: np.random.Generator) -> np.ndarray:
     if len(idx) > limit:
         idx = np.sort(rng.choice(idx, size=limit, replace=False))
     return idx
-
-
-def move_toward(x: np.ndarray, target: np.ndarray | float, rate: float | np.ndarray) -> None:
-    """In place: x += rate * (target - x)."""
-    x += rate * (target - x)

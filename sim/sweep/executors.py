@@ -69,10 +69,6 @@ class ExecutorFactory:
                 self._client = Client(self._cluster)
         return self._client.get_executor(pure=False)
 
-    @property
-    def client(self):  # noqa: ANN201 - distributed.Client or None
-        return self._client
-
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
