@@ -45,11 +45,21 @@ def test_each_shipped_experiment_runs_reduced_and_analyses(path, tmp_path):
         assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(table.columns) and len(table) > 0
         assert (out / "tornado.png").exists()
     if exp.design == "morris":
-        assert {"mu_star", "sigma"} <= set(pd.read_csv(out / "morris.csv").columns)
+        table = pd.read_csv(out / "morris.csv")
+        assert {"mu_star", "sigma"} <= set(table.columns) and len(table) > 0
     if len(exp.scenarios) > 1:
         assert len(pd.read_csv(out / "paired_differences.csv")) > 0
     if exp.design == "grid" and len(exp.factors) == 2:
         assert (out / "response_curves.png").exists() and list(out.glob("heatmap_*.png"))
+
+
+def test_morris_analysis_copes_with_repeated_design_points(tmp_path):
+    exp = reduced("screening_morris", samples=10, weeks=20)
+    runs = plan_runs(exp)
+    assert len({r.run_id for r in runs}) < len(runs), "this design should repeat a point"
+    store = sweep.run(exp, store=tmp_path / "m", executor="local", workers=2, quiet=True)
+    table = pd.read_csv(sweep.analyse(store, quiet=True) / "morris.csv")
+    assert set(table.parameter) == {f.key for f in exp.factors}
 
 
 def test_seeds_do_not_change_when_replications_or_points_are_added():

@@ -53,11 +53,22 @@ def paired_differences(runs: pd.DataFrame, exp: Experiment) -> pd.DataFrame:
 
 
 def _outputs_by_point(runs: pd.DataFrame, exp: Experiment, n_points: int):
-    """(scenario, preset, Y points x metrics or None, points missing) for each scenario and preset."""
-    for (scenario, preset), g in runs.groupby(["scenario", "preset"]):
-        present = g.groupby("point_index").size().reindex(range(n_points))
-        missing = int(present.isna().sum())
-        y = None if missing else g.groupby("point_index")[list(exp.metrics)].mean().to_numpy(float)
+    """(scenario, preset, Y points x metrics or None, points missing) for each scenario and preset.
+
+    Runs are matched to design points through the plan's run ids: a sampling design can repeat
+    a point (Morris trajectories share points), and a repeated point is one run, stored once.
+    """
+    from sim.sweep.plan import plan_runs
+
+    results = runs.set_index("run_id")[list(exp.metrics)]
+    plan = pd.DataFrame([(r.scenario, r.preset, r.point_index, r.run_id) for r in plan_runs(exp)],
+                        columns=["scenario", "preset", "point_index", "run_id"])
+    for (scenario, preset), g in plan.groupby(["scenario", "preset"]):
+        done = g[g.run_id.isin(results.index)]
+        missing = n_points - done.point_index.nunique()
+        y = None
+        if not missing:
+            y = done.join(results, on="run_id").groupby("point_index")[list(exp.metrics)].mean().to_numpy(float)
         yield scenario, preset, y, missing
 
 
@@ -182,6 +193,7 @@ def analyse_store(store: Path, quiet: bool = False) -> Path:
     s = Store(store)
     if not s.manifest_path.exists():
         raise ExperimentError(f"{store}: not a results store (no manifest.json)")
+    # Scenario files are looked up by name (as shipped); the plan maps runs to design points.
     exp = load_experiment(store / "experiment.toml", check_scenarios=False).reduced(**s.manifest()["settings"])
     runs = s.read("runs")
     if runs.empty:

@@ -34,13 +34,15 @@ def run(experiment: str | Path | Experiment, store: str | Path | None = None, re
     store as they complete; a run that raises is recorded as failed and the sweep goes on.
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
-    runs = plan_runs(exp)
+    planned = plan_runs(exp)
+    runs = list({r.run_id: r for r in planned}.values())  # a design may repeat a point: run it once
     store_obj = Store(store or default_store(exp))
     factory = ExecutorFactory(executor, workers, scheduler)
     store_obj.open(exp, resume, len(runs), factory.kind)
     finished = store_obj.finished_ids()
     pending = [r for r in runs if r.run_id not in finished]
-    _say(quiet, f"{exp.name}: {len(runs)} runs ({len(runs) - len(pending)} already in {store_obj.path}), "
+    repeats = f" ({len(planned) - len(runs)} repeated design points run once)" if len(planned) > len(runs) else ""
+    _say(quiet, f"{exp.name}: {len(runs)} runs{repeats}, {len(runs) - len(pending)} already in {store_obj.path}; "
                 f"executor {factory.kind} with {factory.workers} worker(s)")
     progress = Progress(len(runs), done=len(runs) - len(pending), enabled=not quiet)
     work = partial(execute_run, keep=exp.keep, metrics=exp.metrics)
