@@ -53,11 +53,6 @@ class ExecutorFactory:
         self._client = None
         self._cluster = None
 
-    @property
-    def shares_file_system(self) -> bool:
-        """Workers run on this machine (process pool, in-process, LocalCluster): they can write the store."""
-        return self.scheduler is None
-
     def make(self) -> Executor:
         if self.kind == "sequential":
             return SequentialExecutor()

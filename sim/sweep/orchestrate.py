@@ -13,7 +13,7 @@ from sim.sweep.executors import ExecutorFactory, run_resilient
 from sim.sweep.experiment import Experiment, load_experiment
 from sim.sweep.plan import plan_runs
 from sim.sweep.store import Store
-from sim.sweep.task import execute_and_store, execute_run
+from sim.sweep.task import execute_run
 
 
 def default_store(exp: Experiment) -> Path:
@@ -45,17 +45,12 @@ def run(experiment: str | Path | Experiment, store: str | Path | None = None, re
     _say(quiet, f"{exp.name}: {len(runs)} runs{repeats}, {len(runs) - len(pending)} already in {store_obj.path}; "
                 f"executor {factory.kind} with {factory.workers} worker(s)")
     progress = Progress(len(runs), done=len(runs) - len(pending), enabled=not quiet)
-    if factory.shares_file_system:
-        work = partial(execute_and_store, keep=exp.keep, metrics=exp.metrics, store=str(store_obj.path.resolve()))
-    else:  # workers elsewhere (a remote Dask cluster): results travel back and the driver writes them
-        work = partial(execute_run, keep=exp.keep, metrics=exp.metrics)
+    work = partial(execute_run, keep=exp.keep, metrics=exp.metrics)
     failed = 0
 
     def done(run, result: dict) -> None:
         nonlocal failed
-        if result.get("stored"):
-            pass
-        elif result["ok"]:
+        if result["ok"]:
             store_obj.write_result(run, result)
         else:
             store_obj.write_failure(run, result["error"], attempts=1)

@@ -38,18 +38,3 @@ def execute_run(run: SweepRun, keep: str, metrics: tuple[str, ...]) -> dict:
     except Exception:  # noqa: BLE001 - recorded as a failed run, the sweep goes on
         return {"run_id": run.run_id, "ok": False, "error": traceback.format_exc(),
                 "wall_s": time.perf_counter() - start}
-
-
-def execute_and_store(run: SweepRun, keep: str, metrics: tuple[str, ...], store: str) -> dict:
-    """Run and write the result into the store from the worker (same file system as the driver).
-
-    Saves the driver from unpickling and writing every result, which on a small machine competes
-    with the workers for the same cores. Failures still go back to the driver to be recorded.
-    """
-    from sim.sweep.store import Store
-
-    result = execute_run(run, keep, metrics)
-    if not result["ok"]:
-        return result
-    Store(store).write_result(run, result)
-    return {"run_id": run.run_id, "ok": True, "stored": True, "wall_s": result["wall_s"]}
