@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -12,6 +13,16 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.population import AGE_NAMES, LADDER, TENURE_NAMES  # noqa: E402
+
+
+def save_figure(fig: plt.Figure, path: Path) -> Path:
+    """Lay out, write as PNG and free the figure."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # crowded labels: keep the figure rather than fail
+        fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
 
 
 def _band(ax: plt.Axes, steps: pd.DataFrame, metric: str, title: str) -> None:
@@ -33,9 +44,7 @@ def _two_bands(steps: pd.DataFrame, left: tuple[str, str], right: tuple[str, str
     for ax, (metric, title) in zip(axes, (left, right), strict=True):
         _band(ax, steps, metric, title)
     axes[0].legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def engagement_satisfaction(steps: pd.DataFrame, path: Path) -> None:
@@ -56,9 +65,7 @@ def ladder(steps: pd.DataFrame, path: Path) -> None:
     ax.set_xlabel("share of households at the end")
     ax.set_title("Participation ladder (Arnstein / IAP2)")
     ax.legend(ncol=3, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.08))
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def groups(per_run_groups: pd.DataFrame, path: Path) -> None:
@@ -76,9 +83,7 @@ def groups(per_run_groups: pd.DataFrame, path: Path) -> None:
         ax.set_title(title + " (final year)")
         ax.grid(axis="y", alpha=0.3)
     axes[0].legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def projects(steps: pd.DataFrame, path: Path) -> None:

@@ -14,6 +14,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy import stats  # noqa: E402
 
+from sim.figures import save_figure  # noqa: E402
 from sim.sweep.designs import design_points, problem  # noqa: E402
 from sim.sweep.experiment import Experiment, ExperimentError, load_experiment  # noqa: E402
 from sim.sweep.store import Store  # noqa: E402
@@ -101,15 +102,6 @@ def sensitivity(runs: pd.DataFrame, exp: Experiment, say) -> pd.DataFrame:  # no
     return pd.DataFrame(rows)
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # crowded labels: keep the figure rather than fail
-        fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
 def _metric_axes(n: int) -> tuple[plt.Figure, np.ndarray]:
     cols = min(3, n)
     rows = int(np.ceil(n / cols))
@@ -140,7 +132,7 @@ def response_curves(means: pd.DataFrame, exp: Experiment, folder: Path) -> list[
         ax.set_title(metric)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=7)
-    return [_save(fig, folder / "response_curves.png")]
+    return [save_figure(fig, folder / "response_curves.png")]
 
 
 def heatmaps(means: pd.DataFrame, exp: Experiment, folder: Path) -> list[Path]:
@@ -160,7 +152,7 @@ def heatmaps(means: pd.DataFrame, exp: Experiment, folder: Path) -> list[Path]:
             ax.set_ylabel(b)
             ax.set_title(f"{metric}\n{scenario} / {preset}", fontsize=9)
             fig.colorbar(image, ax=ax)
-        paths.append(_save(fig, folder / f"heatmap_{metric}.png"))
+        paths.append(save_figure(fig, folder / f"heatmap_{metric}.png"))
     return paths
 
 
@@ -181,7 +173,7 @@ def tornado(indices: pd.DataFrame, exp: Experiment, folder: Path) -> list[Path]:
     axes[0].legend(fontsize=7)
     fig.suptitle(f"{'Sobol indices' if exp.design == 'sobol' else 'Morris mu*'}: "
                  f"{first.scenario.iloc[0]} / {first.preset.iloc[0]}")
-    return [_save(fig, folder / "tornado.png")]
+    return [save_figure(fig, folder / "tornado.png")]
 
 
 def analyse_store(store: Path, quiet: bool = False) -> Path:
