@@ -6,9 +6,11 @@ weekly mechanisms in ``sim.submodels`` read them. Households are in ``sim.popula
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from mesa import Agent
-from mesa.discrete_space import CellAgent, FixedAgent
+from mesa.discrete_space import Cell, CellAgent, FixedAgent
 
 from sim.params import IMPROVEMENT_TYPES
 from sim.params import Committee as CommitteeParams
@@ -18,11 +20,14 @@ from sim.params import StreetOffice as StreetOfficeParams
 from sim.projects import STATUS_NAMES
 from sim.space import SITE_KIND_NAMES
 
+if TYPE_CHECKING:
+    from sim.model import LilongModel
+
 
 class Planner(CellAgent):
     """A community planner: a bridge who recruits, listens, designs and coordinates."""
 
-    def __init__(self, model, cell, params: PlannerParams) -> None:
+    def __init__(self, model: LilongModel, cell: Cell, params: PlannerParams) -> None:
         super().__init__(model)
         self.cell = cell
         self.params = params
@@ -61,7 +66,7 @@ class Planner(CellAgent):
 class StreetOffice(Agent):
     """The street office: holds the budget, reviews and approves projects."""
 
-    def __init__(self, model, params: StreetOfficeParams) -> None:
+    def __init__(self, model: LilongModel, params: StreetOfficeParams) -> None:
         super().__init__(model)
         self.params = params
         self.priorities = np.array([params.priorities[t] for t in IMPROVEMENT_TYPES])
@@ -79,7 +84,7 @@ class StreetOffice(Agent):
 class ResidentsCommittee(Agent):
     """The residents' committee: posts notices, runs surveys and meetings, hosts the platform."""
 
-    def __init__(self, model, params: CommitteeParams, platform: PlatformParams) -> None:
+    def __init__(self, model: LilongModel, params: CommitteeParams, platform: PlatformParams) -> None:
         super().__init__(model)
         self.params = params
         self.platform = platform
@@ -88,7 +93,7 @@ class ResidentsCommittee(Agent):
 class Site(FixedAgent):
     """A candidate site, as a Mesa agent on its cell: a handle onto the project arrays."""
 
-    def __init__(self, model, cell, index: int) -> None:
+    def __init__(self, model: LilongModel, cell: Cell, index: int) -> None:
         super().__init__(model)
         self.index = index
         self.cell = cell

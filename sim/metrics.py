@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.population import AGE_NAMES, LADDER, TENURE_NAMES, Rung
 from sim.projects import Status
+
+if TYPE_CHECKING:
+    from sim.model import LilongModel
 
 HEADLINE = ("engaged_3m", "satisfaction_overall", "satisfaction_overall_p10", "satisfaction_living",
             "satisfaction_process", "belonging", "trust_government", "trust_planner", "external_efficacy",
@@ -13,7 +18,7 @@ HEADLINE = ("engaged_3m", "satisfaction_overall", "satisfaction_overall_p10", "s
             "satisfaction_per_10k_yuan")
 
 
-def _group_means(model, values: np.ndarray) -> dict[str, float]:
+def _group_means(model: LilongModel, values: np.ndarray) -> dict[str, float]:
     """Mean of ``values`` within each age group and tenure (one bincount over age x tenure cells)."""
     cells = np.bincount(model.group_code, weights=values, minlength=6).reshape(3, 2)
     counts = model.group_counts
@@ -24,7 +29,7 @@ def _group_means(model, values: np.ndarray) -> dict[str, float]:
     return out
 
 
-def collect(model) -> dict[str, float]:
+def collect(model: LilongModel) -> dict[str, float]:
     """All metrics for the current week."""
     h, pb = model.households, model.projects
     engaged = h.rung >= Rung.CONSULTED

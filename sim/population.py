@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
-from mesa.discrete_space import CellAgent
+from mesa.discrete_space import Cell, CellAgent
 
 from sim.params import IMPROVEMENT_TYPES, Population
+
+if TYPE_CHECKING:
+    from sim.model import LilongModel
 
 LADDER = ("unaware", "informed", "consulted", "involved", "collaborating", "leading")
 N_RUNGS = len(LADDER)
@@ -169,7 +173,7 @@ class Resident(CellAgent):
     :class:`Households` are live views of row ``index``; there is no second copy.
     """
 
-    def __init__(self, model, cell, index: int) -> None:
+    def __init__(self, model: LilongModel, cell: Cell, index: int) -> None:
         super().__init__(model)
         self.index = index
         self.cell = cell

@@ -8,11 +8,16 @@ from leaders wherever leaders have emerged.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.population import Rung
 from sim.submodels.common import links_of, pick
 from sim.submodels.participation import choose, invited_now, propensity
+
+if TYPE_CHECKING:
+    from sim.model import LilongModel
 
 INVITATION_WEEKS = 8  # a personal invitation is remembered this long
 REVISIT_WEEKS = 26  # the planner does not revisit a household within half a year
@@ -25,7 +30,7 @@ def _whole_plus_chance(x: float, rng: np.random.Generator) -> int:
     return whole + int(rng.random() < x - whole)
 
 
-def engage(model, idx: np.ndarray, depth: int, voice: float = 0.0, hours: float = 0.0) -> None:
+def engage(model: LilongModel, idx: np.ndarray, depth: int, voice: float = 0.0, hours: float = 0.0) -> None:
     """Households ``idx`` take part at ``depth``, giving ``voice`` and ``hours`` of organising work."""
     h = model.households
     h.take_part(idx, depth, model.week)
@@ -33,7 +38,7 @@ def engage(model, idx: np.ndarray, depth: int, voice: float = 0.0, hours: float 
     h.work_hours[idx] += hours
 
 
-def notices(model, rng: np.random.Generator) -> None:
+def notices(model: LilongModel, rng: np.random.Generator) -> None:
     """The committee posts notices; some households read them and become informed."""
     h = model.households
     reach = model.committee.params.notice_reach_per_week * model.params.behaviour.notice_read_rate
@@ -41,14 +46,14 @@ def notices(model, rng: np.random.Generator) -> None:
     h.take_part(read, Rung.INFORMED, model.week)
 
 
-def complaints(model, rng: np.random.Generator) -> None:
+def complaints(model: LilongModel, rng: np.random.Generator) -> None:
     """Any household may complain to the committee about an unmet need (voice, shallow)."""
     h = model.households
     p = model.params.behaviour.complaint_rate * propensity(model, Rung.CONSULTED, h.trust_government)
     engage(model, np.flatnonzero(rng.random(h.n) < p), Rung.CONSULTED, voice=1.0)
 
 
-def survey(model, rng: np.random.Generator) -> None:
+def survey(model: LilongModel, rng: np.random.Generator) -> None:
     """The committee's needs survey: everyone is asked; the willing answer."""
     interval = model.committee.params.survey_interval_weeks
     if interval == 0 or model.week % interval != interval - 1:
@@ -58,7 +63,7 @@ def survey(model, rng: np.random.Generator) -> None:
     engage(model, choose(model, np.ones(h.n, bool), prob, h.n, rng), Rung.CONSULTED, voice=1.0)
 
 
-def public_meeting(model, rng: np.random.Generator) -> None:
+def public_meeting(model: LilongModel, rng: np.random.Generator) -> None:
     """A public meeting the week before each project review, open to the informed."""
     review = model.office.params.review_interval_weeks
     if not model.committee.params.public_meeting or model.week % review != review - 1:
@@ -69,7 +74,7 @@ def public_meeting(model, rng: np.random.Generator) -> None:
     engage(model, idx, Rung.CONSULTED, voice=2.0)
 
 
-def _visit_order(model, candidates: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _visit_order(model: LilongModel, candidates: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Scores for the planner's outreach strategy (higher is visited first)."""
     h = model.households
     tiebreak = rng.random(h.n) * 1e-3
@@ -83,7 +88,7 @@ def _visit_order(model, candidates: np.ndarray, rng: np.random.Generator) -> np.
     return np.where(candidates, score + tiebreak, -np.inf)
 
 
-def planner_visits(model, rng: np.random.Generator) -> None:
+def planner_visits(model: LilongModel, rng: np.random.Generator) -> None:
     """Door-to-door outreach: inform, teach, build trust, invite, and listen."""
     planner = model.planner
     if planner is None or planner.outreach_hours <= 0:
@@ -106,7 +111,7 @@ def planner_visits(model, rng: np.random.Generator) -> None:
     engage(model, visited[rng.random(n_visits) < prob], Rung.CONSULTED, voice=1.0)
 
 
-def planner_workshops(model, rng: np.random.Generator) -> None:
+def planner_workshops(model: LilongModel, rng: np.random.Generator) -> None:
     """Workshops and on-site feedback sessions for the invited and the already engaged."""
     h = model.households
     model.workshop_feedback = np.zeros(model.lilong.n_sites)
@@ -131,7 +136,7 @@ def planner_workshops(model, rng: np.random.Generator) -> None:
     model.workshop_feedback = np.bincount(c.site[links], weights=c.weight[links], minlength=model.lilong.n_sites)
 
 
-def platform_meeting(model, rng: np.random.Generator) -> None:
+def platform_meeting(model: LilongModel, rng: np.random.Generator) -> None:
     """The standing deliberation platform: residents, committee, office and planner deliberate."""
     plat = model.committee.platform
     if not plat.deliberation or model.week % plat.meeting_interval_weeks != 0:
@@ -143,7 +148,7 @@ def platform_meeting(model, rng: np.random.Generator) -> None:
     engage(model, idx, Rung.COLLABORATING, voice=4.0)
 
 
-def leaders_recruit(model, rng: np.random.Generator) -> None:
+def leaders_recruit(model: LilongModel, rng: np.random.Generator) -> None:
     """Leaders organise and invite neighbours to take part."""
     h = model.households
     leaders = np.flatnonzero(h.leader)

@@ -10,6 +10,8 @@ left this year) -> under construction -> in use.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.population import Rung
@@ -17,12 +19,15 @@ from sim.projects import Status
 from sim.submodels.design import adjust_during_construction, design_fit
 from sim.submodels.voice import heard_demand
 
+if TYPE_CHECKING:
+    from sim.model import LilongModel
+
 PLATFORM_ALIGNMENT = 0.3  # share of the remaining gap a deliberation platform closes
 DELAY_CUT_AT_FULL_ALIGNMENT = 0.6  # share of the approval delay coordination can remove
 MOBILISATION_WEEKS = 1  # from approval to the start of works
 
 
-def alignment(model) -> float:
+def alignment(model: LilongModel) -> float:
     """0-1: how far the office's choices follow voiced needs rather than its own priorities."""
     a = model.planner.alignment if model.planner is not None else 0.0
     if model.committee.platform.deliberation:
@@ -30,7 +35,7 @@ def alignment(model) -> float:
     return a
 
 
-def review(model, rng: np.random.Generator) -> None:
+def review(model: LilongModel, rng: np.random.Generator) -> None:
     """The office picks new projects within what is left of this year's budget."""
     office, pb = model.office, model.projects
     interval = office.params.review_interval_weeks
@@ -68,7 +73,7 @@ def review(model, rng: np.random.Generator) -> None:
         model.log("proposed", site=int(s), detail="voiced" if voiced else "office_priority")
 
 
-def _announce(model, sites: np.ndarray, rng: np.random.Generator) -> None:
+def _announce(model: LilongModel, sites: np.ndarray, rng: np.random.Generator) -> None:
     """The committee posts a notice of new projects to the households around them."""
     c, h = model.catchment, model.households
     near = np.isin(c.site, sites) & (c.weight > 0.3)
@@ -77,7 +82,7 @@ def _announce(model, sites: np.ndarray, rng: np.random.Generator) -> None:
     h.take_part(who, Rung.INFORMED, model.week)
 
 
-def progress(model) -> None:
+def progress(model: LilongModel) -> None:
     """Move projects through design, approval, construction and into use."""
     pb, office, week = model.projects, model.office, model.week
     age = week - pb.since

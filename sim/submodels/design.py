@@ -7,29 +7,34 @@ would use it: the match of its *type* to their needs, times the quality of its
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.submodels.voice import heard_share
+
+if TYPE_CHECKING:
+    from sim.model import LilongModel
 
 DESIGN_HOURS_PER_PROJECT = 2.0  # planner hours per week that one project in design needs
 FEEDBACK_QUORUM = 3.0  # catchment-weighted attendees that make a full feedback session
 
 
-def planner_design_coverage(model, n_in_design: int) -> float:
+def planner_design_coverage(model: LilongModel, n_in_design: int) -> float:
     """Share of design work the planner covers (0 without a planner)."""
     if model.planner is None or n_in_design == 0:
         return 0.0
     return min(1.0, model.planner.design_hours / (DESIGN_HOURS_PER_PROJECT * n_in_design))
 
 
-def type_match(model, sites: np.ndarray, types: np.ndarray) -> np.ndarray:
+def type_match(model: LilongModel, sites: np.ndarray, types: np.ndarray) -> np.ndarray:
     """Catchment's mean need for the chosen type relative to the best type the site allows."""
     mean_need = model.site_mean_need[sites]
     best = np.where(model.site_allowed[sites], mean_need, 0.0).max(axis=1)
     return mean_need[np.arange(len(sites)), types] / np.maximum(best, 1e-9)
 
 
-def design_fit(model, sites: np.ndarray, n_in_design: int) -> float:
+def design_fit(model: LilongModel, sites: np.ndarray, n_in_design: int) -> float:
     """Finish the designs of ``sites``: set quality, fit and cost. Returns the planner's coverage."""
     pb, office = model.projects, model.office
     coverage = planner_design_coverage(model, n_in_design)
@@ -45,7 +50,7 @@ def design_fit(model, sites: np.ndarray, n_in_design: int) -> float:
     return coverage
 
 
-def adjust_during_construction(model, sites: np.ndarray) -> None:
+def adjust_during_construction(model: LilongModel, sites: np.ndarray) -> None:
     """Feedback from residents at on-site sessions moves the design toward their needs."""
     if model.planner is None or len(sites) == 0:
         return

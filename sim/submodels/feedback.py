@@ -9,10 +9,15 @@ spots and grows them.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.population import NEVER, Rung
 from sim.projects import Status
+
+if TYPE_CHECKING:
+    from sim.model import LilongModel
 
 RECENT_RETENTION = 0.97  # weekly fading of "recently answered / ignored"
 MAIN_NEED_SHARE = 0.5  # a need at least this share of one's largest need is a main need
@@ -24,7 +29,7 @@ LEADER_MIN_TIES = 3
 LEADER_MIN_KNOWLEDGE = 0.3
 
 
-def answered_households(model) -> np.ndarray:
+def answered_households(model: LilongModel) -> np.ndarray:
     """Households near a project proposed this week that meets one of their main needs."""
     h, pb, c = model.households, model.projects, model.catchment
     new = (pb.status == Status.PROPOSED) & (pb.since == model.week)
@@ -36,7 +41,7 @@ def answered_households(model) -> np.ndarray:
     return answered
 
 
-def responsiveness(model) -> None:
+def responsiveness(model: LilongModel) -> None:
     h, b = model.households, model.params.behaviour
     h.answered_recent *= RECENT_RETENTION
     h.ignored_recent *= RECENT_RETENTION
@@ -60,7 +65,7 @@ def responsiveness(model) -> None:
     h.internal_efficacy += 0.02 * np.maximum(0.0, h.knowledge - h.internal_efficacy)
 
 
-def leaders(model, rng: np.random.Generator) -> None:
+def leaders(model: LilongModel, rng: np.random.Generator) -> None:
     h = model.households
     spotting = model.planner.talent_spotting if model.planner is not None else 0.0
     eligible = ((h.rung >= Rung.INVOLVED) & ~h.leader & (h.internal_efficacy > LEADER_MIN_EFFICACY)

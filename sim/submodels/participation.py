@@ -7,10 +7,15 @@ opportunity. ``update_ladder`` turns recent activity into a rung.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.population import N_RUNGS, Rung
 from sim.submodels.common import sigmoid
+
+if TYPE_CHECKING:
+    from sim.model import LilongModel
 
 RECENT_WEEKS = 13  # "taking part in the last 3 months"
 INFORMED_MEMORY_WEEKS = 52  # notices are remembered for a year
@@ -18,7 +23,7 @@ SOCIAL_STEEPNESS = 0.03  # width of the threshold step, in share of contacts
 INTERNAL_EFFICACY_WEIGHT = 1.0  # logit per unit of internal efficacy (skills, confidence)
 
 
-def social_exposure(model) -> np.ndarray:
+def social_exposure(model: LilongModel) -> np.ndarray:
     """Share of each household's contacts who took part recently.
 
     Contacts are neighbours by location (same or Moore-adjacent house, as in
@@ -35,7 +40,7 @@ def social_exposure(model) -> np.ndarray:
     return (1 - w) * near_share + w * met_share
 
 
-def weekly_disposition(model) -> None:
+def weekly_disposition(model: LilongModel) -> None:
     """The part of every household's participation logit that does not depend on the opportunity.
 
     Computed once at the start of each week from the state then: resources, motivation
@@ -50,7 +55,7 @@ def weekly_disposition(model) -> None:
                          + INTERNAL_EFFICACY_WEIGHT * h.internal_efficacy + b.weight_social * above)
 
 
-def propensity(model, depth: int, trust: np.ndarray, invited: np.ndarray | float = 0.0) -> np.ndarray:
+def propensity(model: LilongModel, depth: int, trust: np.ndarray, invited: np.ndarray | float = 0.0) -> np.ndarray:
     """Probability that each household takes up an opportunity at ``depth`` this week."""
     b = model.params.behaviour
     z = (model.disposition + b.weight_trust * trust + b.weight_invitation * invited
@@ -58,12 +63,13 @@ def propensity(model, depth: int, trust: np.ndarray, invited: np.ndarray | float
     return sigmoid(z)
 
 
-def invited_now(model) -> np.ndarray:
+def invited_now(model: LilongModel) -> np.ndarray:
     """1.0 for households holding a personal invitation (from the planner or a leader)."""
     return (model.households.invited_until >= model.week).astype(float)
 
 
-def choose(model, eligible: np.ndarray, prob: np.ndarray, seats: int, rng: np.random.Generator) -> np.ndarray:
+def choose(model: LilongModel, eligible: np.ndarray, prob: np.ndarray, seats: int,
+           rng: np.random.Generator) -> np.ndarray:
     """Indices of eligible households who take part, at most ``seats`` of them (random if oversubscribed)."""
     willing = eligible & (rng.random(len(prob)) < prob)
     idx = np.flatnonzero(willing)
@@ -72,7 +78,7 @@ def choose(model, eligible: np.ndarray, prob: np.ndarray, seats: int, rng: np.ra
     return idx
 
 
-def update_ladder(model) -> None:
+def update_ladder(model: LilongModel) -> None:
     """Rung = deepest activity still remembered (3 months; notices a year; leaders stay leading)."""
     h = model.households
     rung = np.zeros(h.n, dtype=np.int8)

@@ -9,12 +9,17 @@ government (Tyler; Wu & Wu 2015): voice softens a poor outcome only where trust 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from sim.population import Rung
+from sim.population import Households, Rung
 from sim.projects import Status
 from sim.submodels.common import max_by_household
 from sim.submodels.voice import HEARD_LEVEL
+
+if TYPE_CHECKING:
+    from sim.model import LilongModel
 
 PROCESS_BASE = 0.3  # process satisfaction of someone never heard nor answered
 PROCESS_HEARD = 0.2  # added for being heard recently
@@ -24,7 +29,7 @@ BELONGING_RATE = 0.02  # share of the gap closed per week
 TIES_FOR_FULL_BELONGING = 10  # ties formed in shared spaces that max out that component
 
 
-def promised_value(model) -> np.ndarray:
+def promised_value(model: LilongModel) -> np.ndarray:
     """Largest value a project in the pipeline near each household promises it."""
     h, pb, c = model.households, model.projects, model.catchment
     pipeline = (pb.status >= Status.PROPOSED) & (pb.status <= Status.UNDER_CONSTRUCTION)
@@ -33,13 +38,13 @@ def promised_value(model) -> np.ndarray:
     return max_by_household(hh, c.weight[links] * h.need[hh, pb.type[site]], h.n)
 
 
-def overall_satisfaction(h, procedural_weight: float) -> np.ndarray:
+def overall_satisfaction(h: Households, procedural_weight: float) -> np.ndarray:
     """Living and process satisfaction, process weighted by trust in government."""
     weight = procedural_weight * h.trust_government
     return (1 - weight) * h.satisfaction_living + weight * h.satisfaction_process
 
 
-def satisfaction(model) -> None:
+def satisfaction(model: LilongModel) -> None:
     h, b = model.households, model.params.behaviour
     informed = h.rung >= Rung.INFORMED
     promise = promised_value(model)

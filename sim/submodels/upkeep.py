@@ -10,12 +10,17 @@ to set them. Condition decays without upkeep; government baseline upkeep is smal
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.population import CoopType, Rung
 from sim.projects import Status
 from sim.submodels.common import max_by_household, sigmoid
 from sim.submodels.participation import propensity
+
+if TYPE_CHECKING:
+    from sim.model import LilongModel
 
 USE_THRESHOLD = 0.05  # weekly use above which a household counts as a user
 FREE_RIDER_BASE = 0.02  # a free rider's chance to give without rules
@@ -30,7 +35,7 @@ VOLUNTEER_QUIT = 0.005  # weekly chance a volunteer (not a leader) stops
 SPONTANEOUS_VOLUNTEER = 0.01  # weekly chance a committed, engaged user starts to volunteer
 
 
-def _links_in_use(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _links_in_use(model: LilongModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Catchment links to spaces in use: household, site, and each link's value this week."""
     pb, c, h = model.projects, model.catchment, model.households
     in_use = pb.status == Status.IN_USE
@@ -43,7 +48,7 @@ def _links_in_use(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return hh, site, weighted_need * pb.fit[site] * pb.condition[site]
 
 
-def use_of_spaces(model, rng: np.random.Generator) -> None:
+def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
     """Weekly use, ties formed, what each household gets from the spaces, and disruption."""
     h, pb, c = model.households, model.projects, model.catchment
     n, n_sites = h.n, model.lilong.n_sites
@@ -71,7 +76,7 @@ def _seen(hh: np.ndarray, site: np.ndarray, use: np.ndarray, site_share: np.ndar
     return np.divide(total, household_use, out=np.zeros(len(household_use)), where=household_use > 0)
 
 
-def upkeep(model, rng: np.random.Generator) -> None:
+def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     """Users give upkeep hours; condition moves with upkeep given against upkeep needed."""
     h, pb, pp = model.households, model.projects, model.params.projects
     hh, site, use = model.link_cache
@@ -105,7 +110,7 @@ def upkeep(model, rng: np.random.Generator) -> None:
     pb.condition[live] = np.clip(pb.condition[live] + change[live], 0.0, 1.0)
 
 
-def maintenance_rules(model, rng: np.random.Generator) -> None:
+def maintenance_rules(model: LilongModel, rng: np.random.Generator) -> None:
     """Where a core uses a space, rules may be set: by the core alone, with the planner, or by design."""
     h, pb = model.households, model.projects
     hh, site, use = model.link_cache
@@ -122,7 +127,7 @@ def maintenance_rules(model, rng: np.random.Generator) -> None:
         model.log("rules", site=int(s))
 
 
-def volunteering(model, rng: np.random.Generator) -> None:
+def volunteering(model: LilongModel, rng: np.random.Generator) -> None:
     """Volunteers join (through a volunteer team, or on their own) and sometimes stop."""
     h, plat = model.households, model.committee.platform
     user = h.use > USE_THRESHOLD

@@ -8,16 +8,21 @@ household counted by its recent voice: those who speak more are over-represented
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from sim.population import NEVER
 from sim.submodels.common import to_sites
 
+if TYPE_CHECKING:
+    from sim.model import LilongModel
+
 VOICE_RETENTION = 0.98  # per week; half-life ~ 34 weeks
 HEARD_LEVEL = 0.5  # recent voice above this counts as "heard"
 
 
-def aggregate_voice(model) -> None:
+def aggregate_voice(model: LilongModel) -> None:
     """Fold this week's voice into recent voice; start waiting for a response."""
     h = model.households
     h.voice_recent *= VOICE_RETENTION
@@ -26,7 +31,7 @@ def aggregate_voice(model) -> None:
     h.awaiting_since[starts] = model.week
 
 
-def heard_demand(model) -> np.ndarray:
+def heard_demand(model: LilongModel) -> np.ndarray:
     """(sites, types): needs voiced recently by each site's catchment, weighted by voice."""
     h, c = model.households, model.catchment
     weight = c.weight * h.voice_recent[c.household]
@@ -35,7 +40,7 @@ def heard_demand(model) -> np.ndarray:
                      for k in range(h.need.shape[1])], axis=1)
 
 
-def heard_share(model) -> np.ndarray:
+def heard_share(model: LilongModel) -> np.ndarray:
     """Per site: catchment-weighted share of households whose voice was heard recently."""
     heard = (model.households.voice_recent > HEARD_LEVEL).astype(float)
     return to_sites(model.catchment, heard, model.lilong.n_sites) / model.site_reach

@@ -11,7 +11,7 @@ from pathlib import Path
 from sim.progress import Progress
 from sim.sweep.executors import ExecutorFactory, run_resilient
 from sim.sweep.experiment import Experiment, load_experiment
-from sim.sweep.plan import plan_runs
+from sim.sweep.plan import SweepRun, plan_runs
 from sim.sweep.store import Store
 from sim.sweep.task import execute_run
 
@@ -48,7 +48,7 @@ def run(experiment: str | Path | Experiment, store: str | Path | None = None, re
     work = partial(execute_run, keep=exp.keep, metrics=exp.metrics)
     failed = 0
 
-    def done(run, result: dict) -> None:
+    def done(run: SweepRun, result: dict) -> None:
         nonlocal failed
         if result["ok"]:
             store_obj.write_result(run, result)
@@ -57,7 +57,7 @@ def run(experiment: str | Path | Experiment, store: str | Path | None = None, re
             failed += 1
         progress.tick(failed=not result["ok"])
 
-    def lost(run, error: str, attempts: int) -> None:
+    def lost(run: SweepRun, error: str, attempts: int) -> None:
         nonlocal failed
         store_obj.write_failure(run, error, attempts)
         failed += 1
