@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
-import subprocess
 import sys
 import time
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 
 from sim import figures
 from sim.analysis import final_year, short_table, summarise, summary_markdown
 from sim.params import Params, load_scenario, resolve_preset, scenarios_dir
 from sim.population import AGE_NAMES, TENURE_NAMES
+from sim.provenance import file_record, git_commit, package_versions
 from sim.runner import RunSpec, run_many
 
 DEFAULT_SCENARIOS = ("top_down", "consultation", "planner", "planner_platform")
-PACKAGES = ("mesa", "numpy", "pandas", "matplotlib", "scipy", "pyarrow", "solara")
 
 
 def scenario_path(name_or_path: str) -> Path:
@@ -31,29 +28,6 @@ def scenario_path(name_or_path: str) -> Path:
 def common_seeds(n: int, first: int = 0) -> list[int]:
     """The seeds every scenario is run with (common random numbers)."""
     return list(range(first, first + n))
-
-
-def _git_commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
-                             cwd=Path(__file__).resolve().parent)
-        return out.stdout.strip() or "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
-def _file_record(path: Path) -> dict[str, str]:
-    return {"path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
 
 
 def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None = "guizhou_west",
@@ -102,14 +76,14 @@ def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None =
 
     manifest = {
         "command": sys.argv,
-        "scenarios": {name: _file_record(path) for name, path in zip(names, paths, strict=True)},
-        "preset": _file_record(resolve_preset(preset)) if preset else None,
+        "scenarios": {name: file_record(path) for name, path in zip(names, paths, strict=True)},
+        "preset": file_record(resolve_preset(preset)) if preset else None,
         "seeds": seed_list,
         "baseline": baseline,
         "weeks": {name: p.run.weeks for name, p in loaded.items()},
         "parameters": {name: p.to_dict() for name, p in loaded.items()},
-        "versions": _versions(),
-        "git_commit": _git_commit(),
+        "versions": package_versions(),
+        "git_commit": git_commit(),
         "machine": {"platform": platform.platform(), "processor": platform.machine()},
         "workers": workers,
         "wall_time_s": round(time.perf_counter() - start, 2),

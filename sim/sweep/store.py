@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.provenance import git_commit, package_versions
 from sim.sweep.experiment import Experiment, ExperimentError
 from sim.sweep.plan import SweepRun
 
@@ -74,14 +75,12 @@ class Store:
                     f"{manifest['settings']}; the one given now differs (its file or --replications/--samples/"
                     "--weeks); resume with the same file and options, or use another --store")
         else:
-            from sim.compare import _git_commit, _versions
-
             for table in TABLES:
                 self.table_dir(table).mkdir(parents=True, exist_ok=True)
             (self.path / "experiment.toml").write_text(exp.text)
             manifest = {"experiment_name": exp.name, "experiment_file": str(exp.source),
                         "experiment_digest": exp.digest, "settings": exp.reductions,
-                        "versions": _versions(), "git_commit": _git_commit(),
+                        "versions": package_versions(), "git_commit": git_commit(),
                         "machine": {"host": socket.gethostname(), "platform": platform.platform(),
                                     "cpus": os.cpu_count()},
                         "runs_planned": n_runs, "sessions": []}
