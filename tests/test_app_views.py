@@ -75,3 +75,17 @@ def test_report_names_parameters_seed_and_both_scenarios(pair):
     report = report_html(pair[0], pair[1], "zh")
     assert name("top_down", "zh") in report and name("planner_platform", "zh") in report
     assert "<svg" in report and "planner_hours" in report and t("report_title", "zh") in report
+
+
+def test_sweep_bands_answer_what_ifs_from_an_analysed_store(tmp_path):
+    from sim import sweep
+    from sim.app.views import sweep_bands
+
+    exp = sweep.load_experiment(scenario_path("top_down").parent / "experiments" / "budget_planner_presets.toml")
+    store = tmp_path / "results" / "sweeps" / exp.name
+    sweep.run(exp.reduced(replications=2, weeks=20), store=store, executor="sequential", quiet=True)
+    sweep.analyse(store, quiet=True)
+    rows = sweep_bands(("top_down", "planner"), "hengfu_heritage", results=tmp_path / "results")
+    assert {r["scenario"] for r in rows} == {"top_down", "planner"}
+    assert any("budget_yuan_per_year=200000" in r["point"] for r in rows)
+    assert all(r["ci_low"] <= r["mean"] <= r["ci_high"] for r in rows)

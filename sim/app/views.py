@@ -94,7 +94,8 @@ def map_cells(model: LilongModel, colour_by: str = "rung", lang: str = "en") -> 
         status = STATUS_NAMES[pb.status[s]]
         improvement = name(None if pb.type[s] < 0 else _improvement(pb.type[s]), lang)
         tip = (f"{name(SITE_KIND_NAMES[lil.site_kind[s]], lang)}: {name(status, lang)}; {improvement}; "
-               f"{t('condition', lang)} {pb.condition[s]:.2f}")
+               f"{t('condition', lang)} {pb.condition[s]:.2f}"
+               + (f"; {t('protected', lang)}" if lil.site_heritage_locked[s] else ""))
         cells.append({"id": f"s{s}", "x": int(x0) * CELL_PX + 3, "y": int(y0) * CELL_PX + 3,
                       "w": int(x1 - x0 + 1) * CELL_PX - 6, "h": int(y1 - y0 + 1) * CELL_PX - 6,
                       "fill": STATUS_COLOURS[pb.status[s]],
@@ -279,6 +280,28 @@ table{{border-collapse:collapse;margin:8px 0}}svg{{margin:4px}}</style></head><b
 <h2>{t('event_log', lang)}</h2><table><tr><th>{labels[0]}</th><th>{labels[1]}</th></tr><tr>{logs}</tr></table>
 <h2>{t('parameters', lang)}</h2><table><tr><th></th><th>{labels[0]}</th><th>{labels[1]}</th></tr>{params}</table>
 <p>Generated {datetime.now():%Y-%m-%d %H:%M} by sim {__import__('sim').__version__}</p></body></html>"""
+
+
+def sweep_bands(scenarios: tuple[str, ...], preset: str, results: Path = Path("results"),
+                metrics: tuple[str, ...] = ("engaged_3m", "satisfaction_overall")) -> list[dict]:
+    """Point means with 95% CIs from analysed sweep stores, for these scenarios and this preset.
+
+    Each row names the store, the scenario, the varied parameters at that point, the metric and
+    its band: answers to "what if the budget were halved?" without running anything.
+    """
+    import pandas as pd
+
+    rows = []
+    for table in sorted(results.glob("sweeps/*/analysis/point_means.csv")):
+        means = pd.read_csv(table)
+        keep = means[means.scenario.isin(scenarios) & (means.preset == preset) & means.metric.isin(metrics)]
+        params = [c for c in means.columns if "." in c]
+        for r in keep.to_dict("records"):
+            rows.append({"store": table.parent.parent.name, "scenario": r["scenario"], "metric": r["metric"],
+                         "point": ", ".join(f"{p.split('.', 1)[1]}={r[p]:g}" if isinstance(r[p], (int, float))
+                                            else f"{p.split('.', 1)[1]}={r[p]}" for p in params),
+                         "mean": r["mean"], "ci_low": r["ci_low"], "ci_high": r["ci_high"]})
+    return rows
 
 
 def precomputed_summary(results: Path = Path("results")) -> tuple[Path, list[dict]] | None:

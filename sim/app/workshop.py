@@ -10,7 +10,16 @@ import solara
 
 from sim.app.components import Charts, EventLog, LanguageSwitch, MapView, language
 from sim.app.i18n import name, t
-from sim.app.views import PRESETS, SCENARIOS, Settings, cards, precomputed_summary, report_html, save_scenario
+from sim.app.views import (
+    PRESETS,
+    SCENARIOS,
+    Settings,
+    cards,
+    precomputed_summary,
+    report_html,
+    save_scenario,
+    sweep_bands,
+)
 
 OUTPUT = Path("results") / "workshop"
 PRESENTER_CSS = """
@@ -49,20 +58,29 @@ def Cards(pair, week: int) -> None:  # noqa: ANN001 - ((Settings, model), (Setti
                                 style="font-size:1.5em;font-weight:bold")
 
 
+def _band_text(row: dict, lang: str) -> str:
+    return (f"{name(row['scenario'], lang)} · {row['metric']}: {row['mean']:.3f} "
+            f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}]")
+
+
 @solara.component
-def InstantAnswers(left: str, right: str) -> None:
+def InstantAnswers(left: str, right: str, preset: str) -> None:
+    """Precomputed answers: the newest comparison, and bands from analysed sweep stores."""
     lang = language.value
     found = solara.use_memo(precomputed_summary, [])
+    bands = solara.use_memo(lambda: sweep_bands((left, right), preset), [left, right, preset])
     with solara.Card(t("precomputed", lang)):
-        if not found:
+        if not found and not bands:
             solara.Text(t("no_precomputed", lang))
             return
-        folder, rows = found
-        for row in rows:
-            if row["scenario"] in (left, right):
-                solara.Text(f"{name(row['scenario'], lang)} · {row['metric']}: {row['mean']:.3f} "
-                            f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}]", style="font-size:0.9em")
-        solara.Text(str(folder), style="font-size:0.75em;color:#888")
+        if found:
+            folder, rows = found
+            for row in rows:
+                if row["scenario"] in (left, right):
+                    solara.Text(_band_text(row, lang), style="font-size:0.9em")
+            solara.Text(str(folder), style="font-size:0.75em;color:#888")
+        for row in bands:
+            solara.Text(f"{row['store']} · {row['point']} · {_band_text(row, lang)}", style="font-size:0.85em")
 
 
 @solara.component
@@ -147,4 +165,4 @@ def Workshop() -> None:
                     Charts([(name(settings.scenario, lang), model)], week.value, columns=2)
                     EventLog(model, week.value, last=8 if presenter.value else 12)
         if not presenter.value:
-            InstantAnswers(left, right)
+            InstantAnswers(left, right, preset)
