@@ -80,8 +80,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim import sweep
 
     exp = sweep.load_experiment(args.experiment).reduced(args.replications, args.samples, args.weeks)
-    sweep.run(exp, store=args.store, resume=args.resume, executor=args.executor, workers=args.workers,
-              scheduler=args.scheduler, quiet=args.quiet)
+    try:
+        sweep.run(exp, store=args.store, resume=args.resume, executor=args.executor, workers=args.workers,
+                  scheduler=args.scheduler, quiet=args.quiet)
+    except KeyboardInterrupt:
+        store = args.store or sweep.default_store(exp)
+        print(f"\ninterrupted: finished runs are in {store}; complete them with the same command plus --resume",
+              file=sys.stderr)
+        return 130
     return 0
 
 
@@ -196,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.sweep.experiment import Experiment, ExperimentError, load_experiment
-from sim.sweep.orchestrate import run
+from sim.sweep.orchestrate import default_store, run
 from sim.sweep.store import Store
 
 
@@ -38,5 +38,5 @@ def analyse(store: str | Path, quiet: bool = False) -> Path:
     return analyse_store(Path(store), quiet=quiet)
 
 
-__all__ = ["Experiment", "ExperimentError", "Store", "analyse", "load_experiment", "load_failures", "load_runs",
-           "load_steps", "run"]
+__all__ = ["Experiment", "ExperimentError", "Store", "analyse", "default_store", "load_experiment", "load_failures",
+           "load_runs", "load_steps", "run"]
