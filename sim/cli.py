@@ -1,4 +1,4 @@
-"""Command line: ``sim run``, ``sim compare``, ``sim sweep``, ``sim analyse``, ``sim validate``, ``sim params``."""
+"""The `sim` command: run, compare, sweep, analyse, app, validate, params."""
 
 from __future__ import annotations
 
