@@ -47,6 +47,7 @@ def collect(model: LilongModel) -> dict[str, float]:
     out["leaders"] = int(h.leader.sum())
     out["volunteers"] = int(h.volunteer.sum())
     out["core_share"] = core.mean()
+    out["activity_share"] = h.in_activity.mean()
     week_work = h.work_hours - model.work_hours_last_week
     model.work_hours_last_week = h.work_hours.copy()
     total = week_work.sum()

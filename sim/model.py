@@ -6,7 +6,8 @@ Schedule (docs/ODD.md, "Process overview and scheduling"), each week:
                     survey, meeting, visits, workshops, platform, leaders
  3. voice           this week's voice joins recent voice
  4. decision        review (propose), design, approval, construction, completion
- 5. use and upkeep  use of spaces and ties, upkeep, maintenance rules, volunteering
+ 5. use and upkeep  use of spaces and ties, upkeep, maintenance rules, volunteering,
+                    self-organised activities (thresholds)
  6. satisfaction    expectation-disconfirmation and procedure
  7. feedback        efficacy and trust from (non-)response; leaders emerge
  8. ladder          rungs from recent activity; social exposure for next week
@@ -29,11 +30,11 @@ from sim.params import IMPROVEMENT_TYPES, Params
 from sim.population import Resident, generate_households
 from sim.projects import ProjectBook
 from sim.space import ALLOWED_TYPES, SITE_KIND_NAMES, build_catchment, build_location_network, generate_lilong
-from sim.submodels import channels, decision, feedback, participation, upkeep, voice
+from sim.submodels import channels, decision, feedback, gatherings, participation, upkeep, voice
 from sim.submodels.common import to_sites
 from sim.submodels.satisfaction import overall_satisfaction, satisfaction
 
-STREAMS = ("space", "population", "channels", "decision", "upkeep", "feedback")
+STREAMS = ("space", "population", "channels", "decision", "upkeep", "feedback", "gatherings")
 WORKSTATION_VISIT_SAVING = 0.25  # residents drop in at a workstation: visits take less time
 
 
@@ -153,6 +154,7 @@ class LilongModel(Model):
         upkeep.upkeep(self, s["upkeep"])
         upkeep.maintenance_rules(self, s["upkeep"])
         upkeep.volunteering(self, s["upkeep"])
+        gatherings.gatherings(self, s["gatherings"])
         satisfaction(self)
         feedback.responsiveness(self)
         feedback.leaders(self, s["feedback"])

@@ -113,10 +113,12 @@ class Population:
     external_efficacy_mean: float = p(0.35, 0.0, 1.0, unit="0-1 scale",
                                       doc="Initial mean belief that officials respond",
                                       source="participation mostly passive (brief); assumed")
-    threshold_mean: float = p(0.12, 0.0, 1.0, unit="share of contacts",
-                              doc="Mean social threshold: share of contacts taking part before one joins",
-                              source="Granovetter 1978; value assumed")
-    threshold_sd: float = p(0.08, 0.0, 0.5, unit="share of contacts",
+    threshold_mean: float = p(0.3, 0.0, 1.0, unit="share of contacts",
+                              doc="Mean social threshold: share of contacts (or of a space's users) "
+                                  "taking part before one joins",
+                              source="Granovetter 1978; set so the default does not tip "
+                                     "(it tips from a spread of ~0.2: pattern 4)")
+    threshold_sd: float = p(0.1, 0.0, 0.5, unit="share of contacts",
                             doc="Spread of social thresholds across households",
                             source="Granovetter 1978; value assumed")
     conditional_cooperator_share: float = p(0.5, 0.0, 1.0, unit="share of households",

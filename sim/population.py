@@ -87,6 +87,7 @@ class Households:
     leader: np.ndarray
     work_hours: np.ndarray  # cumulative organising + upkeep hours
     contributed: np.ndarray  # gave upkeep this week
+    in_activity: np.ndarray  # took part in a self-organised activity this week
 
     @property
     def n(self) -> int:
@@ -159,7 +160,7 @@ def generate_households(pop: Population, n: int, rng: np.random.Generator) -> Ho
         answered_recent=zeros.copy(), ignored_recent=zeros.copy(),
         meeting_ties=np.zeros(n, dtype=np.int32), use=zeros.copy(), disruption=zeros.copy(),
         volunteer=np.zeros(n, dtype=bool), leader=np.zeros(n, dtype=bool), work_hours=zeros.copy(),
-        contributed=np.zeros(n, dtype=bool),
+        contributed=np.zeros(n, dtype=bool), in_activity=np.zeros(n, dtype=bool),
     )
 
 

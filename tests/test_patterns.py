@@ -124,3 +124,21 @@ def test_pattern8_voice_softens_poor_outcomes_only_where_trust_is_high():
         gaps[trust] = np.array(per_seed)
     d = gaps[0.8] - gaps[0.2]
     assert d.mean() - stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d)) > 0
+
+
+def test_pattern4_same_mean_willingness_tips_or_not_with_its_spread():
+    """Same mean threshold; a narrow spread leaves activities to the core, a wide one tips them."""
+    from sim.analysis import final_year
+    from sim.compare import scenario_path
+    from sim.params import load_scenario
+    from sim.runner import RunSpec, run_many
+
+    base = load_scenario(scenario_path("planner_platform"))
+    cases = {sd: base.replace({"population.threshold_mean": 0.3, "population.threshold_sd": sd}) for sd in (0.02, 0.25)}
+    specs = [RunSpec(f"sd{sd}", p, seed) for sd, p in cases.items() for seed in range(6)]
+    steps, _ = run_many(specs, workers=2, progress=False)
+    per_run = final_year(steps, ("activity_share", "engaged_3m", "core_share"))
+    narrow, wide = values(per_run, "sd0.02", "activity_share"), values(per_run, "sd0.25", "activity_share")
+    assert narrow.mean() < 1.5 * values(per_run, "sd0.02", "core_share").mean()  # only the core
+    assert wide.mean() > 10 * narrow.mean() and wide.min() > narrow.max()
+    assert_greater(per_run, "sd0.25", "sd0.02", "engaged_3m")

@@ -62,14 +62,14 @@ def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
     engaged = (h.rung >= Rung.CONSULTED).astype(float)
     share = np.divide(np.bincount(site, weights=use * engaged[hh], minlength=n_sites), pb.users,
                       out=np.zeros(n_sites), where=pb.users > 0)
-    model.site_engaged_share_seen = _seen(hh, site, use, share, h.use)
+    model.site_engaged_share_seen = use_weighted_view(hh, site, use, share, h.use)
     model.link_cache = (hh, site, use)
 
     works = np.flatnonzero(pb.status[c.site] == Status.UNDER_CONSTRUCTION)
     h.disruption = max_by_household(c.household[works], c.weight[works], n)
 
 
-def _seen(hh: np.ndarray, site: np.ndarray, use: np.ndarray, site_share: np.ndarray,
+def use_weighted_view(hh: np.ndarray, site: np.ndarray, use: np.ndarray, site_share: np.ndarray,
           household_use: np.ndarray) -> np.ndarray:
     """Use-weighted mean of a per-site share, as each household sees it."""
     total = np.bincount(hh, weights=use * site_share[site], minlength=len(household_use))
@@ -82,7 +82,7 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     hh, site, use = model.link_cache
     n_sites = model.lilong.n_sites
     user = h.use > USE_THRESHOLD
-    rules_seen = _seen(hh, site, use, pb.rules.astype(float), h.use)
+    rules_seen = use_weighted_view(hh, site, use, pb.rules.astype(float), h.use)
     boost = pp.rules_cooperation_boost * rules_seen
     p = np.select([h.coop_type == CoopType.CONDITIONAL, h.coop_type == CoopType.FREE_RIDER],
                   [h.coop_belief + boost, FREE_RIDER_BASE + boost], OTHER_CONTRIBUTION)
@@ -100,7 +100,7 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     given = np.bincount(site, weights=use * gives[hh], minlength=n_sites)
     give_share = np.divide(given, pb.users, out=np.zeros(n_sites), where=pb.users > 0)
     cond = h.coop_type == CoopType.CONDITIONAL
-    seen = _seen(hh, site, use, give_share, h.use)
+    seen = use_weighted_view(hh, site, use, give_share, h.use)
     h.coop_belief[cond & user] = (BELIEF_RETENTION * h.coop_belief + (1 - BELIEF_RETENTION) * seen)[cond & user]
 
     live = pb.status == Status.IN_USE
