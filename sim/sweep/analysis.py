@@ -53,17 +53,13 @@ def paired_differences(runs: pd.DataFrame, exp: Experiment) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _outputs_by_point(runs: pd.DataFrame, exp: Experiment, n_points: int):
+def _outputs_by_point(runs: pd.DataFrame, plan: pd.DataFrame, exp: Experiment, n_points: int):
     """(scenario, preset, Y points x metrics or None, points missing) for each scenario and preset.
 
-    Runs are matched to design points through the plan's run ids: a sampling design can repeat
+    Runs are matched to design points through the store's plan: a sampling design can repeat
     a point (Morris trajectories share points), and a repeated point is one run, stored once.
     """
-    from sim.sweep.plan import plan_runs
-
     results = runs.set_index("run_id")[list(exp.metrics)]
-    plan = pd.DataFrame([(r.scenario, r.preset, r.point_index, r.run_id) for r in plan_runs(exp)],
-                        columns=["scenario", "preset", "point_index", "run_id"])
     for (scenario, preset), g in plan.groupby(["scenario", "preset"]):
         done = g[g.run_id.isin(results.index)]
         missing = n_points - done.point_index.nunique()
@@ -73,14 +69,14 @@ def _outputs_by_point(runs: pd.DataFrame, exp: Experiment, n_points: int):
         yield scenario, preset, y, missing
 
 
-def sensitivity(runs: pd.DataFrame, exp: Experiment, say) -> pd.DataFrame:  # noqa: ANN001
+def sensitivity(runs: pd.DataFrame, plan: pd.DataFrame, exp: Experiment, say) -> pd.DataFrame:  # noqa: ANN001
     """Sobol first-order and total indices, or Morris mu*/sigma, per metric (with CIs)."""
     from SALib.analyze import morris, sobol
 
     points, matrix = design_points(exp)
     prob = problem(exp.factors)
     rows = []
-    for scenario, preset, y, missing in _outputs_by_point(runs, exp, len(points)):
+    for scenario, preset, y, missing in _outputs_by_point(runs, plan, exp, len(points)):
         if y is None:
             say(f"  {scenario}/{preset}: {missing} design points have no finished run; sensitivity skipped")
             continue
@@ -185,7 +181,6 @@ def analyse_store(store: Path, quiet: bool = False) -> Path:
     s = Store(store)
     if not s.manifest_path.exists():
         raise ExperimentError(f"{store}: not a results store (no manifest.json)")
-    # Scenario files are looked up by name (as shipped); the plan maps runs to design points.
     exp = load_experiment(store / "experiment.toml", check_scenarios=False).reduced(**s.manifest()["settings"])
     runs = s.read("runs")
     if runs.empty:
@@ -201,7 +196,7 @@ def analyse_store(store: Path, quiet: bool = False) -> Path:
         written.append(out / "paired_differences.csv")
     indices = pd.DataFrame()
     if exp.design in ("sobol", "morris"):
-        indices = sensitivity(runs, exp, say)
+        indices = sensitivity(runs, s.read_plan(), exp, say)
         name = "sobol_indices.csv" if exp.design == "sobol" else "morris.csv"
         indices.to_csv(out / name, index=False)
         written.append(out / name)

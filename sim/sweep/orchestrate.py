@@ -39,6 +39,7 @@ def run(experiment: str | Path | Experiment, store: str | Path | None = None, re
     store_obj = Store(store or default_store(exp))
     factory = ExecutorFactory(executor, workers, scheduler)
     store_obj.open(exp, resume, len(runs), factory.kind)
+    store_obj.write_plan(planned)
     finished = store_obj.finished_ids()
     pending = [r for r in runs if r.run_id not in finished]
     repeats = f" ({len(planned) - len(runs)} repeated design points run once)" if len(planned) > len(runs) else ""

@@ -4,6 +4,7 @@ Layout::
 
     STORE/manifest.json        experiment, versions, git commit, machine, sessions
     STORE/experiment.toml      the experiment file as run
+    STORE/plan.parquet         every planned run: run id, design point, scenario, preset, replication
     STORE/runs/<run_id>.parquet      one row: the run's point, seed and final-year metrics
     STORE/steps/<run_id>.parquet     the kept weeks of the run's metrics
     STORE/failures/<run_id>.parquet  a run that failed, with its error
@@ -61,6 +62,15 @@ class Store:
 
     def manifest(self) -> dict:
         return json.loads(self.manifest_path.read_text())
+
+    def write_plan(self, runs: list[SweepRun]) -> None:
+        """Which run serves which design point (a repeated point is one run serving several)."""
+        plan = pd.DataFrame([(r.run_id, r.point_index, r.scenario, r.preset, r.replication) for r in runs],
+                            columns=["run_id", "point_index", "scenario", "preset", "replication"])
+        _write_atomic(plan, self.path / "plan.parquet")
+
+    def read_plan(self) -> pd.DataFrame:
+        return pd.read_parquet(self.path / "plan.parquet")
 
     def open(self, exp: Experiment, resume: bool, n_runs: int, executor: str) -> None:
         """Create the store, or reopen it to resume the same experiment."""
