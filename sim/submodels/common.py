@@ -11,6 +11,11 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator, and 0 where the denominator is 0."""
+    return np.divide(numerator, denominator, out=np.zeros(len(numerator)), where=denominator > 0)
+
+
 def to_sites(c: Catchment, household_values: np.ndarray, n_sites: int) -> np.ndarray:
     """Catchment-weighted sum over each site's households."""
     return np.bincount(c.site, weights=c.weight * household_values[c.household], minlength=n_sites)

@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.population import Rung
 from sim.projects import Status
+from sim.submodels.common import ratio
 from sim.submodels.upkeep import USE_THRESHOLD, use_weighted_view
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def gatherings(model: LilongModel, rng: np.random.Generator) -> None:
     organised = np.bincount(site, weights=use * core[hh], minlength=n_sites) > 0
     organised &= pb.status == Status.IN_USE
     took_part = np.bincount(site, weights=use * h.in_activity[hh], minlength=n_sites)
-    share = np.divide(took_part, pb.users, out=np.zeros(n_sites), where=pb.users > 0)
+    share = ratio(took_part, pb.users)
     organised_use = use * organised[site]
     use_of_organised = np.bincount(hh, weights=organised_use, minlength=h.n)
     seen = use_weighted_view(hh, site, organised_use, share, use_of_organised)

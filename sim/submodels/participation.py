@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.population import N_RUNGS, Rung
-from sim.submodels.common import sigmoid
+from sim.submodels.common import ratio, sigmoid
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -33,7 +33,7 @@ def social_exposure(model: LilongModel) -> np.ndarray:
     h = model.households
     engaged = (h.rung >= Rung.CONSULTED).astype(float)
     near = model.house_block_sum(engaged) - engaged
-    near_share = np.divide(near, model.loc_degree, out=np.zeros(h.n), where=model.loc_degree > 0)
+    near_share = ratio(near, model.loc_degree)
     ties = h.meeting_ties.astype(float)
     met_share = model.site_engaged_share_seen  # engaged share among users of one's shared spaces
     w = ties / (ties + model.loc_degree + 1e-9)

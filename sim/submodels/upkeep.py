@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.population import CoopType, Rung
 from sim.projects import Status
-from sim.submodels.common import max_by_household, sigmoid
+from sim.submodels.common import max_by_household, ratio, sigmoid
 from sim.submodels.participation import propensity
 
 if TYPE_CHECKING:
@@ -60,8 +60,7 @@ def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
     h.delivered = 1 - np.exp(np.bincount(hh, weights=np.log1p(-np.minimum(value, 0.999)), minlength=n))
 
     engaged = (h.rung >= Rung.CONSULTED).astype(float)
-    share = np.divide(np.bincount(site, weights=use * engaged[hh], minlength=n_sites), pb.users,
-                      out=np.zeros(n_sites), where=pb.users > 0)
+    share = ratio(np.bincount(site, weights=use * engaged[hh], minlength=n_sites), pb.users)
     model.site_engaged_share_seen = use_weighted_view(hh, site, use, share, h.use)
     model.link_cache = (hh, site, use)
 
@@ -70,10 +69,10 @@ def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
 
 
 def use_weighted_view(hh: np.ndarray, site: np.ndarray, use: np.ndarray, site_share: np.ndarray,
-          household_use: np.ndarray) -> np.ndarray:
+                      household_use: np.ndarray) -> np.ndarray:
     """Use-weighted mean of a per-site share, as each household sees it."""
     total = np.bincount(hh, weights=use * site_share[site], minlength=len(household_use))
-    return np.divide(total, household_use, out=np.zeros(len(household_use)), where=household_use > 0)
+    return ratio(total, household_use)
 
 
 def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
@@ -95,10 +94,10 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     # Casual upkeep is use, not participation in renewal; the core's organised upkeep is.
     h.take_part(gives & core, Rung.COLLABORATING, model.week)
 
-    share_of_use = np.divide(use, h.use[hh], out=np.zeros(len(use)), where=h.use[hh] > 0)
+    share_of_use = ratio(use, h.use[hh])
     pb.upkeep_hours = np.bincount(site, weights=share_of_use * hours[hh], minlength=n_sites)
     given = np.bincount(site, weights=use * gives[hh], minlength=n_sites)
-    give_share = np.divide(given, pb.users, out=np.zeros(n_sites), where=pb.users > 0)
+    give_share = ratio(given, pb.users)
     cond = h.coop_type == CoopType.CONDITIONAL
     seen = use_weighted_view(hh, site, use, give_share, h.use)
     h.coop_belief[cond & user] = (BELIEF_RETENTION * h.coop_belief + (1 - BELIEF_RETENTION) * seen)[cond & user]
