@@ -24,7 +24,8 @@ from sim.app.views import (
 OUTPUT = Path("results") / "workshop"
 PRESENTER_CSS = """
 .presenter .v-application, .presenter { font-size: 150% !important; }
-.presenter .card-value { font-size: 2.6em !important; }
+.presenter .card-value { font-size: 2.2em !important; line-height: 1.25 !important; margin-top: 8px; }
+.presenter .card-line { font-size: 1.25em !important; line-height: 1.4 !important; }
 .presenter .event-log .v-label, .presenter .event-log { font-size: 1.2em; }
 """
 
@@ -52,8 +53,8 @@ def Cards(pair, week: int) -> None:  # noqa: ANN001 - ((Settings, model), (Setti
         for card in cards(lm, rm, lang):
             with solara.Card(card["label"], style="min-width:190px"):
                 with solara.Column(gap="2px"):
-                    solara.Text(f"{name(ls.scenario, lang)}: {card['left']}")
-                    solara.Text(f"{name(rs.scenario, lang)}: {card['right']}")
+                    solara.Text(f"{name(ls.scenario, lang)}: {card['left']}", classes=["card-line"])
+                    solara.Text(f"{name(rs.scenario, lang)}: {card['right']}", classes=["card-line"])
                     solara.Text(f"{t('difference', lang)}: {card['diff']}", classes=["card-value"],
                                 style="font-size:1.5em;font-weight:bold")
 
