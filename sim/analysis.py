@@ -18,7 +18,8 @@ def final_year(steps: pd.DataFrame, metrics: tuple[str, ...] = HEADLINE) -> pd.D
     return window.groupby(["scenario", "seed"], sort=False)[list(metrics)].mean().reset_index()
 
 
-def _mean_ci(values: np.ndarray) -> tuple[float, float, float, int]:
+def mean_ci(values: np.ndarray) -> tuple[float, float, float, int]:
+    """(mean, 95% CI low, high, n) of the non-missing values, Student's t."""
     values = values[~np.isnan(values)]
     n = len(values)
     if n == 0:
@@ -37,12 +38,12 @@ def summarise(per_run: pd.DataFrame, baseline: str, metrics: tuple[str, ...] = H
     for scenario, group in per_run.groupby("scenario", sort=False):
         g = group.set_index("seed")
         for metric in metrics:
-            mean, lo, hi, n = _mean_ci(g[metric].to_numpy(float))
+            mean, lo, hi, n = mean_ci(g[metric].to_numpy(float))
             row = {"scenario": scenario, "metric": metric, "mean": mean, "ci_low": lo, "ci_high": hi, "n": n}
             if baseline in per_run["scenario"].values and scenario != baseline:
                 common = g.index.intersection(base.index)
                 diff = (g.loc[common, metric] - base.loc[common, metric]).to_numpy(float)
-                d, dlo, dhi, _ = _mean_ci(diff)
+                d, dlo, dhi, _ = mean_ci(diff)
                 row.update({"diff_vs_baseline": d, "diff_ci_low": dlo, "diff_ci_high": dhi})
             rows.append(row)
     table = pd.DataFrame(rows)

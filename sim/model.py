@@ -100,7 +100,7 @@ class LilongModel(Model):
         hx = lilong.house_x[lilong.household_house]
         hy = lilong.house_y[lilong.household_house]
         self.household_xy = (hx, hy)
-        cells = self.grid._cells
+        cells = {cell.coordinate: cell for cell in self.grid.all_cells}
         for i in range(h.n):
             Resident(self, cells[(int(hx[i]), int(hy[i]))], i)
         for s, (x0, _, y0, _) in enumerate(lilong.site_box):

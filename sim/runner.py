@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,7 +11,7 @@ import pandas as pd
 from sim.model import LilongModel
 from sim.params import Params
 from sim.progress import Progress
-from sim.sweep.executors import process_context
+from sim.sweep.executors import ExecutorFactory, run_resilient
 
 EVENT_COLUMNS = ["week", "event", "site", "site_kind", "improvement", "alley", "detail", "cost_yuan"]
 
@@ -40,8 +39,9 @@ def run(params: Params, seed: int, scenario: str | None = None) -> tuple[pd.Data
     return steps, events
 
 
-def _run_spec(spec: RunSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return run(spec.params, spec.seed, spec.scenario)
+def _run_indexed(task: tuple[int, RunSpec]) -> tuple[int, pd.DataFrame, pd.DataFrame]:
+    index, spec = task
+    return (index, *run(spec.params, spec.seed, spec.scenario))
 
 
 def default_workers() -> int:
@@ -52,24 +52,27 @@ def run_many(specs: Iterable[RunSpec], workers: int | None = None,
              progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run every spec (in ``workers`` processes; 1 runs in this process) and concatenate.
 
-    Results are ordered by the specs' order whatever order they finish in, so the
-    output does not depend on the number of workers.
+    Uses the sweep layer's resilient loop (a dead worker's run is retried). Results are
+    ordered by the specs' order whatever order they finish in, so the output does not
+    depend on the number of workers.
     """
     specs = list(specs)
     workers = workers or default_workers()
     results: list[tuple[pd.DataFrame, pd.DataFrame] | None] = [None] * len(specs)
     report = Progress(len(specs), enabled=progress)
-    if workers == 1:
-        for i, spec in enumerate(specs):
-            results[i] = _run_spec(spec)
-            report.tick()
-    else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=process_context()) as pool:
-            futures = {pool.submit(_run_spec, spec): i for i, spec in enumerate(specs)}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                report.tick()
-    report.close()
+
+    def done(_task: object, result: tuple[int, pd.DataFrame, pd.DataFrame]) -> None:
+        results[result[0]] = result[1:]
+        report.tick()
+
+    def lost(task: tuple[int, RunSpec], error: str, attempts: int) -> None:
+        raise RuntimeError(f"run {task[1].scenario} seed {task[1].seed} failed: {error}")
+
+    factory = ExecutorFactory("sequential" if workers == 1 else "local", workers)
+    try:
+        run_resilient(enumerate(specs), _run_indexed, factory, done, lost)
+    finally:
+        report.close()
     steps = pd.concat([r[0] for r in results], ignore_index=True)
     events = pd.concat([r[1] for r in results], ignore_index=True)
     return steps, events

@@ -33,6 +33,8 @@ def test_location_network_is_symmetric_and_catchment_weights_valid():
     m = LilongModel(Params(), seed=3)
     edges = set(zip(m.net_src.tolist(), m.net_dst.tolist(), strict=True))
     assert all((j, i) in edges for i, j in edges)
+    # The grid's 3x3 block sum (used every week) counts the same contacts as the explicit edges.
+    np.testing.assert_array_equal(m.loc_degree, np.bincount(m.net_src, minlength=m.households.n))
     assert ((m.catchment.weight > 0) & (m.catchment.weight <= 1)).all()
 
 

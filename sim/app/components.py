@@ -5,7 +5,16 @@ from __future__ import annotations
 import solara
 
 from sim.app.i18n import LANGUAGES, name, t
-from sim.app.views import RUNG_COLOURS, STATUS_COLOURS, charts_svg, event_lines, inspect, map_cells, planner_marker
+from sim.app.views import (
+    CELL_PX,
+    RUNG_COLOURS,
+    STATUS_COLOURS,
+    charts_svg,
+    event_lines,
+    inspect,
+    map_cells,
+    planner_marker,
+)
 from sim.app.widgets import LilongMap
 from sim.model import LilongModel
 from sim.population import LADDER
@@ -50,8 +59,6 @@ def MapView(model: LilongModel, week: int = 0, show_inspector: bool = True) -> N
     selected, set_selected = solara.use_state("")
     del week  # a changing argument makes the map redraw after each step
     lil = model.lilong
-    from sim.app.views import CELL_PX
-
     with solara.Column(gap="4px"):
         solara.ToggleButtonsSingle(value=colour_by, on_value=set_colour_by, classes=["colour-by"],
                                    children=[solara.Button(t("rung", lang), value="rung", text=True),

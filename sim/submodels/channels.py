@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import Rung
+from sim.population import Households, Rung
 from sim.submodels.common import links_of, pick
 from sim.submodels.participation import choose, invited_now, propensity
 
@@ -74,6 +74,11 @@ def public_meeting(model: LilongModel, rng: np.random.Generator) -> None:
     engage(model, idx, Rung.CONSULTED, voice=2.0)
 
 
+def _trust_in_planner_channel(h: Households) -> np.ndarray:
+    """Trust behind a planner's invitation: in the planner and in the government it works with."""
+    return 0.5 * (h.trust_government + h.trust_planner)
+
+
 def _visit_order(model: LilongModel, candidates: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Scores for the planner's outreach strategy (higher is visited first)."""
     h = model.households
@@ -106,7 +111,7 @@ def planner_visits(model: LilongModel, rng: np.random.Generator) -> None:
     h.trust_planner[visited] += b.trust_gain * pp.facilitation_skill * (1 - h.trust_planner[visited])
     h.invited_until[visited] = model.week + INVITATION_WEEKS
     h.take_part(visited, Rung.INFORMED, model.week)
-    trust = 0.5 * (h.trust_government + h.trust_planner)
+    trust = _trust_in_planner_channel(h)
     prob = propensity(model, Rung.CONSULTED, trust, invited=1.0)[visited]
     engage(model, visited[rng.random(n_visits) < prob], Rung.CONSULTED, voice=1.0)
 
@@ -124,7 +129,7 @@ def planner_workshops(model: LilongModel, rng: np.random.Generator) -> None:
         return
     invited = invited_now(model)
     eligible = (invited > 0) | (h.rung >= Rung.CONSULTED) | h.leader
-    trust = 0.5 * (h.trust_government + h.trust_planner)
+    trust = _trust_in_planner_channel(h)
     prob = propensity(model, Rung.INVOLVED, trust, invited) * (0.5 + 0.5 * pp.facilitation_skill)
     idx = choose(model, eligible, prob, seats, rng)
     engage(model, idx, Rung.INVOLVED, voice=3.0)

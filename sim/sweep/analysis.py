@@ -12,8 +12,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from scipy import stats  # noqa: E402
 
+from sim.analysis import mean_ci  # noqa: E402
 from sim.figures import save_figure  # noqa: E402
 from sim.sweep.designs import design_points, problem  # noqa: E402
 from sim.sweep.experiment import Experiment, ExperimentError, load_experiment  # noqa: E402
@@ -23,11 +23,8 @@ MAX_FIGURE_METRICS = 6
 
 
 def _ci(values: pd.Series) -> pd.Series:
-    v = values.dropna().to_numpy(float)
-    n = len(v)
-    mean = v.mean() if n else np.nan
-    half = stats.t.ppf(0.975, n - 1) * v.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
-    return pd.Series({"mean": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n})
+    mean, low, high, n = mean_ci(values.to_numpy(float))
+    return pd.Series({"mean": mean, "ci_low": low, "ci_high": high, "n": n})
 
 
 def point_means(runs: pd.DataFrame, exp: Experiment) -> pd.DataFrame:

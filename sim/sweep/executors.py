@@ -36,7 +36,7 @@ class SequentialExecutor(Executor):
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - delivered through the future
+        except Exception as exc:  # noqa: BLE001 - delivered through the future (Ctrl-C is not)
             future.set_exception(exc)
         return future
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.metrics import HEADLINE
-from sim.params import SECTIONS, Params, ScenarioError, load_scenario, scenarios_dir
+from sim.params import SECTIONS, Params, ScenarioError, load_scenario
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 KEEP = ("final", "yearly", "every")
@@ -67,10 +67,11 @@ class Experiment:
         return hashlib.sha256((self.text + repr(sorted(self.reductions.items()))).encode()).hexdigest()[:16]
 
     def scenario_file(self, name: str) -> Path:
+        """A scenario by name (scenarios/NAME.toml), or a file relative to the experiment file."""
+        from sim.compare import scenario_path
+
         p = Path(name)
-        if p.suffix == ".toml":
-            return p if p.is_absolute() else (self.source.parent / p)
-        return scenarios_dir() / f"{name}.toml"
+        return self.source.parent / p if p.suffix == ".toml" and not p.is_absolute() else scenario_path(name)
 
     def reduced(self, replications: int | None = None, samples: int | None = None,
                 weeks: int | None = None) -> Experiment:
