@@ -1,4 +1,4 @@
-"""The `sim` command: run, compare, sweep, analyse, app, validate, params."""
+"""The `sim` command: run, compare, sweep, analyse, app, validate, params, metrics."""
 
 from __future__ import annotations
 
@@ -39,8 +39,8 @@ def _overrides(pairs: list[str]) -> dict[str, object]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sim.analysis import final_year
-    from sim.metrics import HEADLINE
+    from sim.analysis import final_year, fmt
+    from sim.metrics import HEADLINE, REGISTRY
     from sim.runner import run
 
     params = load_scenario(args.scenario, args.preset)
@@ -59,9 +59,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     window = final_year(steps).iloc[0]
     print(f"{params.name}, seed {args.seed}, {params.run.weeks} weeks, "
           f"{params.neighbourhood.households} households")
-    print(f"{'metric':28s} {'last week':>12s} {'final-year mean':>16s}")
+    print(f"{'metric':28s} {'last week':>14s} {'final year':>14s}  unit")
     for metric in HEADLINE:
-        print(f"{metric:28s} {last[metric]:12.3f} {window[metric]:16.3f}")
+        print(f"{metric:28s} {fmt(last[metric]):>14s} {fmt(window[metric]):>14s}  {REGISTRY[metric].unit}")
     print(f"Tables written to {out}/")
     return 0
 
@@ -129,6 +129,18 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from sim.metrics import GROUPS, REGISTRY, glossary_markdown
+
+    if args.markdown:
+        sys.stdout.write(glossary_markdown())
+        return 0
+    for m in REGISTRY.values():
+        groups = f"  by group: {', '.join(GROUPS)}" if m.groups else ""
+        print(f"{m.name}  [{m.unit}; {m.kind}, summarised by its {m.summary_statistic}]{groups}\n    {m.definition}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from sim.compare import DEFAULT_SCENARIOS
 
@@ -192,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("params", help="list every parameter with unit, default and range")
     p.add_argument("--markdown", action="store_true", help="as the Markdown table used in docs/ODD.md")
     p.set_defaults(func=cmd_params)
+    mt = sub.add_parser("metrics", help="every reported metric with its definition, unit and kind")
+    mt.add_argument("--markdown", action="store_true", help="as the glossary table in results/README.md")
+    mt.set_defaults(func=cmd_metrics)
     return parser
 
 

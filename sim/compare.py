@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sim import figures
 from sim.analysis import final_year, short_table, summarise, summary_markdown
+from sim.metrics import group_columns
 from sim.params import Params, load_scenario, resolve_preset, scenarios_dir
-from sim.population import AGE_NAMES, TENURE_NAMES
 from sim.provenance import file_record, git_commit, package_versions
 from sim.runner import RunSpec, run_many
 
@@ -28,6 +28,17 @@ def scenario_path(name_or_path: str) -> Path:
 def common_seeds(n: int, first: int = 0) -> list[int]:
     """The seeds every scenario is run with (common random numbers)."""
     return list(range(first, first + n))
+
+
+def _context(loaded: dict[str, Params], preset: str | None, seeds: list[int]) -> str:
+    """What a reader of summary.md must know: neighbourhood, seeds, horizon, what the CIs cover."""
+    first = next(iter(loaded.values()))
+    weeks = sorted({p.run.weeks for p in loaded.values()})
+    return (f"Preset `{preset or 'none'}` ({first.neighbourhood.households} households); "
+            f"{len(seeds)} seeds ({seeds[0]}-{seeds[-1]}), the same for every scenario; "
+            f"horizon {' / '.join(str(w) for w in weeks)} weeks; engagement window "
+            f"{first.observation.engagement_window_weeks} weeks. Confidence intervals cover seed-to-seed "
+            "variation only (parameters fixed at the scenario's values).")
 
 
 def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None = "guizhou_west",
@@ -67,10 +78,8 @@ def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None =
     per_run.to_csv(out / "runs_final_year.csv", index=False)
     summary = summarise(per_run, baseline)
     summary.to_csv(out / "summary.csv", index=False)
-    (out / "summary.md").write_text(summary_markdown(summary, baseline))
-    group_cols = tuple(f"{m}__{g}" for m in ("engaged_3m", "satisfaction_overall")
-                       for g in AGE_NAMES + TENURE_NAMES)
-    per_run_groups = final_year(steps, group_cols)
+    (out / "summary.md").write_text(summary_markdown(summary, baseline, _context(loaded, preset, seed_list)))
+    per_run_groups = final_year(steps, group_columns())
     per_run_groups.to_csv(out / "groups_final_year.csv", index=False)
     figures.write_all(steps, per_run_groups, out / "figures")
 
