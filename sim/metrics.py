@@ -196,10 +196,11 @@ def _group_means(model: LilongModel, values: np.ndarray) -> dict[str, float]:
 
 def observed_rungs(model: LilongModel) -> np.ndarray:
     """Each household's deepest act within the engagement window (informed: the informed memory)."""
-    h, obs = model.households, model.params.observation
+    h, params = model.households, model.params
     rung = np.zeros(h.n, dtype=np.int8)
     for r in range(Rung.INFORMED, len(LADDER)):  # ascending, so the deepest recent rung wins
-        window = obs.informed_memory_weeks if r == Rung.INFORMED else obs.engagement_window_weeks
+        window = (params.behaviour.informed_memory_weeks if r == Rung.INFORMED
+                  else params.observation.engagement_window_weeks)
         rung[model.week - h.last_at_rung[r] < window] = r
     return rung
 
