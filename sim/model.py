@@ -197,6 +197,7 @@ class LilongModel(Model):
         feedback.responsiveness(self)
         feedback.leaders(self, s["leaders"])
         participation.update_ladder(self)
+        h.work_hours_year += h.work_hours_week - h.work_hours_year / 52
         self.metrics = collect(self)
         self.datacollector.collect(self)
 

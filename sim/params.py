@@ -515,17 +515,21 @@ class Projects:
     minimal_intervention_saving: float = p(0.3, 0, 0.9, unit="share of cost",
                                            doc="Cost saved by a skilled design reusing idle space",
                                            source="minimal intervention principle (seed article)")
+    heard_fit_weight: float = p(0.6, 0, 1, unit="share",
+                                doc="Share of a design's detail quality that depends on whose needs were heard "
+                                    "(the rest is design skill alone)",
+                                source="needs-fit better where residents were heard (brief, pattern 9); value assumed")
     design_weeks: int = p(8, 1, 52, unit="weeks", doc="Design stage length", source=ASSUMED)
     construction_weeks: int = p(10, 1, 104, unit="weeks", doc="Construction length", source=ASSUMED)
     decay_per_week: float = p(0.01, 0, 0.2, unit="condition/week",
                               doc="Condition lost each week in use without upkeep", source=ASSUMED)
-    upkeep_hours_per_m2: float = p(0.2, 0, 1, unit="hours/m2/week",
+    upkeep_hours_per_m2: float = p(0.1, 0, 1, unit="hours/m2/week",
                                    doc="Upkeep hours per week that fully offset decay", source=ASSUMED)
-    user_upkeep_hours_per_week: float = p(0.5, 0, 10, unit="hours/week",
+    user_upkeep_hours_per_week: float = p(0.2, 0, 10, unit="hours/week",
                                           doc="Upkeep one contributing user gives to the spaces it uses (a rota "
                                               "turn, cleaning up)",
                                           source="Jiangyin Rd 72: one family a day keeps the shared bathroom")
-    volunteer_hours_per_week: float = p(3.0, 0, 40, unit="hours/week",
+    volunteer_hours_per_week: float = p(4.0, 0, 40, unit="hours/week",
                                         doc="Upkeep hours one volunteer or leader gives", source=ASSUMED)
     free_rider_base: float = p(0.02, 0, 1, unit="probability",
                                doc="Weekly chance a free rider contributes without rules",

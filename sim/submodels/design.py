@@ -39,7 +39,8 @@ def design_fit(model: LilongModel, sites: np.ndarray, n_in_design: int) -> float
     skill = model.planner.params.design_skill if model.planner is not None else office.params.design_quality
     quality = office.params.design_quality + (skill - office.params.design_quality) * coverage
     heard = heard_share(model)[sites]
-    detail = quality * (0.4 + 0.6 * heard)
+    hw = model.params.projects.heard_fit_weight
+    detail = quality * ((1 - hw) + hw * heard)
     pb.design_quality[sites] = quality
     pb.heard_share[sites] = heard
     pb.type_match[sites] = type_match(model, sites, pb.type[sites])
