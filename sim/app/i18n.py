@@ -120,6 +120,11 @@ TEXT: dict[str, dict[str, str]] = {
                "zh": "第{week}周：{alley}号弄的{improvement}建成启用"},
     "rules_": {"en": "week {week}: users of the {improvement} on alley {alley} agreed maintenance rules",
                "zh": "第{week}周：{alley}号弄{improvement}的使用者订立了维护公约"},
+    "worn_out_": {"en": "week {week}: the {improvement} on alley {alley} wore out and needs renewal again",
+                  "zh": "第{week}周：{alley}号弄的{improvement}磨损失效，需要再次更新"},
+    "repaired_": {"en": "week {week}: heritage volunteers found wear on the {improvement} (alley {alley}); it was "
+                        "repaired early ({cost} yuan)",
+                  "zh": "第{week}周：风貌志愿者发现{alley}号弄{improvement}的损耗，提前修缮（{cost}元）"},
     "event_at_site": {"en": "week {week}: {what} ({site_kind}, alley {alley})",
                       "zh": "第{week}周：{what}（{alley}号弄{site_kind}）"},
     "event_plain": {"en": "week {week}: {what}", "zh": "第{week}周：{what}"},
@@ -161,6 +166,8 @@ NAMES: dict[str, dict[str, str]] = {
     "open_plot": {"en": "open plot", "zh": "空地"},
     "corner": {"en": "corner", "zh": "角落"},
     "alley_segment": {"en": "main-alley segment", "zh": "主弄段"},
+    "house_kitchen": {"en": "house's shared kitchen", "zh": "住宅合用厨房"},
+    "house_bathroom": {"en": "house's shared washroom", "zh": "住宅合用卫生间"},
     "idle": {"en": "no project", "zh": "暂无项目"},
     "proposed": {"en": "proposed", "zh": "已提议"},
     "designed": {"en": "designed", "zh": "已设计"},
@@ -192,6 +199,7 @@ NAMES: dict[str, dict[str, str]] = {
     "built": {"en": "a space opened", "zh": "空间建成启用"},
     "rules": {"en": "users agreed maintenance rules", "zh": "使用者订立维护公约"},
     "worn_out": {"en": "a space wore out and needs renewal again", "zh": "空间磨损，需要再次更新"},
+    "repaired": {"en": "heritage volunteers had a space repaired early", "zh": "风貌志愿者促成空间提前修缮"},
     "moved": {"en": "a household moved out and newcomers moved in", "zh": "一户迁出，新住户迁入"},
 }
 MASS_NOUNS = {"sanitation", "drying_space", "greenery", "elder_care"}  # no "a" before them
@@ -200,7 +208,9 @@ DESCRIPTIONS_ZH: dict[str, str] = {
     "top_down": "无规划师。街道根据自身优先事项和投诉选定项目；居委会张贴通知。",
     "consultation": "无规划师。居委会每半年做一次需求调查，每次评审前召开居民会议。",
     "planner": "一名社区规划师，每周工时为默认值。",
-    "planner_platform": "规划师加常设议事平台（邻里汇）、志愿者团队和建成空间的自治公约。",
+    "planner_platform": "规划师加街道的议事平台（邻里汇）、志愿者团队、建成空间的自治公约和风貌志愿者。",
+    "platform": "无规划师。街道设常设议事平台（邻里汇）并有居民代表；居委会组织志愿者团队、"
+                "建成空间的自治公约和风貌志愿者。",
     "guizhou_west": "贵州西里弄（默认街区）：四条1920年代里弄，700余户，老龄化严重，六成合用厨房，四成无独立卫生间。",
     "hengfu_heritage": "衡山路—复兴路历史风貌区：保护建筑限制可改动的场地并增加造价；设有规划师工作站；"
                        "临街商铺周边租户和中青年较多。",

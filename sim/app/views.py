@@ -24,6 +24,7 @@ from sim.space import CellKind
 
 CELL = 20  # map units per grid cell (the SVG scales to its box)
 LABEL_BAND = 18  # map units above the grid for the alley numbers
+BADGE = 8  # map units: a house's own kitchen or washroom, in a corner of the house
 
 # Households by the deepest part they took recently (sequential BuPu; white = unaware).
 RUNG_COLOURS = ("#ffffff", "#bfd3e6", "#9ebcda", "#8c96c6", "#8856a7", "#810f7c")
@@ -157,23 +158,34 @@ def map_cells(snap: Snapshot, colour_by: str = "rung", lang: str = "en") -> dict
     for s, (x0, x1, y0, y1) in enumerate(lil.site_box):
         state = snap.sites[s]
         status = STATUS_NAMES.index(state["status"])
-        in_use = state["status"] == "in_use"
-        improvement = f" · {name(state['improvement'], lang)}" if state["improvement"] else ""
-        tip = t("site_tip", lang, kind=name(state["kind"], lang), alley=alley_of(lil, x0),
-                status=name(state["status"], lang), improvement=improvement,
-                condition=f"{state['condition']:.2f} ({scale_word(state['condition'], lang)})")
-        if state["heritage_locked"]:
-            tip += f"; {t('protected', lang)}"
-        sites.append({"id": f"s{s}", "x": int(x0) * CELL + 3, "y": LABEL_BAND + int(y0) * CELL + 3,
-                      "w": int(x1 - x0 + 1) * CELL - 6, "h": int(y1 - y0 + 1) * CELL - 6,
-                      "fill": STATUS_COLOURS[status], "dash": "" if status else "4 3",
-                      "opacity": round(0.35 + 0.65 * float(state["condition"]), 3) if in_use else 1.0,
-                      "tip": tip})
+        in_house = lil.site_house[s] >= 0
+        if in_house and status == 0:
+            continue  # a house's own kitchen or washroom shows once a project touches it
+        if in_house:  # a badge in the house's top corner: kitchen on the left, washroom on the right
+            right = state["kind"] == "house_bathroom"
+            box = (int(x0) * CELL + (CELL - BADGE - 1 if right else 1), LABEL_BAND + int(y0) * CELL + 1, BADGE,
+                   BADGE)
+        else:
+            box = (int(x0) * CELL + 3, LABEL_BAND + int(y0) * CELL + 3, int(x1 - x0 + 1) * CELL - 6,
+                   int(y1 - y0 + 1) * CELL - 6)
+        sites.append({"id": f"s{s}", "x": box[0], "y": box[1], "w": box[2], "h": box[3],
+                      "fill": STATUS_COLOURS[status], "dash": "" if status else "4 3", "sw": 1.2 if in_house else 2,
+                      "opacity": round(0.35 + 0.65 * float(state["condition"]), 3)
+                      if state["status"] == "in_use" else 1.0,
+                      "tip": site_tip(state, alley_of(lil, x0), lang)})
     planner = None
     if snap.planner_cell is not None:
         x, y = snap.planner_cell
         planner = {"cx": x * CELL + CELL / 2, "cy": LABEL_BAND + y * CELL + CELL / 2, "r": CELL / 2.6}
     return {"stripes": stripes, "houses": houses, "sites": sites, "planner": planner}
+
+
+def site_tip(state: dict, alley: int, lang: str = "en") -> str:
+    """A shared space in words: what and where, its stage and improvement, its condition."""
+    improvement = f" · {name(state['improvement'], lang)}" if state["improvement"] else ""
+    tip = t("site_tip", lang, kind=name(state["kind"], lang), alley=alley, status=name(state["status"], lang),
+            improvement=improvement, condition=f"{state['condition']:.2f} ({scale_word(state['condition'], lang)})")
+    return tip + (f"; {t('protected', lang)}" if state.get("heritage_protected") else "")
 
 
 @dataclass(frozen=True)
@@ -214,7 +226,8 @@ def inspect(snap: Snapshot, cell_id: str, lang: str = "en") -> list[tuple[str, s
                 (t("area_m2", lang), f"{s['m2']:.0f}"),
                 (t("fit", lang), f"{s['fit']:.2f} ({scale_word(s['fit'], lang)})"),
                 (t("condition", lang), f"{s['condition']:.2f} ({scale_word(s['condition'], lang)})"),
-                (t("rules", lang), yes_no[bool(s["rules"])]), (t("heritage", lang), yes_no[bool(s["heritage_locked"])]),
+                (t("rules", lang), yes_no[bool(s["rules"])]),
+                (t("heritage", lang), yes_no[bool(s.get("heritage_protected"))]),
                 (t("cost_yuan", lang), f"{s['cost_yuan']:,.0f}")]
     members = np.flatnonzero(lil.household_house == index)
     rows = [(t("house_title", lang, house=index + 1, alley=alley_of(lil, lil.house_x[index])), ""),
@@ -225,6 +238,9 @@ def inspect(snap: Snapshot, cell_id: str, lang: str = "en") -> list[tuple[str, s
                      if len(members) else "–"))
     rows += [(t("retired_n", lang), str(int((snap.age_group[members] == 2).sum()))),
              (t("renters_n", lang), str(int(snap.renter[members].sum())))]
+    for s in np.flatnonzero(lil.site_house == index):  # the house's own shared kitchen and washroom
+        rows.append((name(snap.sites[s]["kind"], lang), site_tip(snap.sites[s], alley_of(lil, lil.house_x[index]),
+                                                                 lang).split(": ", 1)[-1].split("：", 1)[-1]))
     return rows
 
 

@@ -28,7 +28,7 @@ class LilongMap(ipyvue.VueTemplate):
           :stroke="c.id === selected ? '#000' : '#b0b0b0'" :stroke-width="c.id === selected ? 3 : 0.8"
           :data-cell="c.id" style="cursor: pointer" @click="pick(c.id)"><title>{{ c.tip }}</title></rect>
     <rect v-for="c in cells.sites" :key="c.id" :x="c.x" :y="c.y" :width="c.w" :height="c.h" rx="4"
-          :fill="c.fill" :fill-opacity="c.opacity" stroke="#222" :stroke-width="c.id === selected ? 4 : 2"
+          :fill="c.fill" :fill-opacity="c.opacity" stroke="#222" :stroke-width="c.id === selected ? 2 * c.sw : c.sw"
           :stroke-dasharray="c.dash" :data-cell="c.id" style="cursor: pointer" @click="pick(c.id)">
       <title>{{ c.tip }}</title></rect>
     <circle v-if="cells.planner" :cx="cells.planner.cx" :cy="cells.planner.cy" :r="cells.planner.r"
