@@ -8,6 +8,7 @@ snapshots down, so everything on screen shows the same week of every model.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -315,14 +316,14 @@ def MapView(snap: Snapshot, generation: int, seq: int, show_inspector: bool = Tr
     lang = language.value
     colour_by, set_colour_by = solara.use_state("rung")
     selected, set_selected = solara.use_state("")
-    ground = solara.use_memo(lambda: map_ground(snap, lang), [generation, lang])
-    cells = solara.use_memo(lambda: map_cells(snap, colour_by, lang), [seq, colour_by, lang])
+    ground = solara.use_memo(lambda: json.dumps(map_ground(snap, lang)), [generation, lang])
+    cells = solara.use_memo(lambda: json.dumps(map_cells(snap, colour_by, lang)), [seq, colour_by, lang])
     with solara.Column(gap="4px", classes=["map-box"]):
         solara.ToggleButtonsSingle(value=colour_by, on_value=set_colour_by, classes=["colour-by"], dense=True,
                                    children=[solara.Button(t("rung", lang), value="rung", text=True),
                                              solara.Button(t("satisfaction", lang), value="satisfaction", text=True)])
-        LilongMap.element(ground=ground, cells=cells, week=snap.week, selected=selected, on_selected=set_selected,
-                          label=t("map", lang), planner_label=t("planner_marker", lang))
+        LilongMap.element(ground_json=ground, cells_json=cells, week=snap.week, selected=selected,
+                          on_selected=set_selected, label=t("map", lang), planner_label=t("planner_marker", lang))
         Legend(colour_by, int(snap.params.observation.engagement_window_weeks))
         if show_inspector:
             solara.Text(t("click_hint", lang), style="font-size:0.8em;color:#555")

@@ -1,7 +1,9 @@
 """A clickable SVG map of the lilong as an ipyvue template (renders offline, no extra JavaScript).
 
 The ground (alleys with their numbers) is sent once per model; each week only households,
-houses' tooltips, spaces and the planner change. The SVG scales to its box (``viewBox``).
+houses' tooltips, spaces and the planner change. Both go as JSON text: as Python lists of
+dicts, every render would walk their thousand entries looking for child elements (two thirds
+of a workshop step's server time). The SVG scales to its box (``viewBox``).
 """
 
 from __future__ import annotations
@@ -36,9 +38,17 @@ class LilongMap(ipyvue.VueTemplate):
       <title>{{ planner_label }}</title></circle>
   </svg>
 </template>
+<script>
+module.exports = {
+  computed: {
+    ground() { return JSON.parse(this.ground_json || '{"width": 1, "height": 1, "alleys": [], "labels": []}'); },
+    cells() { return JSON.parse(this.cells_json || '{"stripes": [], "houses": [], "sites": [], "planner": null}'); },
+  },
+};
+</script>
 """).tag(sync=True)
-    ground = traitlets.Dict().tag(sync=True)
-    cells = traitlets.Dict().tag(sync=True)
+    ground_json = traitlets.Unicode("").tag(sync=True)
+    cells_json = traitlets.Unicode("").tag(sync=True)
     week = traitlets.Int(0).tag(sync=True)
     label = traitlets.Unicode("").tag(sync=True)
     planner_label = traitlets.Unicode("planner").tag(sync=True)
