@@ -30,9 +30,12 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 OBSERVE = """() => {
   window.__changes = 0; window.__jump = 0;
-  const read = () => parseInt(document.querySelector('.week-counter').innerText.match(/\\d+/)[0]);
+  if (window.__observing) return;
+  window.__observing = true;
+  const read = () => { const m = (document.querySelector('.week-counter') || {innerText: ''}).innerText.match(/\\d+/);
+                       return m ? parseInt(m[0]) : null; };
   let last = read();
-  new MutationObserver(() => { const now = read(); if (now !== last) { window.__changes += 1;
+  new MutationObserver(() => { const now = read(); if (now !== null && now !== last) { window.__changes += 1;
     window.__jump = Math.max(window.__jump, now - last); last = now; } })
     .observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
