@@ -122,3 +122,26 @@ def test_a_failed_rebuild_changes_nothing():
     with pytest.raises(ValueError):
         session.rebuild([Settings.from_scenario("top_down", seed=-5)])
     assert session.frame.week == 3
+
+
+def test_play_stops_when_nobody_watches():
+    """A dropped connection keeps the page's session on the server for hours: Play must not run on."""
+    session = Session(_pair())
+    watching = threading.Event()
+    watching.set()
+    stopped = []
+    ended = threading.Event()
+
+    def on_stop(exc: BaseException | None) -> None:
+        stopped.append(exc)
+        ended.set()
+
+    player = Player(session, publish=lambda: None, on_stop=on_stop, watched=watching.is_set)
+    player.start(rate=20)
+    while session.frame.week < 3:
+        ended.wait(0.05)
+    watching.clear()
+    assert ended.wait(5) and stopped == [None] and not player.playing
+    week = session.frame.week
+    _join_players()
+    assert session.frame.week == week

@@ -165,8 +165,10 @@ class Live:
         self.session.reset()
         self.publish()
 
-    def stopped_by(self, exc: BaseException) -> None:
-        self.error.value = f"{type(exc).__name__}: {exc}"
+    def stopped_by(self, exc: BaseException | None) -> None:
+        """Play stopped by itself: an error (shown), or the page's browser gone."""
+        if exc is not None:
+            self.error.value = f"{type(exc).__name__}: {exc}"
         self.playing.value = False
 
 
@@ -178,7 +180,7 @@ def use_live(initial: Callable[[], Sequence[Settings]]) -> Live:
 
     def make() -> Live:
         live = Live(session, tick, playing, rate, error)
-        live.player = Player(session, live.publish, live.stopped_by)
+        live.player = Player(session, live.publish, live.stopped_by, _page_watched())
         return live
 
     live = solara.use_memo(make, [])
@@ -187,6 +189,21 @@ def use_live(initial: Callable[[], Sequence[Settings]]) -> Live:
 
 
 # ---------------------------------------------------------------- controls
+
+
+def _page_watched() -> Callable[[], bool]:
+    """True while a browser is connected to this page's server-side session.
+
+    Closing the tab closes the session (and its effects stop the player); a dropped connection
+    keeps it for Solara's kernel cull timeout (24 h), and Play must not run on for nobody.
+    """
+    from solara.server import kernel_context
+
+    if not kernel_context.has_current_context():  # rendered without a server (tests)
+        return lambda: True
+    context = kernel_context.get_current_context()
+    return lambda: (not context.closed_event.is_set()
+                    and kernel_context.PageStatus.CONNECTED in tuple(context.page_status.values()))
 
 
 @solara.component

@@ -131,10 +131,12 @@ class Player:
     """
 
     def __init__(self, session: Session, publish: Callable[[], None],
-                 on_error: Callable[[BaseException], None] | None = None) -> None:
+                 on_stop: Callable[[BaseException | None], None] | None = None,
+                 watched: Callable[[], bool] = lambda: True) -> None:
         self.session = session
         self.publish = publish
-        self.on_error = on_error
+        self.on_stop = on_stop  # called when play stops by itself: an error, or nobody watching
+        self.watched = watched  # False once the page's browser is gone: stop rather than play on for nobody
         self.rate = 4.0
         self._stop: threading.Event | None = None
         self.frames = 0  # frames published since the last start (for measurements)
@@ -161,6 +163,11 @@ class Player:
         rate, start, done = self.rate, time.monotonic(), 0
         try:
             while not stop.is_set():
+                if not self.watched():
+                    stop.set()
+                    if self.on_stop is not None:
+                        self.on_stop(None)
+                    return
                 if self.rate != rate:  # the speed changed: count from now at the new rate
                     rate, start, done = self.rate, time.monotonic(), 0
                 due = int((time.monotonic() - start) * rate) + 1 - done
@@ -179,5 +186,5 @@ class Player:
         except Exception as exc:  # shown on the page; the log keeps the traceback for a developer
             traceback.print_exc()
             stop.set()
-            if self.on_error is not None:
-                self.on_error(exc)
+            if self.on_stop is not None:
+                self.on_stop(exc)
