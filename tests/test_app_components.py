@@ -14,8 +14,12 @@ from sim.app.workshop import Workshop
 
 
 @pytest.fixture
-def page(request):
-    """Render a page in English; close it (and its player) afterwards."""
+def page(request, tmp_path, monkeypatch):
+    """Render a page in English (results from a scratch folder holding one comparison); close it afterwards."""
+    from test_app_views import _fake_comparison
+
+    _fake_comparison(tmp_path / "main", "guizhou_west", 30, "2026-01-01T00:00:00", ("top_down", "planner_platform"))
+    monkeypatch.setenv("SIM_APP_RESULTS", str(tmp_path))
     language.set("en")
     box, rc = solara.render(request.param(), handle_error=False)
     yield rc
@@ -127,3 +131,10 @@ def test_explorer_shows_every_setting_and_applies_it_at_once(page):
     language.set("zh")
     items = page.find(v.Select, class_="scenario-choice").widget.items
     assert {i["text"] for i in items} >= {"自上而下", "规划师+议事平台"}
+
+
+@pytest.mark.parametrize("page", [Workshop], indirect=True)
+def test_instant_answers_say_which_comparison_and_how_many_seeds(page):
+    page.find(v.Html, class_="compare-source",
+              children=["From results/main: 30 seeds on Guizhou West lilong; mean over the final year (running "
+                        "totals: at the end), 95% confidence interval"]).wait_for(timeout=5)

@@ -427,7 +427,8 @@ def report_html(frame: Frame, lang: str = "en") -> str:
     from sim import __version__
 
     left, right = frame.sides
-    labels = [html.escape(scenario_label(s.settings, lang)) for s in frame.sides]
+    names = [scenario_label(s.settings, lang) for s in frame.sides]
+    labels = [html.escape(n) for n in names]
     e = html.escape
     rows = "".join(f"<tr><td title='{e(c['definition'])}'>{e(c['label'])}</td><td>{e(c['left'])}</td>"
                    f"<td>{e(c['right'])}</td><td><b>{e(c['diff'])}</b><br><small>{e(c['diff_note'])}</small></td></tr>"
@@ -448,7 +449,7 @@ grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:12px}}figure{{marg
 <p>{t('week_n', lang, week=frame.week)} · {e(name(left.settings.preset, lang))} · {t('seed', lang)}
 {left.settings.seed}</p>
 <table><tr><th></th><th>{labels[0]}</th><th>{labels[1]}</th>
-<th>{e(t('minus', lang, right=labels[1], left=labels[0]))}</th></tr>{rows}</table>
+<th>{e(t('minus', lang, **dict(zip(("left", "right"), names, strict=True))))}</th></tr>{rows}</table>
 <div class="charts">{charts}</div>
 <h2>{t('event_log', lang)}</h2><table><tr><th>{labels[0]}</th><th>{labels[1]}</th></tr><tr>{logs}</tr></table>
 <h2>{t('parameters', lang)}</h2><table><tr><th></th><th>{labels[0]}</th><th>{labels[1]}</th></tr>{params}</table>

@@ -57,7 +57,7 @@ def InstantAnswers(left: str, right: str, preset: str) -> None:
         if found is None:
             solara.Text(t("no_comparison", lang, seeds=MIN_SEEDS, preset=preset), classes=["no-comparison"])
         else:
-            solara.Text(t("compare_source", lang, folder=found.folder.name, seeds=found.seeds,
+            solara.Text(t("compare_source", lang, folder=f"results/{found.folder.name}", seeds=found.seeds,
                           preset=name(preset, lang), window=t("final_year", lang)), classes=["compare-source"])
             for row in found.rows:
                 if row["scenario"] in (left, right):
