@@ -176,16 +176,20 @@ def wait_until_week_at_least(page, n: int, timeout: float = 30_000) -> None:
 
 
 def pause_and_check(page, rate: float, lang: str = "en") -> None:
-    """Pause; the counter stops within one frame (plus the network) and then matches both models."""
+    """Pause; the counter stops within one frame plus the way to the server and back, then matches both models.
+
+    Counting the frames shown after the click says little on a busy machine: frames the server
+    published before the Pause reached it may still be on their way (three were, once, at load 7).
+    That Pause stops the player within one frame on the server is tested in test_app_session.py.
+    """
     page.locator(".play-button").click()
     expect(page.locator(".play-button")).to_have_text(re.compile(rf"^\s*{t('play', lang)}\s*$"))
     page.wait_for_function("() => performance.now() - window.__weeks[window.__weeks.length - 1][0] > 800",
                            timeout=20_000)
     clicked = page.evaluate("() => window.__clicks[window.__clicks.length - 1][0]")
     after = page.evaluate("t => window.__weeks.filter(w => w[0] > t)", clicked)
-    assert len(after) <= 2, f"the counter moved {len(after)} times after Pause: {after}"
-    if after:  # the frame in flight and the one in progress; nothing later
-        assert after[-1][0] - clicked < 1000 / rate + 1500, f"Pause took {after[-1][0] - clicked:.0f} ms"
+    if after:  # frames on their way and the one in progress; nothing later
+        assert after[-1][0] - clicked < 1000 / rate + 1500, f"the counter moved on after Pause: {after}"
     expect_models_at_counter(page)
 
 
