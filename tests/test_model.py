@@ -123,3 +123,19 @@ def test_whose_needs_are_served_moves_each_groups_satisfaction():
         gap[favoured] = np.mean(gaps)
     assert gap["childrens_play"] > 0 > gap["elder_care"]
     assert gap["childrens_play"] - gap["elder_care"] > 0.03
+
+
+def test_evening_workshops_bring_working_households_in():
+    """Working households have little weekday time: workshops held in the evening involve more of them
+    (and, relative to them, fewer retirees, who have time either way)."""
+    base = load_scenario(scenario_path("planner")).replace({"run.weeks": 104})
+    share = {}
+    for evening in (0.0, 1.0):
+        shares = []
+        for seed in range(3):
+            m = LilongModel(base.replace({"planner.evening_share": evening}), seed)
+            m.run_weeks(104)
+            last = m.dataframe().iloc[-52:]
+            shares.append((last["involved_share__working"] / last["involved_share__retired"]).mean())
+        share[evening] = np.mean(shares)
+    assert share[1.0] > 1.3 * share[0.0]
