@@ -72,7 +72,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     out = args.out or (Path("results") / args.name if args.name else None)
     compare(tuple(args.scenarios), preset=args.preset, seeds=args.seeds, first_seed=args.first_seed,
             weeks=args.steps, households=args.households, workers=args.workers, out=out,
-            baseline=args.baseline, progress=not args.quiet)
+            baseline=args.baseline, progress=not args.quiet, robustness_seeds=args.robustness_seeds)
     return 0
 
 
@@ -169,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--workers", type=_positive(int, 1, 256), help="processes (default: all cores)")
     c.add_argument("--name", help="results/NAME instead of a timestamped folder")
     c.add_argument("--out", type=Path, help="output folder")
+    c.add_argument("--robustness-seeds", type=_positive(int, 0, 100_000), default=8,
+                   help="seeds for the robustness table under varied structural assumptions (0: skip; default 8)")
     c.add_argument("--quiet", action="store_true", help="no progress line")
     c.set_defaults(func=cmd_compare)
 

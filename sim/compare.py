@@ -9,14 +9,26 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from sim import figures
-from sim.analysis import final_year, short_table, summarise, summary_markdown
+from sim import assumptions, figures
+from sim.analysis import (
+    by_year,
+    by_year_markdown,
+    final_year,
+    short_table,
+    summarise,
+    summary_markdown,
+    tipping,
+    tipping_markdown,
+)
 from sim.metrics import group_columns
 from sim.params import Params, load_scenario, resolve_preset, scenarios_dir
 from sim.provenance import file_record, git_commit, package_versions
 from sim.runner import RunSpec, run_many
 
-DEFAULT_SCENARIOS = ("top_down", "consultation", "planner", "planner_platform")
+DEFAULT_SCENARIOS = ("top_down", "consultation", "platform", "planner", "planner_platform")
+YEARLY = ("involved_share", "consulted_share", "satisfaction_overall", "trust_government", "external_efficacy",
+          "core_share", "spaces_in_use", "spaces_completed_per_year", "spaces_worn_out_per_year", "mean_condition",
+          "spending_yuan_per_year", "activity_share")
 
 
 def scenario_path(name_or_path: str) -> Path:
@@ -44,7 +56,7 @@ def _context(loaded: dict[str, Params], preset: str | None, seeds: list[int]) ->
 def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None = "guizhou_west",
             seeds: int = 30, first_seed: int = 0, weeks: int | None = None, households: int | None = None,
             workers: int | None = None, out: Path | None = None, baseline: str | None = None,
-            progress: bool = True) -> Path:
+            progress: bool = True, robustness_seeds: int = 8) -> Path:
     """Run every scenario on the same seeds and write tables, figures and a manifest to ``out``.
 
     All scenario files are loaded and validated before any run starts.
@@ -78,7 +90,21 @@ def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None =
     per_run.to_csv(out / "runs_final_year.csv", index=False)
     summary = summarise(per_run, baseline)
     summary.to_csv(out / "summary.csv", index=False)
-    (out / "summary.md").write_text(summary_markdown(summary, baseline, _context(loaded, preset, seed_list)))
+    tipped = tipping(final_year(steps, ("activity_share", "core_share")))
+    tipped.to_csv(out / "tipping.csv", index=False)
+    yearly = by_year(steps, YEARLY)
+    yearly.to_csv(out / "by_year.csv")
+    report = [summary_markdown(summary, baseline, _context(loaded, preset, seed_list)),
+              tipping_markdown(tipped), by_year_markdown(yearly)]
+    if robustness_seeds:
+        robust_start = time.perf_counter()
+        robust_steps, _ = run_many(assumptions.specs(loaded, baseline, seed_list[:robustness_seeds]),
+                                   workers=workers, progress=progress)
+        robust = assumptions.table(robust_steps, per_run, loaded, baseline)
+        robust.to_csv(out / "robustness.csv", index=False)
+        report.append(assumptions.markdown(robust, baseline, robustness_seeds, time.perf_counter() - robust_start))
+        figures.robustness(robust, out / "figures" / "robustness.png")
+    (out / "summary.md").write_text("\n".join(report))
     per_run_groups = final_year(steps, group_columns())
     per_run_groups.to_csv(out / "groups_final_year.csv", index=False)
     figures.write_all(steps, per_run_groups, out / "figures")
