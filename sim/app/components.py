@@ -36,7 +36,7 @@ CSS = """
 .toolbar, .play-controls { flex-wrap: wrap; align-items: center !important; gap: 8px 14px; }
 .toolbar { margin: 4px 0 8px; }
 .fields { display: flex; flex-wrap: wrap; gap: 4px 16px; align-items: flex-start; }
-.fields .field { width: 240px; max-width: 100%; }
+.fields .field { width: 240px; max-width: 100%; flex: 0 1 240px !important; }
 .field-hint { font-size: 0.8rem; color: #555; max-width: 240px; }
 .week-counter { font-size: 1.5rem; font-weight: 700; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .speed .v-btn { min-width: 0 !important; padding: 0 8px !important; }
