@@ -1,7 +1,8 @@
 """English and Simplified Chinese for every label, legend, card, message and log line of the app.
 
 Metric labels, units and definitions in English come from the registry (``sim.metrics``); the
-Chinese ones are here, keyed by metric name (a test fails when a metric the app shows has none).
+Chinese ones are here, keyed by metric name: a test fails when a metric the app shows has none (a metric
+only a future page would show falls back to its English label rather than breaking the page).
 Scenario and preset names: the table below, else a name made from the file name.
 """
 
@@ -330,17 +331,16 @@ def metric_label(column: str, lang: str = "en") -> str:
     """A metric's label (``NAME__group`` columns add the group's name)."""
     base, _, group = column.partition("__")
     if column in REGISTRY or not group:
-        text = METRIC_ZH[column] if lang == "zh" else REGISTRY[column].label
-        return text
-    text = METRIC_ZH[base] if lang == "zh" else REGISTRY[base].label
+        return METRIC_ZH.get(column, REGISTRY[column].label) if lang == "zh" else REGISTRY[column].label
+    text = METRIC_ZH.get(base, REGISTRY[base].label) if lang == "zh" else REGISTRY[base].label
     return f"{text}: {name(group, lang)}" if lang == "en" else f"{text}：{name(group, lang)}"
 
 
 def metric_unit(column: str, lang: str = "en") -> str:
     unit = REGISTRY[column.partition("__")[0] if column not in REGISTRY else column].unit
-    return UNIT_ZH[unit] if lang == "zh" else unit
+    return UNIT_ZH.get(unit, unit) if lang == "zh" else unit
 
 
 def metric_definition(column: str, lang: str = "en") -> str:
     metric = REGISTRY[column if column in REGISTRY else column.partition("__")[0]]
-    return DEFINITION_ZH[metric.name] if lang == "zh" else metric.definition
+    return DEFINITION_ZH.get(metric.name, metric.definition) if lang == "zh" else metric.definition
