@@ -194,9 +194,22 @@ def pause_and_check(page, rate: float, lang: str = "en") -> None:
 
 
 def choose(page, select_class: str, label: str) -> None:
-    """Pick ``label`` in a Vuetify drop-down."""
-    page.locator(f".{select_class}").click()
-    page.locator(".menuable__content__active .v-list-item", has_text=label).first.click()
+    """Pick ``label`` in a Vuetify drop-down.
+
+    A click that lands while a re-render (a language switch) is still arriving can leave the menu
+    shut, as it would for a person, who clicks again: so does this, up to three times.
+    """
+    item = page.locator(".menuable__content__active .v-list-item", has_text=label).first
+    for attempt in range(3):
+        page.locator(f".{select_class}").click()
+        try:
+            item.wait_for(state="visible", timeout=5_000)
+            break
+        except playwright_api.TimeoutError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+    item.click()
     expect(page.locator(".menuable__content__active")).to_have_count(0)
 
 
