@@ -82,9 +82,10 @@ def test_seed_must_be_an_integer():
 
 
 def test_events_no_institution_touches_are_identical_across_scenarios():
-    """One random stream per mechanism: notices read, households moving and the numbers drawn by
-    complaints, initiatives and heritage inspections are the same in every scenario on one seed,
-    even though a survey, a planner or a platform draw numbers of their own in between."""
+    """One random stream per mechanism: households moving and the numbers drawn by notices, complaints,
+    initiatives, reviews, upkeep, rules, volunteering, activities, leaders and heritage inspections are
+    the same in every scenario on one seed, even though a survey, a planner or a platform draw numbers
+    of their own in between (and whatever each mechanism then does with them)."""
     import numpy as np
 
     traces = {}
@@ -100,7 +101,8 @@ def test_events_no_institution_touches_are_identical_across_scenarios():
             # Same state after 60 weeks: the same numbers were drawn (and notices, read with a chance
             # that depends on fixed interest and these numbers only, reached the same households).
             "streams": {s: m.streams[s].bit_generator.state["state"]["state"]
-                        for s in ("notices", "complaints", "initiatives", "turnover", "heritage", "review")},
+                        for s in ("notices", "complaints", "initiatives", "turnover", "heritage", "review",
+                                  "upkeep", "rules", "volunteering", "gatherings", "leaders")},
         }
     base = traces["top_down"]
     for name, trace in traces.items():
