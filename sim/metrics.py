@@ -194,15 +194,13 @@ def glossary_markdown() -> str:
 # ---------------------------------------------------------------- the weekly reporter
 
 
-def _group_means(model: LilongModel, values: np.ndarray) -> dict[str, float]:
-    """Mean of ``values`` within each age group and tenure (one bincount over age x tenure cells)."""
-    cells = np.bincount(model.group_code, weights=values, minlength=6).reshape(3, 2)
-    counts = np.bincount(model.group_code, minlength=6).reshape(3, 2)
-    out = {}
-    for sums, n, names in ((cells.sum(axis=1), counts.sum(axis=1), AGE_NAMES),
-                           (cells.sum(axis=0), counts.sum(axis=0), TENURE_NAMES)):
-        out.update({name: sums[k] / n[k] if n[k] else np.nan for k, name in enumerate(names)})
-    return out
+def group_means(model: LilongModel, values: np.ndarray) -> np.ndarray:
+    """(k, 5) means of k per-household arrays (rows of ``values``) within young, working, retired,
+    long-term and renter households: one matrix product with the household-to-group membership."""
+    sums = values @ model.group_membership  # (k, 5)
+    counts = model.group_counts
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / counts, np.nan)
 
 
 def observed_rungs(model: LilongModel) -> np.ndarray:
@@ -237,10 +235,10 @@ def collect(model: LilongModel) -> dict[str, float]:
         "trust_government": h.trust_government,
         "external_efficacy": h.external_efficacy,
     }
-    for name, values in per_household.items():
-        values = values.astype(float)
-        out[name] = values.mean()
-        out.update({f"{name}__{g}": v for g, v in _group_means(model, values).items()})
+    stacked = np.stack([v.astype(float) for v in per_household.values()])
+    for name, mean, by_group in zip(per_household, stacked.mean(axis=1), group_means(model, stacked), strict=True):
+        out[name] = mean
+        out.update({f"{name}__{g}": v for g, v in zip(GROUPS, by_group, strict=True)})
     out["collaborating_share"] = (rung >= Rung.COLLABORATING).mean()
     counts = np.bincount(rung, minlength=len(LADDER)) / n
     out.update({f"ladder_{name}": counts[k] for k, name in enumerate(LADDER)})
@@ -250,9 +248,9 @@ def collect(model: LilongModel) -> dict[str, float]:
     out["satisfaction_overall_p10"] = np.partition(h.satisfaction_overall, n // 10)[n // 10]
     out["trust_planner"] = h.trust_planner.mean() if model.planner is not None else np.nan
     total_voice = h.voice_recent.sum()
-    shares = _group_means(model, h.voice_recent / total_voice * n) if total_voice > 0 else {}
-    for g in GROUPS:  # a group's share of recent voice over its share of households (1 = proportionate)
-        out[f"voice_representation__{g}"] = shares.get(g, np.nan)
+    shares = group_means(model, (h.voice_recent / total_voice * n)[None, :])[0] if total_voice > 0 else None
+    for k, g in enumerate(GROUPS):  # a group's share of recent voice over its share of households (1 = proportionate)
+        out[f"voice_representation__{g}"] = shares[k] if shares is not None else np.nan
 
     core = h.volunteer | h.leader
     out["core_share"] = core.mean()

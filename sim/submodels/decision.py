@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.population import Rung
 from sim.projects import Status
-from sim.submodels.common import links_of
+from sim.submodels.common import links_of, uniform
 from sim.submodels.design import adjust_during_construction, design_fit
 from sim.submodels.voice import heard_demand, promise
 
@@ -45,7 +45,7 @@ def review(model: LilongModel, rng: np.random.Generator) -> None:
     if model.week == 0 or model.week % interval != 0:
         return
     idle = pb.status == Status.IDLE
-    tiebreak = rng.random(len(idle)) * 1e-6  # drawn every review: the stream stays aligned across scenarios
+    tiebreak = uniform(rng, len(idle)) * 1e-6  # drawn every review: the stream stays aligned across scenarios
     if not idle.any():
         return
     demand = heard_demand(model) / (model.site_base_cost[:, None] / 10_000)  # voiced need per 10,000 yuan
@@ -80,8 +80,9 @@ def review(model: LilongModel, rng: np.random.Generator) -> None:
 def _announce(model: LilongModel, sites: np.ndarray) -> None:
     """The committee notifies the households a new project would serve; they expect its value within a year."""
     c = model.catchment
-    near = np.flatnonzero(np.isin(c.site, sites) & (c.weight > NEAR_WEIGHT))
-    read = near[model.streams["announce"].random(len(near)) < model.params.behaviour.notice_read_rate]
+    links = c.links_of_sites(np.sort(sites))
+    near = np.sort(links[c.weight[links] > NEAR_WEIGHT])
+    read = near[uniform(model.streams["announce"], len(near)) < model.params.behaviour.notice_read_rate]
     model.households.take_part(np.unique(c.household[read]), Rung.INFORMED, model.week)
     expect_from_links(model, read)
 

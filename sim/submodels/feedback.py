@@ -24,6 +24,7 @@ import numpy as np
 
 from sim.population import NEVER, Rung
 from sim.projects import Status
+from sim.submodels.common import uniform
 from sim.submodels.decision import NEAR_WEIGHT
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ def served_by(model: LilongModel, sites: np.ndarray, main_need_only: bool = True
     """Households living near any of ``sites`` (a bool mask), if ``main_need_only`` only where its type
     meets one of their main needs."""
     h, pb, c = model.households, model.projects, model.catchment
-    links = np.flatnonzero(sites[c.site] & (c.weight > NEAR_WEIGHT))
+    links = c.links_of_sites(np.flatnonzero(sites))
+    links = links[c.weight[links] > NEAR_WEIGHT]
     hh, site = c.household[links], c.site[links]
     if main_need_only:
         hh = hh[h.need[hh, pb.type[site]] >= MAIN_NEED_SHARE * model.largest_need[hh]]
@@ -99,6 +101,7 @@ def leaders(model: LilongModel, rng: np.random.Generator) -> None:
     eligible = ((h.rung >= Rung.COLLABORATING) & ~h.leader & (h.internal_efficacy > LEADER_MIN_EFFICACY)
                 & (h.knowledge > LEADER_MIN_KNOWLEDGE) & (h.meeting_ties >= LEADER_MIN_TIES))
     rate = b.leader_rate * (b.leader_base_factor + spotting)
-    new = eligible & (rng.random(h.n) < rate)
-    h.leader = (h.leader | new) & ~(rng.random(h.n) < b.leader_step_down_per_week)
+    draw = uniform(rng, h.n)  # eligible households are not leaders: one draw serves both groups
+    new = eligible & (draw < rate)
+    h.leader = (h.leader & ~(draw < b.leader_step_down_per_week)) | new
     h.volunteer |= h.leader

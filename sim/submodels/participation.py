@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.population import N_RUNGS, Rung
-from sim.submodels.common import ratio, sigmoid
+from sim.submodels.common import ratio, sigmoid, uniform
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -81,7 +81,7 @@ def choose(eligible: np.ndarray, prob: np.ndarray, seats: int, rng: np.random.Ge
     Draws one number per household whatever the eligibility, so a mechanism's stream stays
     aligned across scenarios (common random numbers).
     """
-    willing = eligible & (rng.random(len(prob)) < prob)
+    willing = eligible & (uniform(rng, len(prob)) < prob)
     idx = np.flatnonzero(willing)
     if len(idx) > seats:
         idx = np.sort(rng.choice(idx, size=seats, replace=False))

@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.population import CoopType, Rung
 from sim.projects import Status
-from sim.submodels.common import max_by_household, ratio
+from sim.submodels.common import max_by_household, ratio, uniform
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -35,13 +35,12 @@ def _links_in_use(model: LilongModel) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """Catchment links to spaces in use: household, site, and each link's value this week."""
     pb, c, h = model.projects, model.catchment, model.households
     in_use = pb.status == Status.IN_USE
-    key = (in_use.tobytes(), model.needs_version)
-    if model.live_links_cache[0] != key:  # the set of spaces in use (and needs) change rarely
-        live = np.flatnonzero(in_use[c.site])
-        hh, site = c.household[live], c.site[live]
-        model.live_links_cache = (key, hh, site, c.weight[live] * h.need[hh, pb.type[site]])
-    _, hh, site, weighted_need = model.live_links_cache
-    return hh, site, weighted_need * pb.fit[site] * pb.condition[site]
+    key = in_use.tobytes()
+    if model.live_links_cache[0] != key:  # the set of spaces in use changes rarely
+        live = np.sort(c.links_of_sites(np.flatnonzero(in_use)))  # by household, as the catchment
+        model.live_links_cache = (key, c.household[live], c.site[live], c.weight[live])
+    _, hh, site, weight = model.live_links_cache
+    return hh, site, weight * h.need[hh, pb.type[site]] * pb.fit[site] * pb.condition[site]
 
 
 def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
@@ -60,7 +59,7 @@ def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
     model.site_engaged_share_seen = use_weighted_view(hh, site, use, share, h.use)
     model.link_cache = (hh, site, use)
 
-    works = np.flatnonzero(pb.status[c.site] == Status.UNDER_CONSTRUCTION)
+    works = np.sort(c.links_of_sites(np.flatnonzero(pb.status == Status.UNDER_CONSTRUCTION)))
     h.disruption = max_by_household(c.household[works], c.weight[works], n)
 
 
@@ -92,7 +91,7 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
                   [match * h.coop_belief, np.full(h.n, pp.free_rider_base)], pp.other_contribution) + boost
     p = np.clip(p, 0, 1) * (0.4 + 0.6 * h.time_available)
     core = h.volunteer | h.leader
-    gives = user & ((rng.random(h.n) < p) | core)
+    gives = user & ((uniform(rng, h.n) < p) | core)
     hours = gives * np.where(core, pp.volunteer_hours_per_week, pp.user_upkeep_hours_per_week)
     h.contributed = gives
     h.upkeep_hours_week = hours
@@ -143,7 +142,7 @@ def maintenance_rules(model: LilongModel, rng: np.random.Generator) -> None:
     plat = model.committee.platform
     if plat.self_management_rules:
         p = p + plat.rules_per_week
-    draw = rng.random(len(pb.rules))
+    draw = uniform(rng, len(pb.rules))
     in_use = pb.status == Status.IN_USE
     new = in_use & ~pb.rules & (draw < p)
     lapse = in_use & pb.rules & ~present & (draw < pp.rules_lapse_per_week)
