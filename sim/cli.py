@@ -113,7 +113,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise InputError("--name and --out: give one of them")
     check_workers(args.workers)
     out = (check_output_folder(args.out, "--out") if args.out
-           else results_path(check_name(args.name, "--name")) if args.name else None)
+           else results_path(check_name(args.name, "--name")) if args.name is not None else None)
     compare(tuple(args.scenarios), preset=args.preset, seeds=args.seeds, first_seed=args.first_seed,
             weeks=args.steps, households=args.households, workers=args.workers, out=out,
             baseline=args.baseline, progress=not args.quiet, overwrite=args.overwrite)
@@ -301,7 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     raise_on_sigterm()
     try:
-        args = build_parser().parse_args(argv)
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as done:  # --help, or a usage error already reported on one line
+            return int(done.code or 0)
         return args.func(args)
     except (ScenarioError, InputError) as exc:
         print(f"error: {one_line(str(exc))}", file=sys.stderr)

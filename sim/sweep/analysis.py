@@ -20,6 +20,45 @@ from sim.sweep.experiment import Experiment, ExperimentError, load_experiment  #
 from sim.sweep.store import Store  # noqa: E402
 
 MAX_FIGURE_METRICS = 6
+MIN_BAND_N = 3  # a CI band from fewer replications is too wide or too unstable to show
+
+
+def metric_label(name: str) -> str:
+    """A metric's human label and unit from the metric registry (``name`` itself if it has none)."""
+    from sim import metrics
+
+    registry = getattr(metrics, "REGISTRY", {})
+    base, _, group = name.partition("__")
+    metric = registry.get(name) or registry.get(base)
+    if metric is None:
+        return name.replace("_", " ")
+    text = metric.label + (f": {group.replace('_', ' ')}" if group and metric.name != name else "")
+    return f"{text} ({metric.unit})" if metric.unit else text
+
+
+def valid_range(name: str) -> tuple[float | None, float | None]:
+    """The values a metric can take (bands are clipped to it); (None, None) if unbounded or unknown."""
+    from sim import metrics
+
+    registry = getattr(metrics, "REGISTRY", {})
+    metric = registry.get(name) or registry.get(name.partition("__")[0])
+    if metric is None:
+        return None, None
+    if hasattr(metric, "lo"):
+        return metric.lo, metric.hi
+    return (0.0, 1.0) if metric.kind == "share" else (None, None)
+
+
+def parameter_label(key: str) -> str:
+    """``planner.hours_per_week`` -> "planner: hours per week (hours/week)"."""
+    import dataclasses
+
+    from sim.params import SECTIONS
+
+    section, _, name = key.partition(".")
+    fields = {f.name: f for f in dataclasses.fields(SECTIONS[section])} if section in SECTIONS else {}
+    unit = fields[name].metadata["unit"] if name in fields else ""
+    return f"{section}: {name.replace('_', ' ')}" + (f" ({unit})" if unit and unit != "choice" else "")
 
 
 def _ci(values: pd.Series) -> pd.Series:
@@ -117,14 +156,20 @@ def response_curves(means: pd.DataFrame, exp: Experiment, folder: Path) -> list[
     fig, axes = _metric_axes(len(metrics))
     for ax, metric in zip(axes, metrics, strict=False):
         m = means[means.metric == metric]
+        lo, hi = valid_range(metric)
         for label, g in m.groupby(["scenario", "preset", *others], sort=False):
             g = g.sort_values(x)
-            ax.plot(g[x], g["mean"], marker="o", label=" / ".join(map(str, label)))
-            ax.fill_between(g[x], g["ci_low"], g["ci_high"], alpha=0.2)
-        ax.set_xlabel(x)
-        ax.set_title(metric)
+            line, = ax.plot(g[x], g["mean"], marker="o", label=" / ".join(map(str, label)))
+            shown = g[g["n"] >= MIN_BAND_N]
+            ax.fill_between(shown[x], shown["ci_low"].clip(lo, hi), shown["ci_high"].clip(lo, hi),
+                            alpha=0.2, color=line.get_color())
+        ax.set_xlabel(parameter_label(x))
+        ax.set_title(metric_label(metric), fontsize=9)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=7)
+    n = int(means["n"].min()) if len(means) else 0
+    fig.suptitle("Mean over replications" + (f" with 95% CI bands (n = {n})" if n >= MIN_BAND_N
+                                              else f" (n = {n}: too few replications for CI bands)"))
     return [save_figure(fig, folder / "response_curves.png")]
 
 
@@ -141,9 +186,9 @@ def heatmaps(means: pd.DataFrame, exp: Experiment, folder: Path) -> list[Path]:
             image = ax.imshow(table.to_numpy(float), aspect="auto", cmap="viridis", origin="lower")
             ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns], rotation=45)
             ax.set_yticks(range(table.shape[0]), [str(r) for r in table.index])
-            ax.set_xlabel(a)
-            ax.set_ylabel(b)
-            ax.set_title(f"{metric}\n{scenario} / {preset}", fontsize=9)
+            ax.set_xlabel(parameter_label(a))
+            ax.set_ylabel(parameter_label(b))
+            ax.set_title(f"{metric_label(metric)}\n{scenario} / {preset}", fontsize=9)
             fig.colorbar(image, ax=ax)
         paths.append(save_figure(fig, folder / f"heatmap_{metric}.png"))
     return paths
@@ -158,10 +203,15 @@ def tornado(indices: pd.DataFrame, exp: Experiment, folder: Path) -> list[Path]:
     fig, axes = _metric_axes(len(metrics))
     for ax, metric in zip(axes, metrics, strict=False):
         g = first[first.metric == metric].sort_values(value)
-        ax.barh(g["parameter"], g[value], xerr=g[err], color="tab:blue", alpha=0.8, label=value)
-        if exp.design == "sobol":
-            ax.barh(g["parameter"], g["S1"], color="tab:orange", alpha=0.8, label="S1")
-        ax.set_title(metric, fontsize=9)
+        y = np.arange(len(g))
+        if exp.design == "sobol":  # total and first-order side by side, each with its CI
+            ax.barh(y + 0.2, g["ST"], height=0.4, xerr=g["ST_conf"], color="tab:blue", label="total (ST)")
+            ax.barh(y - 0.2, g["S1"], height=0.4, xerr=g["S1_conf"], color="tab:orange", label="first-order (S1)")
+            ax.axvline(0, color="grey", linewidth=0.8)
+        else:
+            ax.barh(y, g[value], xerr=g[err], color="tab:blue", label="mu*")
+        ax.set_yticks(y, [parameter_label(k) for k in g["parameter"]])
+        ax.set_title(metric_label(metric), fontsize=9)
         ax.tick_params(axis="y", labelsize=7)
     axes[0].legend(fontsize=7)
     fig.suptitle(f"{'Sobol indices' if exp.design == 'sobol' else 'Morris mu*'}: "
@@ -176,12 +226,15 @@ def analyse_store(store: Path, quiet: bool = False) -> Path:
             print(text, file=sys.stderr)
 
     s = Store(store)
-    if not s.manifest_path.exists():
-        raise ExperimentError(f"{store}: not a results store (no manifest.json)")
-    exp = load_experiment(store / "experiment.toml", check_scenarios=False).reduced(**s.manifest()["settings"])
-    runs = s.read("runs")
+    manifest = s.manifest()  # one line if missing or damaged
+    exp = load_experiment(store / "experiment.toml", check_scenarios=False).reduced(**manifest.get("settings", {}))
+    runs = s.read("runs")  # only runs in the plan, checked against their checksums
     if runs.empty:
         raise ExperimentError(f"{store}: no finished runs to analyse")
+    stray = s.stray_files()
+    if stray:
+        say(f"  {len(stray)} file(s) not in the store's plan ignored: {', '.join(stray[:3])}"
+            + (" ..." if len(stray) > 3 else ""))
     out = store / "analysis"
     out.mkdir(exist_ok=True)
     means = point_means(runs, exp)
