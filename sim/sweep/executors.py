@@ -28,8 +28,12 @@ def process_context() -> multiprocessing.context.BaseContext:
     As with Python's own default from 3.14 on, a script that starts a sweep or a
     comparison needs the usual ``if __name__ == "__main__":`` guard.
     """
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method)
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # "__main__" is the default preload; ours makes the server die with this process (no orphans).
+    context.set_forkserver_preload(["__main__", "sim.forkserver_preload"])
+    return context
 
 
 class SequentialExecutor(Executor):
