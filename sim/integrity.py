@@ -24,7 +24,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -303,7 +303,3 @@ class WriterLock:
             os.close(self.fd)
             self.fd = None
 
-
-def walk_files(folder: Path) -> Iterator[Path]:
-    """Regular files under ``folder``, hidden temporaries excluded."""
-    return (p for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(TEMP_PREFIX))

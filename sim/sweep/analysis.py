@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 import matplotlib
@@ -15,6 +16,7 @@ import pandas as pd  # noqa: E402
 
 from sim.analysis import mean_ci  # noqa: E402
 from sim.figures import save_figure  # noqa: E402
+from sim.integrity import ResultFolder  # noqa: E402
 from sim.sweep.designs import design_points, problem  # noqa: E402
 from sim.sweep.experiment import Experiment, ExperimentError, load_experiment  # noqa: E402
 from sim.sweep.store import Store  # noqa: E402
@@ -235,24 +237,26 @@ def analyse_store(store: Path, quiet: bool = False) -> Path:
     if stray:
         say(f"  {len(stray)} file(s) not in the store's plan ignored: {', '.join(stray[:3])}"
             + (" ..." if len(stray) > 3 else ""))
-    out = store / "analysis"
-    out.mkdir(exist_ok=True)
-    means = point_means(runs, exp)
-    means.to_csv(out / "point_means.csv", index=False)
-    written = [out / "point_means.csv"]
-    if len(exp.scenarios) > 1:
-        diffs = paired_differences(runs, exp)
-        diffs.to_csv(out / "paired_differences.csv", index=False)
-        written.append(out / "paired_differences.csv")
-    indices = pd.DataFrame()
-    if exp.design in ("sobol", "morris"):
-        indices = sensitivity(runs, s.read_plan(), exp, say)
-        name = "sobol_indices.csv" if exp.design == "sobol" else "morris.csv"
-        indices.to_csv(out / name, index=False)
-        written.append(out / name)
-    written += response_curves(means, exp, out) + heatmaps(means, exp, out) + tornado(indices, exp, out)
+    with ResultFolder(store / "analysis", overwrite=True) as folder:  # replaced whole, never half-updated
+        out = folder.path
+        means = point_means(runs, exp)
+        means.to_csv(out / "point_means.csv", index=False)
+        written = [out / "point_means.csv"]
+        if len(exp.scenarios) > 1:
+            diffs = paired_differences(runs, exp)
+            diffs.to_csv(out / "paired_differences.csv", index=False)
+            written.append(out / "paired_differences.csv")
+        indices = pd.DataFrame()
+        if exp.design in ("sobol", "morris"):
+            indices = sensitivity(runs, s.read_plan(), exp, say)
+            name = "sobol_indices.csv" if exp.design == "sobol" else "morris.csv"
+            indices.to_csv(out / name, index=False)
+            written.append(out / name)
+        written += response_curves(means, exp, out) + heatmaps(means, exp, out) + tornado(indices, exp, out)
+        final = folder.commit({"store": str(store), "runs_analysed": len(runs),
+                               "created": datetime.now().isoformat(timespec="seconds")})
     failures = s.read("failures")
-    say(f"{exp.name}: {len(runs)} runs analysed ({len(failures)} failed) -> {out}/")
+    say(f"{exp.name}: {len(runs)} runs analysed ({len(failures)} failed) -> {final}/")
     for path in written:
         say(f"  {path.name}")
-    return out
+    return final
