@@ -33,7 +33,7 @@ def metric_label(name: str) -> str:
     base, _, group = name.partition("__")
     metric = registry.get(name) or registry.get(base)
     if metric is None:
-        return name.replace("_", " ")
+        return name.replace("__", ": ").replace("_", " ")
     text = metric.label + (f": {group.replace('_', ' ')}" if group and metric.name != name else "")
     return f"{text} ({metric.unit})" if metric.unit else text
 
