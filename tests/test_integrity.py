@@ -96,6 +96,7 @@ def _kill_when_writing_started(cmd: list[str], cwd: Path, name: str) -> None:
         proc.wait()
 
 
+@pytest.mark.slow
 def test_kill_minus_9_during_compare_leaves_the_folder_absent_or_complete(tmp_path):
     cmd = [*SIM, "compare", "--name", "k", "--seeds", "4", "--steps", "60", "--households", "100",
            "--workers", "2", "--quiet"]
