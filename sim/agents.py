@@ -79,6 +79,7 @@ class StreetOffice(Agent):
     def spend(self, yuan: float) -> None:
         self.budget_left_yuan -= yuan
         self.spent_yuan += yuan
+        self.model.flows["spent_yuan"] += yuan
 
 
 class ResidentsCommittee(Agent):

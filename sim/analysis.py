@@ -1,4 +1,9 @@
-"""Summaries of runs: final-year means, 95% confidence intervals, paired differences."""
+"""Summaries of runs: final-year values, 95% confidence intervals, paired differences.
+
+Each metric is summarised over a window by the statistic its kind allows (the registry in
+:mod:`sim.metrics`): the mean for states, shares, counts and annualised rates, the value at
+the end of the window for running totals.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,35 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.metrics import HEADLINE
+from sim.metrics import HEADLINE, REGISTRY
 
 FINAL_WINDOW_WEEKS = 52
 
 
+def _is_running_total(column: str) -> bool:
+    metric = REGISTRY.get(column.partition("__")[0])
+    return metric is not None and metric.kind == "running_total"
+
+
+def window_values(steps: pd.DataFrame, metrics: tuple[str, ...], first_week: int, last_week: int) -> pd.DataFrame:
+    """One row per (scenario, seed): each metric over weeks ``first_week..last_week`` (inclusive).
+
+    Means for states, shares, counts and annualised rates; the value in ``last_week`` for running totals.
+    """
+    window = steps[(steps["week"] >= first_week) & (steps["week"] <= last_week)]
+    groups = window.groupby(["scenario", "seed"], sort=False)
+    means = [m for m in metrics if not _is_running_total(m)]
+    ends = [m for m in metrics if _is_running_total(m)]
+    out = groups[means].mean()
+    if ends:
+        out = out.join(groups[ends].last())
+    return out[list(metrics)].reset_index()
+
+
 def final_year(steps: pd.DataFrame, metrics: tuple[str, ...] = HEADLINE) -> pd.DataFrame:
-    """One row per (scenario, seed): each metric's mean over the last 52 weeks (all weeks if fewer)."""
-    last = steps["week"].max()
-    window = steps[steps["week"] > max(0, last - FINAL_WINDOW_WEEKS)]
-    return window.groupby(["scenario", "seed"], sort=False)[list(metrics)].mean().reset_index()
+    """One row per (scenario, seed): each metric over the last 52 weeks (all weeks after week 0 if fewer)."""
+    last = int(steps["week"].max())
+    return window_values(steps, metrics, max(1, last - FINAL_WINDOW_WEEKS + 1), last)
 
 
 def mean_ci(values: np.ndarray) -> tuple[float, float, float, int]:
@@ -51,30 +75,40 @@ def summarise(per_run: pd.DataFrame, baseline: str, metrics: tuple[str, ...] = H
     return table.sort_values("metric", kind="stable").astype({"metric": str}).reset_index(drop=True)
 
 
-def summary_markdown(summary: pd.DataFrame, baseline: str) -> str:
-    """The summary as a Markdown table: mean [CI] per scenario, difference vs baseline [CI]."""
-    def fmt(x: float) -> str:
-        if pd.isna(x):
-            return "–"
-        return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3f}"
+def fmt(x: float) -> str:
+    """A number for a summary table: '-' when missing, thousands separators when large."""
+    if pd.isna(x):
+        return "–"
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3f}"
 
-    lines = [f"Final-year mean with 95% CI; difference from `{baseline}` paired on common seeds "
-             "(* where its CI excludes zero).", "",
-             "| metric | scenario | mean [95% CI] | difference vs " + baseline + " [95% CI] |",
-             "|---|---|---|---|"]
+
+def summary_markdown(summary: pd.DataFrame, baseline: str, context: str = "") -> str:
+    """The summary as a Markdown table: value [CI] per scenario, difference vs baseline [CI].
+
+    ``context`` (preset, seeds, horizon, households, what the CIs cover) heads the table.
+    """
+    lines = ([context, ""] if context else []) + [
+        f"Each metric over the final year (mean of weekly values; running totals: value at the end); "
+        f"difference from `{baseline}` paired on common seeds (* where its 95% CI excludes zero).", "",
+        "| metric | unit | scenario | value [95% CI] | difference vs " + baseline + " [95% CI] |",
+        "|---|---|---|---|---|"]
     for _, r in summary.iterrows():
-        cell = f"{fmt(r['mean'])} [{fmt(r['ci_low'])}, {fmt(r['ci_high'])}]"
+        metric = REGISTRY.get(r["metric"].partition("__")[0])
+        unit = metric.unit if metric else ""
+        cell = f"{fmt(r['mean'])} [{fmt(r['ci_low'])}, {fmt(r['ci_high'])}]" if r["n"] else "n/a"
         diff = ""
         if "diff_vs_baseline" in r and not pd.isna(r.get("diff_vs_baseline")):
             star = "*" if r["diff_ci_low"] > 0 or r["diff_ci_high"] < 0 else ""
             diff = f"{fmt(r['diff_vs_baseline'])} [{fmt(r['diff_ci_low'])}, {fmt(r['diff_ci_high'])}]{star}"
-        lines.append(f"| {r['metric']} | {r['scenario']} | {cell} | {diff} |")
+        lines.append(f"| {r['metric']} | {unit} | {r['scenario']} | {cell} | {diff} |")
     return "\n".join(lines) + "\n"
 
 
-def short_table(summary: pd.DataFrame, metrics: tuple[str, ...] = ("engaged_3m", "satisfaction_overall",
-                                                                    "trust_government", "projects_built",
-                                                                    "mean_fit_built")) -> str:
+SHORT_TABLE = ("involved_share", "consulted_share", "satisfaction_overall", "trust_government",
+               "spaces_completed_per_year", "mean_fit_in_use", "mean_condition")
+
+
+def short_table(summary: pd.DataFrame, metrics: tuple[str, ...] = SHORT_TABLE) -> str:
     """A compact text table (scenarios x a few metrics) for the terminal."""
     wide = summary[summary["metric"].isin(metrics)].pivot(index="scenario", columns="metric", values="mean")
     order = list(dict.fromkeys(summary["scenario"]))

@@ -1,4 +1,4 @@
-"""The `sim` command: run, compare, sweep, analyse, app, validate, params."""
+"""The `sim` command: run, compare, sweep, analyse, app, validate, params, metrics."""
 
 from __future__ import annotations
 
@@ -66,9 +66,9 @@ def _preset_name(preset: str | None) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sim.analysis import final_year
+    from sim.analysis import final_year, fmt
     from sim.integrity import ResultFolder, input_records
-    from sim.metrics import HEADLINE
+    from sim.metrics import HEADLINE, REGISTRY
     from sim.params import scenario_inputs
     from sim.provenance import git_commit, package_versions
     from sim.runner import run
@@ -98,9 +98,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     window = final_year(steps).iloc[0]
     print(f"{params.name}, preset {preset}, seed {args.seed}, {params.run.weeks} weeks, "
           f"{params.neighbourhood.households} households")
-    print(f"{'metric':28s} {'last week':>12s} {'final-year mean':>16s}")
+    print(f"{'metric':28s} {'last week':>14s} {'final year':>14s}  unit")
     for metric in HEADLINE:
-        print(f"{metric:28s} {last[metric]:12.3f} {window[metric]:16.3f}")
+        print(f"{metric:28s} {fmt(last[metric]):>14s} {fmt(window[metric]):>14s}  {REGISTRY[metric].unit}")
     print(f"Tables written to {out}/")
     return 0
 
@@ -232,6 +232,18 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from sim.metrics import GROUPS, REGISTRY, glossary_markdown
+
+    if args.markdown:
+        sys.stdout.write(glossary_markdown())
+        return 0
+    for m in REGISTRY.values():
+        groups = f"  by group: {', '.join(GROUPS)}" if m.groups else ""
+        print(f"{m.name}  [{m.unit}; {m.kind}, summarised by its {m.summary_statistic}]{groups}\n    {m.definition}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="sim", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -295,6 +307,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("params", help="list every parameter with unit, default and range")
     p.add_argument("--markdown", action="store_true", help="as the Markdown table used in docs/ODD.md")
     p.set_defaults(func=cmd_params)
+    mt = sub.add_parser("metrics", help="every reported metric with its definition, unit and kind")
+    mt.add_argument("--markdown", action="store_true", help="as the glossary table in results/README.md")
+    mt.set_defaults(func=cmd_metrics)
     return parser
 
 

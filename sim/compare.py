@@ -14,8 +14,8 @@ from sim import figures
 from sim.analysis import final_year, short_table, summarise, summary_markdown
 from sim.inputs import InputError
 from sim.integrity import ResultFolder, input_records, rescue
+from sim.metrics import group_columns
 from sim.params import DEFAULT_SCENARIOS, Params, load_scenario, scenario_inputs, scenario_path
-from sim.population import AGE_NAMES, TENURE_NAMES
 from sim.provenance import git_commit, package_versions
 from sim.runner import RunSpec, run_many
 from sim.sizing import check_compare_size
@@ -24,6 +24,17 @@ from sim.sizing import check_compare_size
 def common_seeds(n: int, first: int = 0) -> list[int]:
     """The seeds every scenario is run with (common random numbers)."""
     return list(range(first, first + n))
+
+
+def _context(loaded: dict[str, Params], preset: str | None, seeds: list[int]) -> str:
+    """What a reader of summary.md must know: neighbourhood, seeds, horizon, what the CIs cover."""
+    first = next(iter(loaded.values()))
+    weeks = sorted({p.run.weeks for p in loaded.values()})
+    return (f"Preset `{preset or 'none'}` ({first.neighbourhood.households} households); "
+            f"{len(seeds)} seeds ({seeds[0]}-{seeds[-1]}), the same for every scenario; "
+            f"horizon {' / '.join(str(w) for w in weeks)} weeks; engagement window "
+            f"{first.observation.engagement_window_weeks} weeks. Confidence intervals cover seed-to-seed "
+            "variation only (parameters fixed at the scenario's values).")
 
 
 def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None = "guizhou_west",
@@ -64,7 +75,7 @@ def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None =
     with ResultFolder(out, overwrite) as folder:
         steps, events = run_many(specs, workers=workers, progress=progress)
         try:
-            summary = _write_tables(folder.path, steps, events, baseline)
+            summary = _write_tables(folder.path, steps, events, baseline, _context(loaded, preset, seed_list))
             manifest = {
                 "command": sys.argv,
                 "scenarios": {name: str(source[name]) for name in names},
@@ -103,7 +114,8 @@ def _write_runs(folder: Path, steps: pd.DataFrame, events: pd.DataFrame) -> None
     events.to_csv(folder / "events.csv", index=False)
 
 
-def _write_tables(out: Path, steps: pd.DataFrame, events: pd.DataFrame, baseline: str) -> pd.DataFrame:
+def _write_tables(out: Path, steps: pd.DataFrame, events: pd.DataFrame, baseline: str,
+                  context: str) -> pd.DataFrame:
     """Tables, then figures (if a figure fails, nothing computed is lost); returns the summary."""
     _write_runs(out, steps, events)
     steps.to_csv(out / "steps.csv", index=False)
@@ -111,10 +123,8 @@ def _write_tables(out: Path, steps: pd.DataFrame, events: pd.DataFrame, baseline
     per_run.to_csv(out / "runs_final_year.csv", index=False)
     summary = summarise(per_run, baseline)
     summary.to_csv(out / "summary.csv", index=False)
-    (out / "summary.md").write_text(summary_markdown(summary, baseline))
-    group_cols = tuple(f"{m}__{g}" for m in ("engaged_3m", "satisfaction_overall")
-                       for g in AGE_NAMES + TENURE_NAMES)
-    per_run_groups = final_year(steps, group_cols)
+    (out / "summary.md").write_text(summary_markdown(summary, baseline, context))
+    per_run_groups = final_year(steps, group_columns())
     per_run_groups.to_csv(out / "groups_final_year.csv", index=False)
     figures.write_all(steps, per_run_groups, out / "figures")
     return summary

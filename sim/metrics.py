@@ -1,7 +1,21 @@
-"""Reporters: every metric collected each week, for the whole population and by group."""
+"""Metrics: each defined once (the registry), and the weekly reporter that computes them all.
+
+Every table, figure, label and glossary reads :data:`REGISTRY`. A metric's *kind* says how
+it may be summarised over a window of weeks:
+
+- ``state``: a level this week (a mean over households or spaces); summarised by its mean;
+- ``share``: a share of households (or of spaces) this week; summarised by its mean;
+- ``rate``: this week's flow, annualised (x 52), so its mean over any window is a per-year rate;
+- ``running_total``: accumulated since week 0; summarised by its value at the end of the
+  window, never by a mean (a mean of a running total measures timing, not outcome);
+- ``count``: a number of things this week (spaces, people); summarised by its mean.
+
+Metrics with ``groups`` are also reported by age group and tenure, as ``NAME__young`` etc.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,16 +26,167 @@ from sim.projects import Status
 if TYPE_CHECKING:
     from sim.model import LilongModel
 
-HEADLINE = ("engaged_3m", "satisfaction_overall", "satisfaction_overall_p10", "satisfaction_living",
-            "satisfaction_process", "belonging", "trust_government", "trust_planner", "external_efficacy",
-            "core_share", "projects_built", "mean_fit_built", "mean_condition", "budget_spent_yuan",
-            "satisfaction_per_10k_yuan")
+KINDS = ("state", "share", "rate", "running_total", "count")
+GROUPS = AGE_NAMES + TENURE_NAMES
+WEEKS_PER_YEAR = 52
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One reported quantity: what it is, in which unit, and how it may be summarised."""
+
+    name: str
+    label: str  # short human label for figures and tables
+    definition: str  # one sentence a reader can check against the code
+    unit: str
+    kind: str  # one of KINDS
+    groups: bool = False  # also reported by age group and tenure
+    lo: float | None = 0.0  # valid range (for axes and bands); None: unbounded
+    hi: float | None = 1.0
+
+    @property
+    def summary_statistic(self) -> str:
+        """How a window of weeks is summarised: the value at its end, or the mean over it."""
+        return "end" if self.kind == "running_total" else "mean"
+
+    def columns(self) -> list[str]:
+        """The metric's column and, if broken down, its group columns."""
+        return [self.name] + ([f"{self.name}__{g}" for g in GROUPS] if self.groups else [])
+
+
+_W = "observation.engagement_window_weeks"
+_METRICS = (
+    Metric("informed_share", "Informed (share)",
+           "Share of households informed about renewal (a notice, a visit or any act) within the informed "
+           "memory, or engaged more deeply within the engagement window.", "share of households", "share",
+           groups=True),
+    Metric("consulted_share", "Consulted or deeper (share)",
+           f"Share of households whose deepest act within the engagement window ({_W}) is consulted "
+           "(answered a survey, complained, spoke at a meeting or to the planner) or deeper.",
+           "share of households", "share", groups=True),
+    Metric("involved_share", "Involved or deeper (share)",
+           f"Headline engagement: share of households who, within the engagement window ({_W}), took part at "
+           "'involved' or deeper (a workshop, a proposal, a design vote, the platform, organised upkeep, "
+           "leading).", "share of households", "share", groups=True),
+    Metric("collaborating_share", "Collaborating or deeper (share)",
+           f"Share of households who, within the engagement window ({_W}), worked with officials or the "
+           "planner (platform, volunteer upkeep) or led.", "share of households", "share"),
+    *(Metric(f"ladder_{rung}", f"Ladder: {rung} (share)",
+             f"Share of households whose deepest act within the engagement window is exactly '{rung}' "
+             "(informed: within the informed memory).", "share of households", "share")
+      for rung in LADDER),
+    Metric("acts_per_household_year", "Acts per household per year",
+           "Participation acts at consulted depth or deeper this week (a household may act more than once), "
+           "per household, times 52.", "acts/household/year", "rate", groups=True, hi=None),
+    Metric("deep_acts_per_household_year", "Involved acts per household per year",
+           "Participation acts at involved depth or deeper this week, per household, times 52.",
+           "acts/household/year", "rate", groups=True, hi=None),
+    Metric("activity_share", "In self-organised activities (share)",
+           "Share of households taking part this week in activities residents run themselves at shared "
+           "spaces (thresholds; feeds belonging, not the engagement ladder).", "share of households", "share"),
+    Metric("satisfaction_overall", "Overall satisfaction",
+           "Mean overall satisfaction: living and process satisfaction, process weighted by trust in government.",
+           "0-1 scale", "state", groups=True),
+    Metric("satisfaction_overall_p10", "Overall satisfaction, 10th percentile",
+           "10th percentile of overall satisfaction across households (the least satisfied).", "0-1 scale", "state"),
+    Metric("satisfaction_living", "Living satisfaction",
+           "Mean satisfaction with living conditions: baseline, delivered value and delivery relative to "
+           "expectation.", "0-1 scale", "state", groups=True),
+    Metric("satisfaction_process", "Process satisfaction",
+           "Mean satisfaction with how decisions were made: heard, answered, ignored.", "0-1 scale", "state"),
+    Metric("expectation", "Expectation", "Mean value households expect from renewal.", "0-1 scale", "state"),
+    Metric("delivered", "Delivered value",
+           "Mean value households get from shared spaces in use (fit x condition x need, within walking "
+           "distance).", "0-1 scale", "state", groups=True),
+    Metric("belonging", "Belonging", "Mean sense of belonging to the neighbourhood.", "0-1 scale", "state"),
+    Metric("trust_government", "Trust in government", "Mean trust in the street office.", "0-1 scale", "state",
+           groups=True),
+    Metric("trust_planner", "Trust in the planner",
+           "Mean trust in the community planner; missing where there is no planner.", "0-1 scale", "state"),
+    Metric("external_efficacy", "External efficacy",
+           "Mean belief that officials respond to residents.", "0-1 scale", "state", groups=True),
+    *(Metric(f"voice_representation__{g}", f"Voice representation: {g.replace('_', ' ')}",
+             f"The {g.replace('_', ' ')} group's share of recent voice divided by its share of households "
+             "(1 = proportionate).", "ratio", "state", hi=None) for g in GROUPS),
+    Metric("core_share", "Core (share)",
+           "Share of households in the core: volunteers and leaders.", "share of households", "share"),
+    Metric("volunteers", "Volunteers", "Households volunteering (leaders included).", "households", "count",
+           hi=None),
+    Metric("leaders", "Leaders", "Households leading (governance talents).", "households", "count", hi=None),
+    Metric("core_work_share", "Core's share of the work",
+           "Share of this week's organising and upkeep hours given by the core.", "share of hours", "share"),
+    Metric("spaces_in_use", "Shared spaces in use", "Renewed shared spaces in use this week.", "spaces", "count",
+           hi=None),
+    Metric("spaces_in_pipeline", "Projects in the pipeline",
+           "Projects proposed, in design, approved or under construction this week.", "projects", "count",
+           hi=None),
+    Metric("spaces_completed_per_year", "Spaces completed per year",
+           "Renewal projects finished this week (a space entering use), times 52.", "spaces/year", "rate", hi=None),
+    Metric("spaces_worn_out_per_year", "Spaces worn out per year",
+           "Spaces in use whose condition fell to the renewal threshold this week (back to the pool of sites "
+           "needing renewal), times 52.", "spaces/year", "rate", hi=None),
+    Metric("mean_fit_in_use", "Needs-fit of spaces in use",
+           "Mean fit of the spaces in use to the needs of the households who use them; missing with none.",
+           "0-1 scale", "state"),
+    Metric("mean_condition", "Condition of spaces in use",
+           "Mean condition of the spaces in use (1 new, 0 unusable); missing with none.", "0-1 scale", "state"),
+    Metric("upkeep_coverage", "Upkeep given / needed",
+           "Mean over spaces in use of this week's upkeep hours given over hours needed to offset decay "
+           "(capped at 1); missing with none.", "0-1 scale", "state"),
+    Metric("rules_share", "Spaces with maintenance rules",
+           "Share of spaces in use that have resident maintenance rules; missing with none.", "share of spaces",
+           "share"),
+    Metric("spending_yuan_per_year", "Spending per year",
+           "Capital spending on renewal works approved this week, times 52.", "yuan/year", "rate", hi=None),
+    Metric("budget_spent_yuan", "Spent since the start", "Capital spending since week 0.", "yuan",
+           "running_total", hi=None),
+    Metric("households_moved_in_per_year", "Households moving in per year",
+           "Households that moved out and were replaced by newcomers this week, times 52.", "households/year",
+           "rate", hi=None),
+)
+REGISTRY: dict[str, Metric] = {m.name: m for m in _METRICS}
+
+HEADLINE = ("involved_share", "consulted_share", "acts_per_household_year", "satisfaction_overall",
+            "satisfaction_overall_p10", "satisfaction_living", "satisfaction_process", "trust_government",
+            "trust_planner", "external_efficacy", "belonging", "core_share", "spaces_in_use",
+            "spaces_completed_per_year", "mean_fit_in_use", "mean_condition", "upkeep_coverage",
+            "spending_yuan_per_year", "activity_share")
+GROUP_METRICS = tuple(m.name for m in _METRICS if m.groups)
+
+
+def group_columns(names: tuple[str, ...] = GROUP_METRICS) -> tuple[str, ...]:
+    """Every ``NAME__group`` column of the given grouped metrics."""
+    return tuple(f"{n}__{g}" for n in names for g in GROUPS)
+
+
+def label(name: str) -> str:
+    """Human label of a metric or group column (``involved_share__retired`` -> "Involved ... : retired")."""
+    base, _, group = name.partition("__")
+    metric = REGISTRY.get(base) or REGISTRY.get(name)
+    if metric is None:
+        return name.replace("_", " ")
+    if metric.name == name or not group:
+        return metric.label
+    return f"{metric.label}: {group.replace('_', ' ')}"
+
+
+def glossary_markdown() -> str:
+    """The metric glossary as a Markdown table (generated; docs and results/README.md embed it)."""
+    lines = ["| metric | label | unit | kind (summarised by) | by group | definition |",
+             "|---|---|---|---|---|---|"]
+    for m in _METRICS:
+        lines.append(f"| `{m.name}` | {m.label} | {m.unit} | {m.kind} ({m.summary_statistic}) | "
+                     f"{'age, tenure' if m.groups else ''} | {m.definition} |")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- the weekly reporter
 
 
 def _group_means(model: LilongModel, values: np.ndarray) -> dict[str, float]:
     """Mean of ``values`` within each age group and tenure (one bincount over age x tenure cells)."""
     cells = np.bincount(model.group_code, weights=values, minlength=6).reshape(3, 2)
-    counts = model.group_counts
+    counts = np.bincount(model.group_code, minlength=6).reshape(3, 2)
     out = {}
     for sums, n, names in ((cells.sum(axis=1), counts.sum(axis=1), AGE_NAMES),
                            (cells.sum(axis=0), counts.sum(axis=0), TENURE_NAMES)):
@@ -29,46 +194,71 @@ def _group_means(model: LilongModel, values: np.ndarray) -> dict[str, float]:
     return out
 
 
+def observed_rungs(model: LilongModel) -> np.ndarray:
+    """Each household's deepest act within the engagement window (informed: the informed memory)."""
+    h, obs = model.households, model.params.observation
+    rung = np.zeros(h.n, dtype=np.int8)
+    for r in range(Rung.INFORMED, len(LADDER)):  # ascending, so the deepest recent rung wins
+        window = obs.informed_memory_weeks if r == Rung.INFORMED else obs.engagement_window_weeks
+        rung[model.week - h.last_at_rung[r] < window] = r
+    return rung
+
+
+def _mean_or_nan(values: np.ndarray) -> float:
+    return float(values.mean()) if len(values) else np.nan
+
+
 def collect(model: LilongModel) -> dict[str, float]:
-    """All metrics for the current week."""
-    h, pb = model.households, model.projects
-    engaged = h.rung >= Rung.CONSULTED
-    out: dict[str, float] = {"engaged_3m": engaged.mean()}
-    counts = np.bincount(h.rung, minlength=len(LADDER)) / h.n
+    """All metrics for the current week (every name in REGISTRY, plus group columns)."""
+    h, pb, n = model.households, model.projects, model.households.n
+    out: dict[str, float] = {}
+    rung = observed_rungs(model)
+    per_household = {
+        "informed_share": rung >= Rung.INFORMED,
+        "consulted_share": rung >= Rung.CONSULTED,
+        "involved_share": rung >= Rung.INVOLVED,
+        "acts_per_household_year": h.acts_week[Rung.CONSULTED:].sum(axis=0) * WEEKS_PER_YEAR,
+        "deep_acts_per_household_year": h.acts_week[Rung.INVOLVED:].sum(axis=0) * WEEKS_PER_YEAR,
+        "satisfaction_overall": h.satisfaction_overall,
+        "satisfaction_living": h.satisfaction_living,
+        "delivered": h.delivered,
+        "trust_government": h.trust_government,
+        "external_efficacy": h.external_efficacy,
+    }
+    for name, values in per_household.items():
+        values = values.astype(float)
+        out[name] = values.mean()
+        out.update({f"{name}__{g}": v for g, v in _group_means(model, values).items()})
+    out["collaborating_share"] = (rung >= Rung.COLLABORATING).mean()
+    counts = np.bincount(rung, minlength=len(LADDER)) / n
     out.update({f"ladder_{name}": counts[k] for k, name in enumerate(LADDER)})
-    total_voice = h.voice_recent.sum()
-    voice_share = _group_means(model, h.voice_recent / total_voice * h.n) if total_voice > 0 else None
-    for prefix, values in (("engaged_3m", engaged.astype(float)), ("satisfaction_overall", h.satisfaction_overall)):
-        out.update({f"{prefix}__{g}": v for g, v in _group_means(model, values).items()})
-    for g in AGE_NAMES + TENURE_NAMES:
-        # Group's share of recent voice divided by its share of households (1 = proportionate).
-        out[f"voice_representation__{g}"] = voice_share[g] if voice_share else np.nan
-    core = h.volunteer | h.leader
-    out["leaders"] = int(h.leader.sum())
-    out["volunteers"] = int(h.volunteer.sum())
-    out["core_share"] = core.mean()
     out["activity_share"] = h.in_activity.mean()
-    week_work = h.work_hours - model.work_hours_last_week
-    model.work_hours_last_week = h.work_hours.copy()
-    total = week_work.sum()
-    out["work_hours_week"] = total
-    out["core_work_share"] = week_work[core].sum() / total if total > 0 else np.nan
-    work = h.work_hours.sum()
-    top = max(1, h.n // 20)
-    out["top5_work_share"] = np.partition(h.work_hours, h.n - top)[h.n - top:].sum() / work if work > 0 else np.nan
-    for name in ("satisfaction_living", "satisfaction_process", "satisfaction_overall", "belonging",
-                 "trust_government", "trust_planner", "external_efficacy", "expectation", "delivered"):
+    for name in ("satisfaction_process", "expectation", "belonging"):
         out[name] = getattr(h, name).mean()
-    out["satisfaction_overall_p10"] = np.partition(h.satisfaction_overall, h.n // 10)[h.n // 10]
-    built = pb.status == Status.IN_USE
-    out["projects_proposed"] = pb.reached(Status.PROPOSED)
-    out["projects_approved"] = pb.reached(Status.APPROVED)
-    out["projects_built"] = int(built.sum())
-    out["mean_fit_built"] = pb.fit[built].mean() if built.any() else np.nan
-    out["mean_condition"] = pb.condition[built].mean() if built.any() else np.nan
-    out["spaces_with_rules"] = int((built & pb.rules).sum())
-    spent = model.office.spent_yuan
-    out["budget_spent_yuan"] = spent
-    gained = (h.satisfaction_overall - model.initial_satisfaction).sum()
-    out["satisfaction_per_10k_yuan"] = gained / (spent / 10_000) if spent > 0 else np.nan
+    out["satisfaction_overall_p10"] = np.partition(h.satisfaction_overall, n // 10)[n // 10]
+    out["trust_planner"] = h.trust_planner.mean() if model.planner is not None else np.nan
+    total_voice = h.voice_recent.sum()
+    shares = _group_means(model, h.voice_recent / total_voice * n) if total_voice > 0 else {}
+    for g in GROUPS:  # a group's share of recent voice over its share of households (1 = proportionate)
+        out[f"voice_representation__{g}"] = shares.get(g, np.nan)
+
+    core = h.volunteer | h.leader
+    out["core_share"] = core.mean()
+    out["volunteers"] = h.volunteer.sum()
+    out["leaders"] = h.leader.sum()
+    week_work = h.work_hours_week.sum()
+    out["core_work_share"] = h.work_hours_week[core].sum() / week_work if week_work > 0 else np.nan
+
+    in_use = pb.status == Status.IN_USE
+    out["spaces_in_use"] = in_use.sum()
+    out["spaces_in_pipeline"] = ((pb.status >= Status.PROPOSED) & (pb.status <= Status.UNDER_CONSTRUCTION)).sum()
+    out["spaces_completed_per_year"] = model.flows["completed"] * WEEKS_PER_YEAR
+    out["spaces_worn_out_per_year"] = model.flows["worn_out"] * WEEKS_PER_YEAR
+    out["mean_fit_in_use"] = _mean_or_nan(pb.fit[in_use])
+    out["mean_condition"] = _mean_or_nan(pb.condition[in_use])
+    out["upkeep_coverage"] = _mean_or_nan(pb.upkeep_coverage[in_use])
+    out["rules_share"] = _mean_or_nan(pb.rules[in_use].astype(float))
+    out["spending_yuan_per_year"] = model.flows["spent_yuan"] * WEEKS_PER_YEAR
+    out["budget_spent_yuan"] = model.office.spent_yuan
+    out["households_moved_in_per_year"] = model.flows["moved_in"] * WEEKS_PER_YEAR
     return {k: float(v) for k, v in out.items()}

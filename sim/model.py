@@ -35,6 +35,7 @@ from sim.submodels.common import to_sites
 from sim.submodels.satisfaction import overall_satisfaction, satisfaction
 
 STREAMS = ("space", "population", "channels", "decision", "upkeep", "feedback", "gatherings")
+FLOWS = ("completed", "worn_out", "spent_yuan", "moved_in")  # this week's flows, for rate metrics
 WORKSTATION_VISIT_SAVING = 0.25  # residents drop in at a workstation: visits take less time
 
 
@@ -77,6 +78,7 @@ class LilongModel(Model):
         hx, hy = self.household_xy
         self.distance_to_planner = np.maximum(np.abs(hx - centre.coordinate[0]), np.abs(hy - centre.coordinate[1]))
 
+        self.flows = dict.fromkeys(FLOWS, 0.0)
         self.exposure = np.zeros(h.n)
         self.site_engaged_share_seen = np.zeros(h.n)
         self.workshop_feedback = np.zeros(lilong.n_sites)
@@ -85,7 +87,6 @@ class LilongModel(Model):
         h.satisfaction_overall = overall_satisfaction(h, params.behaviour.procedural_weight)
         self.initial_satisfaction = h.satisfaction_overall.copy()
         upkeep.use_of_spaces(self, self.streams["upkeep"])
-        self.work_hours_last_week = h.work_hours.copy()
         self.metrics = collect(self)
         self.datacollector = DataCollector(
             model_reporters={"week": "week", **{name: _reporter(name) for name in self.metrics}})
@@ -141,6 +142,9 @@ class LilongModel(Model):
         """Advance one week."""
         self.week += 1
         h, s = self.households, self.streams
+        h.acts_week[:] = 0
+        h.work_hours_week[:] = 0.0
+        self.flows = dict.fromkeys(FLOWS, 0.0)
         if self.week % 52 == 0:
             self.office.new_year()
         h.voice[:] = 0.0

@@ -314,6 +314,18 @@ class Projects:
 
 
 @dataclass(frozen=True)
+class Observation:
+    """How participation is observed and reported (measurement, not behaviour)."""
+
+    engagement_window_weeks: int = p(13, 1, 104, unit="weeks",
+                                     doc="An act counts toward the reported ladder for this long",
+                                     source="'took part in the last three months'; varied in the robustness table")
+    informed_memory_weeks: int = p(52, 1, 208, unit="weeks",
+                                   doc="Being informed (a notice, a visit) counts for this long",
+                                   source="assumption: a notice is remembered for a year")
+
+
+@dataclass(frozen=True)
 class Run:
     weeks: int = p(156, 1, 1040, unit="weeks", doc="Simulated horizon", source="issue 2: three years")
 
@@ -327,6 +339,7 @@ SECTIONS: dict[str, type] = {
     "committee": Committee,
     "platform": Platform,
     "projects": Projects,
+    "observation": Observation,
     "run": Run,
 }
 
@@ -343,6 +356,7 @@ class Params:
     committee: Committee = field(default_factory=Committee)
     platform: Platform = field(default_factory=Platform)
     projects: Projects = field(default_factory=Projects)
+    observation: Observation = field(default_factory=Observation)
     run: Run = field(default_factory=Run)
     name: str = "default"
 

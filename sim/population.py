@@ -85,7 +85,8 @@ class Households:
     disruption: np.ndarray
     volunteer: np.ndarray
     leader: np.ndarray
-    work_hours: np.ndarray  # cumulative organising + upkeep hours
+    work_hours_week: np.ndarray  # organising + upkeep hours this week
+    acts_week: np.ndarray  # (N_RUNGS, n) acts at each depth this week
     contributed: np.ndarray  # gave upkeep this week
     in_activity: np.ndarray  # took part in a self-organised activity this week
 
@@ -100,6 +101,7 @@ class Households:
         """
         self.last_at_rung[depth, who] = week
         self.last_at_rung[Rung.INFORMED, who] = week
+        self.acts_week[depth, who] += 1
 
 
 def generate_households(pop: Population, n: int, rng: np.random.Generator) -> Households:
@@ -159,12 +161,14 @@ def generate_households(pop: Population, n: int, rng: np.random.Generator) -> Ho
         voice=zeros.copy(), voice_recent=zeros.copy(), awaiting_since=np.full(n, NEVER, dtype=np.int32),
         answered_recent=zeros.copy(), ignored_recent=zeros.copy(),
         meeting_ties=np.zeros(n, dtype=np.int32), use=zeros.copy(), disruption=zeros.copy(),
-        volunteer=np.zeros(n, dtype=bool), leader=np.zeros(n, dtype=bool), work_hours=zeros.copy(),
+        volunteer=np.zeros(n, dtype=bool), leader=np.zeros(n, dtype=bool),
+        work_hours_week=zeros.copy(), acts_week=np.zeros((len(LADDER), n), dtype=np.int16),
         contributed=np.zeros(n, dtype=bool), in_activity=np.zeros(n, dtype=bool),
     )
 
 
 HOUSEHOLD_FIELDS = tuple(f.name for f in fields(Households))
+RUNG_MAJOR = ("last_at_rung", "acts_week")  # (N_RUNGS, n) arrays: a household is a column
 
 
 class Resident(CellAgent):
@@ -186,17 +190,18 @@ class Resident(CellAgent):
     def state(self) -> dict[str, object]:
         """All of this household's state as a plain dict (for tooltips and inspection)."""
         h = self.model.households
-        out = {name: getattr(self, name) for name in HOUSEHOLD_FIELDS if name not in ("need", "last_at_rung")}
+        out = {name: getattr(self, name) for name in HOUSEHOLD_FIELDS if name not in ("need", *RUNG_MAJOR)}
         out.update({f"need_{t}": h.need[self.index, k] for k, t in enumerate(IMPROVEMENT_TYPES)})
         out.update({f"last_week_{r}": h.last_at_rung[k, self.index] for k, r in enumerate(LADDER)})
+        out.update({f"acts_this_week_{r}": h.acts_week[k, self.index] for k, r in enumerate(LADDER)})
         out["ladder_rung"] = self.ladder_rung
         return out
 
 
 def _field_view(name: str) -> property:
-    if name == "last_at_rung":  # stored rung-major for speed
-        return property(lambda self: self.model.households.last_at_rung[:, self.index],
-                        doc="Week of this household's last activity at each rung.")
+    if name in RUNG_MAJOR:  # stored rung-major for speed
+        return property(lambda self: getattr(self.model.households, name)[:, self.index],
+                        doc=f"This household's `{name}`, one value per rung.")
     return property(lambda self: getattr(self.model.households, name)[self.index],
                     doc=f"This household's `{name}` (a view of the model's array).")
 

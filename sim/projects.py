@@ -37,6 +37,7 @@ class ProjectBook:
     rules: np.ndarray
     users: np.ndarray  # expected users this week
     upkeep_hours: np.ndarray  # upkeep given this week
+    upkeep_coverage: np.ndarray  # upkeep given / needed this week (capped at 1)
 
     @classmethod
     def empty(cls, n_sites: int) -> ProjectBook:
@@ -44,7 +45,7 @@ class ProjectBook:
         return cls(status=np.zeros(n_sites, dtype=np.int8), type=np.full(n_sites, -1, dtype=np.int8),
                    since=np.full(n_sites, NEVER, dtype=np.int32), fit=z.copy(), condition=z.copy(),
                    cost_yuan=z.copy(), design_quality=z.copy(), heard_share=z.copy(),
-                   rules=np.zeros(n_sites, dtype=bool), users=z.copy(), upkeep_hours=z.copy())
+                   rules=np.zeros(n_sites, dtype=bool), users=z.copy(), upkeep_hours=z.copy(), upkeep_coverage=z.copy())
 
     def move(self, sites: np.ndarray, status: Status, week: int) -> None:
         """Advance ``sites`` to ``status`` as of ``week``."""

@@ -13,7 +13,7 @@ def test_sim_run_prints_summary_and_writes_tables(tmp_path, capsys):
     code = main(["run", "scenarios/planner.toml", "--seed", "3", "--steps", "52", "--out", str(tmp_path)])
     assert code == 0
     out = capsys.readouterr().out
-    assert "planner, preset defaults, seed 3, 52 weeks" in out and "engaged_3m" in out
+    assert "planner, preset defaults, seed 3, 52 weeks" in out and "involved_share" in out
     steps = pd.read_parquet(tmp_path / "steps.parquet")
     assert len(steps) == 53 and (steps["seed"] == 3).all() and (steps["preset"] == "defaults").all()
     manifest = json.loads((tmp_path / "manifest.json").read_text())
@@ -48,8 +48,8 @@ def test_compare_writes_the_results_folder(tmp_path, capsys):
     out = tmp_path / "cmp"
     assert main(["compare", "--seeds", "3", "--steps", "30", "--workers", "1", "--out", str(out), "--quiet"]) == 0
     for name in ("steps.parquet", "steps.csv", "summary.csv", "summary.md", "manifest.json",
-                 "figures/engagement_satisfaction.png", "figures/ladder_end.png",
-                 "figures/groups_age_tenure.png", "figures/projects_condition.png"):
+                 "figures/engagement_satisfaction.png", "figures/ladder_final_year.png",
+                 "figures/groups_age_tenure.png", "figures/spaces_condition.png", "figures/rates.png"):
         assert (out / name).exists(), name
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seeds"] == [0, 1, 2] and manifest["versions"]["mesa"].startswith("3.")

@@ -6,15 +6,18 @@ import importlib
 import re
 from pathlib import Path
 
-from sim.params import parameter_table_markdown
+from sim.docs import FILES, block, regenerate
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_odd_parameter_table_matches_the_code():
+def test_generated_tables_match_the_code():
+    """The ODD's parameter table and the metric glossaries are generated from the code."""
     odd = (ROOT / "docs" / "ODD.md").read_text()
-    table = odd.split("<!-- params:start -->\n", 1)[1].split("<!-- params:end -->", 1)[0]
-    assert table == parameter_table_markdown(), "regenerate with: sim params --markdown"
+    assert block(odd, "params") and block((ROOT / "results" / "README.md").read_text(), "metrics")
+    for rel in FILES:
+        text = (ROOT / rel).read_text()
+        assert regenerate(text) == text, f"{rel} is stale: regenerate with `python -m sim.docs`"
 
 
 def test_every_submodel_function_named_in_the_odd_exists():

@@ -168,8 +168,8 @@ def line_chart_svg(title: str, series: list[tuple[str, np.ndarray, np.ndarray]],
     return "".join(parts)
 
 
-CHARTS = (("engagement", "engaged_3m", 1.0), ("satisfaction_overall", "satisfaction_overall", 1.0),
-          ("trust", "trust_government", 1.0), ("spaces_built", "projects_built", None),
+CHARTS = (("engagement", "involved_share", 1.0), ("satisfaction_overall", "satisfaction_overall", 1.0),
+          ("trust", "trust_government", 1.0), ("spaces_built", "spaces_in_use", None),
           ("condition", "mean_condition", 1.0))
 
 
@@ -204,8 +204,8 @@ def groups_svg(model: LilongModel, lang: str = "en") -> str:
 
 # ---------------------------------------------------------------- workshop cards and log
 
-CARDS = (("engagement", "engaged_3m", "{:.0%}"), ("satisfaction_overall", "satisfaction_overall", "{:.2f}"),
-         ("trust", "trust_government", "{:.2f}"), ("spaces_built", "projects_built", "{:.0f}"),
+CARDS = (("engagement", "involved_share", "{:.0%}"), ("satisfaction_overall", "satisfaction_overall", "{:.2f}"),
+         ("trust", "trust_government", "{:.2f}"), ("spaces_built", "spaces_in_use", "{:.0f}"),
          ("yuan_spent", "budget_spent_yuan", "{:,.0f}"))
 
 
@@ -283,7 +283,7 @@ table{{border-collapse:collapse;margin:8px 0}}svg{{margin:4px}}</style></head><b
 
 
 def sweep_bands(scenarios: tuple[str, ...], preset: str, results: Path = Path("results"),
-                metrics: tuple[str, ...] = ("engaged_3m", "satisfaction_overall")) -> list[dict]:
+                metrics: tuple[str, ...] = ("involved_share", "satisfaction_overall")) -> list[dict]:
     """Point means with 95% CIs from analysed sweep stores, for these scenarios and this preset.
 
     Each row names the store, the scenario, the varied parameters at that point, the metric and
@@ -312,5 +312,5 @@ def precomputed_summary(results: Path = Path("results")) -> tuple[Path, list[dic
     if not found:
         return None
     table = pd.read_csv(found[-1])
-    table = table[table.metric.isin(["engaged_3m", "satisfaction_overall", "trust_government"])]
+    table = table[table.metric.isin(["involved_share", "satisfaction_overall", "trust_government"])]
     return found[-1].parent, table.to_dict("records")

@@ -35,7 +35,7 @@ def engage(model: LilongModel, idx: np.ndarray, depth: int, voice: float = 0.0, 
     h = model.households
     h.take_part(idx, depth, model.week)
     h.voice[idx] += voice
-    h.work_hours[idx] += hours
+    h.work_hours_week[idx] += hours
 
 
 def notices(model: LilongModel, rng: np.random.Generator) -> None:

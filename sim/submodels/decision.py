@@ -112,5 +112,6 @@ def progress(model: LilongModel) -> None:
     if len(finished):
         pb.move(finished, Status.IN_USE, week)
         pb.condition[finished] = 1.0
+        model.flows["completed"] += len(finished)
         for s in finished:
             model.log("built", site=int(s))

@@ -90,7 +90,7 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     gives = user & ((rng.random(h.n) < p) | core)
     hours = gives * pp.volunteer_hours_per_week * np.where(core, 1.0, CASUAL_SHARE)
     h.contributed = gives
-    h.work_hours += hours
+    h.work_hours_week += hours
     # Casual upkeep is use, not participation in renewal; the core's organised upkeep is.
     h.take_part(gives & core, Rung.COLLABORATING, model.week)
 
@@ -104,7 +104,7 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
 
     live = pb.status == Status.IN_USE
     needed = model.lilong.site_m2 * pp.upkeep_hours_per_m2
-    covered = np.minimum(1.0, pb.upkeep_hours / np.maximum(needed, 1e-9))
+    covered = pb.upkeep_coverage = np.minimum(1.0, pb.upkeep_hours / np.maximum(needed, 1e-9))
     change = pp.decay_per_week * (1.5 * covered - 1.0) + model.office.params.baseline_upkeep
     pb.condition[live] = np.clip(pb.condition[live] + change[live], 0.0, 1.0)
 
