@@ -161,6 +161,6 @@ def test_the_app_server_dies_with_sim_app(sig):
         if sig == signal.SIGTERM:
             assert proc.returncode == 143
         no_process_left(proc)
-        assert not _port_open(port)
+        wait_for(lambda: not _port_open(port), timeout=30, what=f"port {port} to close")
     finally:
         kill_session(proc)
