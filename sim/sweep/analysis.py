@@ -17,6 +17,7 @@ import pandas as pd  # noqa: E402
 from sim.analysis import mean_ci  # noqa: E402
 from sim.figures import save_figure  # noqa: E402
 from sim.integrity import ResultFolder  # noqa: E402
+from sim.metrics import REGISTRY, label  # noqa: E402
 from sim.sweep.designs import design_points, problem  # noqa: E402
 from sim.sweep.experiment import Experiment, ExperimentError, load_experiment  # noqa: E402
 from sim.sweep.store import Store  # noqa: E402
@@ -26,29 +27,17 @@ MIN_BAND_N = 3  # a CI band from fewer replications is too wide or too unstable 
 
 
 def metric_label(name: str) -> str:
-    """A metric's human label and unit from the metric registry (``name`` itself if it has none)."""
-    from sim import metrics
-
-    registry = getattr(metrics, "REGISTRY", {})
-    base, _, group = name.partition("__")
-    metric = registry.get(name) or registry.get(base)
-    if metric is None:
-        return name.replace("__", ": ").replace("_", " ")
-    text = metric.label + (f": {group.replace('_', ' ')}" if group and metric.name != name else "")
-    return f"{text} ({metric.unit})" if metric.unit else text
+    """A metric's (or group column's) human label and unit, from the metric registry."""
+    metric = REGISTRY.get(name) or REGISTRY.get(name.partition("__")[0])
+    if metric is None or not metric.unit or "(" in metric.label:  # "Involved or deeper (share)" says it already
+        return label(name)
+    return f"{label(name)} ({metric.unit})"
 
 
 def valid_range(name: str) -> tuple[float | None, float | None]:
     """The values a metric can take (bands are clipped to it); (None, None) if unbounded or unknown."""
-    from sim import metrics
-
-    registry = getattr(metrics, "REGISTRY", {})
-    metric = registry.get(name) or registry.get(name.partition("__")[0])
-    if metric is None:
-        return None, None
-    if hasattr(metric, "lo"):
-        return metric.lo, metric.hi
-    return (0.0, 1.0) if metric.kind == "share" else (None, None)
+    metric = REGISTRY.get(name) or REGISTRY.get(name.partition("__")[0])
+    return (metric.lo, metric.hi) if metric is not None else (None, None)
 
 
 def parameter_label(key: str) -> str:
@@ -159,9 +148,9 @@ def response_curves(means: pd.DataFrame, exp: Experiment, folder: Path) -> list[
     for ax, metric in zip(axes, metrics, strict=False):
         m = means[means.metric == metric]
         lo, hi = valid_range(metric)
-        for label, g in m.groupby(["scenario", "preset", *others], sort=False):
+        for key, g in m.groupby(["scenario", "preset", *others], sort=False):
             g = g.sort_values(x)
-            line, = ax.plot(g[x], g["mean"], marker="o", label=" / ".join(map(str, label)))
+            line, = ax.plot(g[x], g["mean"], marker="o", label=" / ".join(map(str, key)))
             shown = g[g["n"] >= MIN_BAND_N]
             ax.fill_between(shown[x], shown["ci_low"].clip(lo, hi), shown["ci_high"].clip(lo, hi),
                             alpha=0.2, color=line.get_color())
