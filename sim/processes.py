@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 PR_SET_PDEATHSIG = 1
@@ -45,6 +46,29 @@ def raise_on_sigterm() -> None:
     """From now on SIGTERM raises Terminated in the main thread (call from the main thread)."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block ends, then deliver them (main thread; elsewhere a no-op).
+
+    Used around starting work: an interrupt in the middle of starting a pool worker would
+    leave a half-started child that the pool does not know about yet and cannot stop. (A
+    signal mask would not do: the kernel may hand the signal to any other thread.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: held.append(signum))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if held:
+            signal.raise_signal(held[0])
 
 
 def die_with_parent(sig: int = DEATH_SIGNAL) -> None:
@@ -76,15 +100,15 @@ def stop_pool(executor: Executor, abort: bool) -> None:
     minutes (Python 3.14 adds ``terminate_workers`` for this).
     """
     if isinstance(executor, ProcessPoolExecutor):
-        processes = list((getattr(executor, "_processes", None) or {}).values())
-        executor.shutdown(wait=not abort, cancel_futures=True)
-        if abort:
+        if abort:  # kill before shutting down: a worker still starting then never reads a released queue
+            processes = list((getattr(executor, "_processes", None) or {}).values())
             for process in processes:
                 with contextlib.suppress(OSError, ValueError):
                     process.kill()
             for process in processes:
                 with contextlib.suppress(OSError, ValueError, AssertionError):
                     process.join(timeout=5)
+        executor.shutdown(wait=not abort, cancel_futures=True)
     else:
         executor.shutdown(wait=False)
 

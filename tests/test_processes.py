@@ -112,6 +112,23 @@ def test_sigterm_and_ctrl_c_print_the_resume_hint_and_stop_every_worker(tmp_path
         kill_session(proc)
 
 
+def test_sigterm_of_compare_leaves_no_folder_and_no_process(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "compare", "--name", "c", "--seeds", "6", "--steps", "520",
+                             "--workers", "2", "--quiet"], cwd=tmp_path, start_new_session=True,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: any((tmp_path / "results").glob(".tmp-c-*")) or proc.poll() is not None,
+                 what="the comparison to start")
+        wait_for(lambda: len(session_processes(proc.pid)) >= 3 or proc.poll() is not None, what="its workers")
+        os.kill(proc.pid, signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 143 and "interrupted" in err and "Traceback" not in err, err
+        assert list((tmp_path / "results").iterdir()) == [], "no folder, no temporary"
+        no_process_left(proc)
+    finally:
+        kill_session(proc)
+
+
 @pytest.mark.slow
 def test_sigkill_of_a_dask_sweep_driver_stops_the_local_cluster(tmp_path):
     proc = start_sweep(tmp_path / "s", "--executor", "dask")

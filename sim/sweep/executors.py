@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from sim.processes import init_worker, stop_pool
+from sim.processes import init_worker, interrupts_deferred, stop_pool
 from sim.sizing import check_workers
 
 EXECUTORS = ("local", "dask", "sequential")
@@ -130,9 +130,10 @@ def run_resilient(tasks: Iterable, fn: Callable, factory: ExecutorFactory, on_do
     executor = factory.executor()
     in_flight: dict[Future, object] = {}
     while pending or in_flight:
-        while pending and len(in_flight) < limit:
-            task = pending.popleft()
-            in_flight[executor.submit(fn, task)] = task
+        with interrupts_deferred():  # submitting may start a worker: never interrupt that half-way
+            while pending and len(in_flight) < limit:
+                task = pending.popleft()
+                in_flight[executor.submit(fn, task)] = task
         done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
         broken = False
         for future in done:
