@@ -60,7 +60,18 @@ class Planner(CellAgent):
     @property
     def talent_spotting(self) -> float:
         """0-1: the planner's capacity to notice and grow governance talents."""
-        return min(1.0, self.workshop_hours / 4.0) * self.params.facilitation_skill
+        return min(1.0, self.workshop_hours / self.params.talent_spotting_full_hours) * self.params.facilitation_skill
+
+    @property
+    def hours_per_visit(self) -> float:
+        """Time one visit takes: shorter where residents drop in at a workstation."""
+        saving = self.params.workstation_visit_saving if self.params.workstation else 0.0
+        return self.params.hours_per_visit * (1 - saving)
+
+    @property
+    def venue_capacity(self) -> int:
+        """Seats at one workshop: the workstation's, or a borrowed room's."""
+        return self.params.workstation_capacity if self.params.workstation else self.params.workshop_capacity
 
 
 class StreetOffice(Agent):
@@ -77,6 +88,7 @@ class StreetOffice(Agent):
         self.budget_left_yuan = self.params.budget_yuan_per_year
 
     def spend(self, yuan: float) -> None:
+        """Commit ``yuan`` of this year's budget (counted in this week's spending)."""
         self.budget_left_yuan -= yuan
         self.spent_yuan += yuan
         self.model.flows["spent_yuan"] += yuan
@@ -118,5 +130,5 @@ class Site(FixedAgent):
         return {"kind": self.kind, "status": self.status, "improvement": self.improvement,
                 "m2": float(self.model.lilong.site_m2[i]), "fit": float(pb.fit[i]),
                 "condition": float(pb.condition[i]), "rules": bool(pb.rules[i]),
-                "heritage_locked": bool(self.model.lilong.site_heritage_locked[i]),
+                "heritage_protected": bool(self.model.lilong.site_protected[i]),
                 "cost_yuan": float(pb.cost_yuan[i])}

@@ -115,6 +115,9 @@ _METRICS = (
     Metric("leaders", "Leaders", "Households leading (governance talents).", "households", "count", hi=None),
     Metric("core_work_share", "Core's share of the work",
            "Share of this week's organising and upkeep hours given by the core.", "share of hours", "share"),
+    Metric("top5_work_share", "Top 5%'s share of the work",
+           "Share of the past year's organising and upkeep hours (exponentially weighted, 52-week memory) given "
+           "by the 5% of households who gave most.", "share of hours", "share"),
     Metric("spaces_in_use", "Shared spaces in use", "Renewed shared spaces in use this week.", "spaces", "count",
            hi=None),
     Metric("spaces_in_pipeline", "Projects in the pipeline",
@@ -196,10 +199,11 @@ def _group_means(model: LilongModel, values: np.ndarray) -> dict[str, float]:
 
 def observed_rungs(model: LilongModel) -> np.ndarray:
     """Each household's deepest act within the engagement window (informed: the informed memory)."""
-    h, obs = model.households, model.params.observation
+    h, params = model.households, model.params
     rung = np.zeros(h.n, dtype=np.int8)
     for r in range(Rung.INFORMED, len(LADDER)):  # ascending, so the deepest recent rung wins
-        window = obs.informed_memory_weeks if r == Rung.INFORMED else obs.engagement_window_weeks
+        window = (params.behaviour.informed_memory_weeks if r == Rung.INFORMED
+                  else params.observation.engagement_window_weeks)
         rung[model.week - h.last_at_rung[r] < window] = r
     return rung
 
@@ -248,6 +252,9 @@ def collect(model: LilongModel) -> dict[str, float]:
     out["leaders"] = h.leader.sum()
     week_work = h.work_hours_week.sum()
     out["core_work_share"] = h.work_hours_week[core].sum() / week_work if week_work > 0 else np.nan
+    year_work, top = h.work_hours_year.sum(), max(1, n // 20)
+    top_work = np.partition(h.work_hours_year, n - top)[n - top:].sum()
+    out["top5_work_share"] = top_work / year_work if year_work else np.nan
 
     in_use = pb.status == Status.IN_USE
     out["spaces_in_use"] = in_use.sum()

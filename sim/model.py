@@ -2,21 +2,20 @@
 
 Schedule (docs/ODD.md, "Process overview and scheduling"), each week:
  1. budget year     the street office's budget renews every 52 weeks
- 2. channels        disposition to take part (start-of-week state), then notices, complaints,
-                    survey, meeting, visits, workshops, platform, leaders
- 3. voice           this week's voice joins recent voice
- 4. decision        review (propose), design, approval, construction, completion
- 5. use and upkeep  use of spaces and ties, upkeep, maintenance rules, volunteering,
-                    self-organised activities (thresholds)
- 6. satisfaction    expectation-disconfirmation and procedure
- 7. feedback        efficacy and trust from (non-)response; leaders emerge
- 8. ladder          rungs from recent activity; social exposure for next week
- 9. metrics         DataCollector
+ 2. turnover        households move out; newcomers take their rooms
+ 3. channels        disposition to take part (start-of-week state), then notices, complaints,
+                    initiatives, survey, meeting, visits, workshops, platform, leaders
+ 4. voice           this week's voice joins recent voice; speaking creates an expectation
+ 5. decision        review (propose, announce), design, approval, construction, completion
+ 6. use and upkeep  use of spaces and ties, upkeep, wear, heritage inspections, maintenance
+                    rules, volunteering, self-organised activities (thresholds)
+ 7. satisfaction    expectation-disconfirmation and procedure
+ 8. feedback        promises kept or broken: efficacy and trust; leaders emerge
+ 9. ladder          rungs from recent activity; social exposure for next week
+10. metrics         DataCollector
 """
 
 from __future__ import annotations
-
-import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -29,14 +28,27 @@ from sim.metrics import collect
 from sim.params import IMPROVEMENT_TYPES, Params
 from sim.population import Resident, generate_households
 from sim.projects import ProjectBook
-from sim.space import ALLOWED_TYPES, SITE_KIND_NAMES, build_catchment, build_location_network, generate_lilong
-from sim.submodels import channels, decision, feedback, gatherings, participation, upkeep, voice
+from sim.space import ALLOWED_TYPES, SITE_KIND_NAMES, SiteKind, build_catchment, build_location_network, generate_lilong
+from sim.submodels import (
+    channels,
+    decision,
+    feedback,
+    gatherings,
+    heritage,
+    participation,
+    turnover,
+    upkeep,
+    voice,
+    volunteering,
+)
 from sim.submodels.common import to_sites
 from sim.submodels.satisfaction import overall_satisfaction, satisfaction
 
-STREAMS = ("space", "population", "channels", "decision", "upkeep", "feedback", "gatherings")
+# One random stream per mechanism, spawned from the seed in this fixed order (common random numbers:
+# a mechanism an institution does not touch draws the same numbers in every scenario).
+STREAMS = ("space", "population", "turnover", *(c.__name__ for c in channels.CHANNELS), "review", "announce",
+           "ties", "upkeep", "heritage", "rules", "volunteering", "gatherings", "leaders")
 FLOWS = ("completed", "worn_out", "spent_yuan", "moved_in")  # this week's flows, for rate metrics
-WORKSTATION_VISIT_SAVING = 0.25  # residents drop in at a workstation: visits take less time
 
 
 class LilongModel(Model):
@@ -60,9 +72,10 @@ class LilongModel(Model):
         self.week = 0
         self.events: list[dict] = []
 
-        self.lilong = lilong = generate_lilong(params.neighbourhood, self.streams["space"])
-        self.households = h = generate_households(params.population, params.neighbourhood.households,
-                                                  self.streams["population"])
+        nb = params.neighbourhood
+        self.lilong = lilong = generate_lilong(nb, self.streams["space"])
+        self.households = h = generate_households(params.population, nb.households, self.streams["population"])
+        lilong.add_house_sites(h.shared_kitchen, h.no_bathroom, nb.house_kitchen_m2, nb.house_bathroom_m2)
         self.projects = ProjectBook.empty(lilong.n_sites)
         self._build_space()
 
@@ -71,22 +84,23 @@ class LilongModel(Model):
         self.planner: Planner | None = None
         centre = self.grid[(lilong.width // 2, lilong.height // 2)]
         if params.planner.enabled:
-            pp = params.planner
-            if pp.workstation:
-                pp = dataclasses.replace(pp, hours_per_visit=pp.hours_per_visit * (1 - WORKSTATION_VISIT_SAVING))
-            self.planner = Planner(self, centre, pp)
+            self.planner = Planner(self, centre, params.planner)
         hx, hy = self.household_xy
         self.distance_to_planner = np.maximum(np.abs(hx - centre.coordinate[0]), np.abs(hy - centre.coordinate[1]))
+        self.in_workstation_reach = np.zeros(h.n, dtype=bool)
+        if self.planner is not None and params.planner.workstation:
+            self.in_workstation_reach = self.distance_to_planner <= params.planner.workstation_reach_cells
 
         self.flows = dict.fromkeys(FLOWS, 0.0)
         self.exposure = np.zeros(h.n)
         self.site_engaged_share_seen = np.zeros(h.n)
         self.workshop_feedback = np.zeros(lilong.n_sites)
+        self.workshop_attendees = np.zeros(0, dtype=np.int64)
+        self.leader_invitees = np.zeros(0, dtype=np.int64)
         self.live_links_cache: tuple = (None,)
         participation.update_ladder(self)
         h.satisfaction_overall = overall_satisfaction(h, params.behaviour.procedural_weight)
-        self.initial_satisfaction = h.satisfaction_overall.copy()
-        upkeep.use_of_spaces(self, self.streams["upkeep"])
+        upkeep.use_of_spaces(self, np.random.default_rng(0))  # nothing in use yet: sets the weekly caches
         self.metrics = collect(self)
         self.datacollector = DataCollector(
             model_reporters={"week": "week", **{name: _reporter(name) for name in self.metrics}})
@@ -109,16 +123,33 @@ class LilongModel(Model):
         self.net_src, self.net_dst = build_location_network(lilong)
         self._household_cell = hx * lilong.height + hy
         self.loc_degree = self.house_block_sum(np.ones(h.n)) - 1.0
-        self.catchment = c = build_catchment(hx, hy, lilong.site_box, nb.catchment_radius_cells)
+        users = {SiteKind.HOUSE_KITCHEN: h.shared_kitchen, SiteKind.HOUSE_BATHROOM: h.no_bathroom}
+        self.catchment = c = build_catchment(lilong, users, nb.catchment_radius_cells)
         self.site_reach = np.maximum(to_sites(c, np.ones(h.n), lilong.n_sites), 1e-9)
-        self.site_mean_need = np.stack([to_sites(c, h.need[:, k], lilong.n_sites)
-                                        for k in range(len(IMPROVEMENT_TYPES))], axis=1) / self.site_reach[:, None]
         self.site_allowed = ALLOWED_TYPES[lilong.site_kind]
-        self.largest_need = h.need.max(axis=1)  # needs are fixed over a run
-        self.group_code = h.age_group * 2 + h.renter  # age group x tenure, for metrics by group
-        self.group_counts = np.bincount(self.group_code, minlength=6).reshape(3, 2)
         self.site_base_cost = (lilong.site_m2 * self.params.projects.cost_yuan_per_m2
-                               * nb.heritage_cost_multiplier)
+                               * np.where(lilong.site_protected, nb.heritage_cost_multiplier, 1.0))
+        self.needs_version = 0
+        self._mean_need_cache: tuple = (None,)
+        self.households_changed(np.arange(h.n))
+
+    def households_changed(self, rows: np.ndarray) -> None:
+        """Refresh what is derived from households' fixed attributes after newcomers moved into ``rows``."""
+        h = self.households
+        if not hasattr(self, "largest_need"):
+            self.largest_need = np.zeros(h.n)
+            self.group_code = np.zeros(h.n, dtype=np.int64)
+        self.largest_need[rows] = h.need[rows].max(axis=1)
+        self.group_code[rows] = h.age_group[rows] * 2 + h.renter[rows]  # age group x tenure, for metrics
+        self.needs_version += 1
+
+    def site_mean_need(self) -> np.ndarray:
+        """(sites, types): catchment-weighted mean need of each site's households (cached between moves)."""
+        if self._mean_need_cache[0] != self.needs_version:
+            h, c, n_sites = self.households, self.catchment, self.lilong.n_sites
+            mean = np.stack([to_sites(c, h.need[:, k], n_sites) for k in range(len(IMPROVEMENT_TYPES))], axis=1)
+            self._mean_need_cache = (self.needs_version, mean / self.site_reach[:, None])
+        return self._mean_need_cache[1]
 
     def house_block_sum(self, values: np.ndarray) -> np.ndarray:
         """For each household: the sum of ``values`` over households in its own and the 8 adjacent cells."""
@@ -142,27 +173,31 @@ class LilongModel(Model):
         """Advance one week."""
         self.week += 1
         h, s = self.households, self.streams
-        h.acts_week[:] = 0
-        h.work_hours_week[:] = 0.0
-        self.flows = dict.fromkeys(FLOWS, 0.0)
         if self.week % 52 == 0:
             self.office.new_year()
+        h.acts_week[:] = 0
+        h.work_hours_week[:] = 0.0
         h.voice[:] = 0.0
+        self.flows = dict.fromkeys(FLOWS, 0.0)
+        turnover.move(self, s["turnover"])
         participation.weekly_disposition(self)
         for channel in channels.CHANNELS:
-            channel(self, s["channels"])
+            channel(self, s[channel.__name__])
         voice.aggregate_voice(self)
-        decision.review(self, s["decision"])
+        decision.review(self, s["review"])
         decision.progress(self)
-        upkeep.use_of_spaces(self, s["upkeep"])
+        upkeep.use_of_spaces(self, s["ties"])
         upkeep.upkeep(self, s["upkeep"])
-        upkeep.maintenance_rules(self, s["upkeep"])
-        upkeep.volunteering(self, s["upkeep"])
+        upkeep.wear_out(self)
+        heritage.inspections(self, s["heritage"])
+        upkeep.maintenance_rules(self, s["rules"])
+        volunteering.recruit(self, s["volunteering"])
         gatherings.gatherings(self, s["gatherings"])
         satisfaction(self)
         feedback.responsiveness(self)
-        feedback.leaders(self, s["feedback"])
+        feedback.leaders(self, s["leaders"])
         participation.update_ladder(self)
+        h.work_hours_year += h.work_hours_week - h.work_hours_year / 52
         self.metrics = collect(self)
         self.datacollector.collect(self)
 

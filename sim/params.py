@@ -47,17 +47,18 @@ def p(
     return field(default=default, metadata=meta)
 
 
-ASSUMED = "assumption, calibrated so the default run reproduces the brief's patterns"
+ASSUMED = "assumption (not measured); a robustness or sensitivity sweep can vary it"
+TUNED = "assumption, set by hand so the default runs show the brief's patterns (not fitted)"
 
 
 @dataclass(frozen=True)
 class Neighbourhood:
-    households: int = p(700, 20, 50_000, unit="households", doc="Households in the lilong",
+    households: int = p(700, 20, 100_000, unit="households", doc="Households in the lilong",
                         source="Guizhou West: 700+ households [Jiefang Daily]")
     households_per_house: int = p(4, 1, 20, unit="households/house",
                                   doc="Households sharing one shikumen house",
                                   source="'seventy-two tenants' crowding in the brief; assumption")
-    main_alleys: int = p(3, 1, 60, unit="alleys", doc="Main alleys (one lilong strip each)",
+    main_alleys: int = p(3, 1, 300, unit="alleys", doc="Main alleys (one lilong strip each)",
                          source="three main alleys became living rooms (seed article)")
     houses_per_branch_side: int = p(3, 1, 10, unit="houses",
                                     doc="Houses on each side of a main alley per branch-alley row",
@@ -78,15 +79,26 @@ class Neighbourhood:
     corner_m2: float = p(10.0, 2, 200, unit="m2", doc="Size of a corner", source=ASSUMED)
     alley_segment_m2: float = p(60.0, 10, 1000, unit="m2",
                                 doc="Usable area of a main-alley segment", source=ASSUMED)
+    house_kitchen_m2: float = p(6.0, 1, 50, unit="m2",
+                                doc="Shared kitchen of one house (a site in every house whose households share "
+                                    "a kitchen)",
+                                source="60% of households share a kitchen (seed article); size assumed")
+    house_bathroom_m2: float = p(4.0, 1, 50, unit="m2",
+                                 doc="Shared washroom of one house (a site in every house with households "
+                                     "lacking a private bathroom)",
+                                 source="40% without a private bathroom (seed article); Jiangyin Rd 72's "
+                                        "shared bathroom; size assumed")
     catchment_radius_cells: float = p(6.0, 1, 50, unit="grid cells",
-                                      doc="Walking radius within which a household uses a site; "
-                                          "weight falls linearly to zero at the radius",
+                                      doc="Walking radius within which a household uses a neighbourhood site; "
+                                          "weight falls linearly to zero at the radius (house sites serve "
+                                          "their own house)",
                                       source=ASSUMED)
     heritage_protected_share: float = p(0.0, 0, 1, unit="share of sites",
-                                        doc="Candidate sites under heritage protection that may not change",
+                                        doc="Neighbourhood sites under heritage protection: works on them need "
+                                            "heritage approval (a delay) and cost more",
                                         source="Hengfu: over a thousand protected buildings (brief)")
     heritage_cost_multiplier: float = p(1.0, 1, 5, unit="x",
-                                        doc="Cost multiplier for works in a heritage area",
+                                        doc="Cost multiplier for works on protected sites",
                                         source="Hengfu case; multiplier assumed")
 
 
@@ -107,16 +119,67 @@ class Population:
     no_bathroom_share: float = p(0.4, 0.0, 1.0, unit="share of households",
                                  doc="Households without a private bathroom",
                                  source="Guizhou West: 40% (seed article)")
+    weekday_time_young: float = p(0.12, 0, 1, unit="0-1 scale",
+                                  doc="Free time on weekdays (office hours), young households",
+                                  source="civic voluntarism: time as a resource (Verba et al. 1995); value assumed")
+    weekday_time_working: float = p(0.15, 0, 1, unit="0-1 scale",
+                                    doc="Free time on weekdays (office hours), working-age households",
+                                    source="working hours; value assumed")
+    weekday_time_retired: float = p(0.75, 0, 1, unit="0-1 scale",
+                                    doc="Free time on weekdays (office hours), retired households",
+                                    source="retirees have time (brief); value assumed")
+    evening_time_young: float = p(0.3, 0, 1, unit="0-1 scale",
+                                  doc="Free time in evenings and at weekends, young households",
+                                  source="young families: childcare; value assumed")
+    evening_time_working: float = p(0.45, 0, 1, unit="0-1 scale",
+                                    doc="Free time in evenings and at weekends, working-age households",
+                                    source=ASSUMED)
+    evening_time_retired: float = p(0.7, 0, 1, unit="0-1 scale",
+                                    doc="Free time in evenings and at weekends, retired households",
+                                    source=ASSUMED)
+    renter_time_factor: float = p(0.8, 0, 1, unit="x",
+                                  doc="Renters' free time relative to others of their age (longer hours, "
+                                      "second jobs)", source=ASSUMED)
+    interest_young: float = p(0.0, 0, 1, unit="0-1 scale",
+                              doc="Mean interest in neighbourhood affairs, young households",
+                              source="turnout by age 13.8% / 55.7% / 77.7% (Shanghai survey, brief): "
+                                     "calibration target for the age gradient")
+    interest_working: float = p(0.35, 0, 1, unit="0-1 scale",
+                                doc="Mean interest in neighbourhood affairs, working-age households",
+                                source="as interest_young")
+    interest_retired: float = p(0.5, 0, 1, unit="0-1 scale",
+                                doc="Mean interest in neighbourhood affairs, retired households",
+                                source="as interest_young")
+    renter_interest_shift: float = p(-0.1, -1, 1, unit="0-1 scale",
+                                     doc="Renters' interest relative to long-term residents",
+                                     source="shorter tenure, weaker attachment; value assumed")
+    health_retired: float = p(0.6, 0, 1, unit="0-1 scale", doc="Mean health of retired households",
+                              source="strongly ageing population (seed article); value assumed")
+    health_others: float = p(0.9, 0, 1, unit="0-1 scale", doc="Mean health of young and working households",
+                             source=ASSUMED)
+    internal_efficacy_young: float = p(0.5, 0, 1, unit="0-1 scale",
+                                       doc="Mean confidence in one's own ability to take part, young households",
+                                       source="education: younger cohorts (civic voluntarism: skills); assumed")
+    internal_efficacy_working: float = p(0.4, 0, 1, unit="0-1 scale",
+                                         doc="Mean confidence in one's own ability to take part, working households",
+                                         source=ASSUMED)
+    internal_efficacy_retired: float = p(0.35, 0, 1, unit="0-1 scale",
+                                         doc="Mean confidence in one's own ability to take part, retired households",
+                                         source=ASSUMED)
     trust_in_government_mean: float = p(0.5, 0.0, 1.0, unit="0-1 scale",
                                         doc="Initial mean trust in the street office", source=ASSUMED)
+    retired_trust_shift: float = p(0.05, -1, 1, unit="0-1 scale",
+                                   doc="Retired households' initial trust relative to the mean", source=ASSUMED)
+    renter_trust_shift: float = p(-0.1, -1, 1, unit="0-1 scale",
+                                  doc="Renters' initial trust relative to the mean",
+                                  source="renters: weaker ties to the committee; value assumed")
     external_efficacy_mean: float = p(0.35, 0.0, 1.0, unit="0-1 scale",
                                       doc="Initial mean belief that officials respond",
                                       source="participation mostly passive (brief); assumed")
     threshold_mean: float = p(0.3, 0.0, 1.0, unit="share of contacts",
                               doc="Mean social threshold: share of contacts (or of a space's users) "
                                   "taking part before one joins",
-                              source="Granovetter 1978; set so the default does not tip "
-                                     "(it tips from a spread of ~0.2: pattern 4)")
+                              source="Granovetter 1978; value assumed (pattern 4 varies its spread)")
     threshold_sd: float = p(0.1, 0.0, 0.5, unit="share of contacts",
                             doc="Spread of social thresholds across households",
                             source="Granovetter 1978; value assumed")
@@ -126,23 +189,42 @@ class Population:
     free_rider_share: float = p(0.3, 0.0, 1.0, unit="share of households",
                                 doc="Free riders in upkeep (the rest contribute at random)",
                                 source="Fischbacher & Gachter 2010: about a third")
+    conditional_match: float = p(0.8, 0, 1.5, unit="x",
+                                 doc="How much conditional cooperators give relative to what they believe others "
+                                     "give (below 1: imperfect conditional cooperation, so cooperation unravels "
+                                     "without rules)",
+                                 source="Fischbacher & Gachter 2010: contributions below the diagonal")
+    renter_moves_per_year: float = p(0.25, 0, 1, unit="share of renters/year",
+                                     doc="Renter households moving out each year (replaced by newcomers)",
+                                     source="short tenancies of private renters; value assumed")
+    long_term_moves_per_year: float = p(0.03, 0, 1, unit="share/year",
+                                        doc="Long-term households moving out (or dying) each year",
+                                        source="ageing, stable tenancies; value assumed")
 
 
 @dataclass(frozen=True)
 class Behaviour:
-    base_logit: float = p(-5.0, -10, 5, unit="logit", doc="Intercept of the participation choice",
-                          source=ASSUMED)
-    weight_time: float = p(4.0, 0, 10, unit="logit per unit", doc="Effect of free time (0-1)",
+    base_logit: float = p(-6.2, -10, 5, unit="logit", doc="Intercept of the participation choice",
+                          source=TUNED)
+    weight_time: float = p(3.0, 0, 10, unit="logit per unit",
+                           doc="Effect of free time (0-1) at the time the opportunity is held",
                            source="civic voluntarism: resources (Verba et al. 1995)")
+    shallow_time_share: float = p(0.3, 0, 1, unit="share",
+                                  doc="Share of the time effect that applies to consulted-level acts (a survey "
+                                      "or a complaint takes minutes; workshops take hours)",
+                                  source="civic voluntarism; value assumed")
     weight_health: float = p(0.5, 0, 10, unit="logit per unit", doc="Effect of health (0-1)",
                              source="civic voluntarism: resources")
     weight_need: float = p(0.8, 0, 10, unit="logit per unit", doc="Effect of the largest unmet need",
                            source="civic voluntarism: motivation")
-    weight_interest: float = p(1.0, 0, 10, unit="logit per unit", doc="Effect of interest",
+    weight_interest: float = p(6.0, 0, 10, unit="logit per unit", doc="Effect of interest",
                                source="civic voluntarism: motivation")
-    weight_efficacy: float = p(3.0, 0, 10, unit="logit per unit",
+    weight_efficacy: float = p(4.0, 0, 10, unit="logit per unit",
                                doc="Effect of external efficacy (belief that officials respond)",
                                source="civic voluntarism; Finkel 1985")
+    weight_internal_efficacy: float = p(1.0, 0, 10, unit="logit per unit",
+                                        doc="Effect of internal efficacy (skills, confidence)",
+                                        source="civic voluntarism; value assumed")
     weight_trust: float = p(0.8, 0, 10, unit="logit per unit",
                             doc="Effect of trust in whoever invites", source="civic voluntarism")
     weight_invitation: float = p(1.8, 0, 10, unit="logit",
@@ -151,28 +233,60 @@ class Behaviour:
     weight_social: float = p(1.2, 0, 10, unit="logit",
                              doc="Effect of contacts taking part above one's threshold",
                              source="Granovetter 1978; Oliver et al. 1985")
-    depth_cost: float = p(0.9, 0, 5, unit="logit per rung",
-                          doc="Extra cost of each rung above 'consulted'", source=ASSUMED)
+    depth_cost: float = p(2.5, 0, 5, unit="logit per rung",
+                          doc="Extra cost of each rung above 'consulted'", source=TUNED)
+    activity_memory_weeks: int = p(13, 1, 104, unit="weeks",
+                                   doc="How long an act keeps a household counted as taking part by its "
+                                       "neighbours and by organisers (eligibility, social exposure)",
+                                   source=ASSUMED)
+    informed_memory_weeks: int = p(52, 1, 208, unit="weeks",
+                                   doc="Being informed (a notice, a visit) is remembered this long",
+                                   source="assumption: a notice is remembered for a year")
+    invitation_weeks: int = p(8, 1, 52, unit="weeks", doc="How long a personal invitation is remembered",
+                              source=ASSUMED)
     complaint_rate: float = p(0.01, 0, 1, unit="per week",
-                              doc="Weekly chance a willing household files a complaint", source=ASSUMED)
+                              doc="Weekly chance a willing household files a complaint", source=TUNED)
+    initiative_rate: float = p(0.003, 0, 1, unit="per week",
+                               doc="Weekly chance a willing household starts an initiative of its own (proposes "
+                                   "an improvement with its neighbours: involved, no planner needed)",
+                               source="residents self-organise through neighbours (issue 7); value assumed")
     notice_read_rate: float = p(0.5, 0, 1, unit="probability",
                                 doc="Chance a household reaches a posted notice reads it", source=ASSUMED)
+    knowledge_gain: float = p(0.1, 0, 1, unit="share of gap per contact",
+                              doc="Planning knowledge gained per facilitated contact, at full facilitation skill",
+                              source=ASSUMED)
     efficacy_gain: float = p(0.15, 0, 1, unit="share of gap per event",
-                             doc="Rise of external efficacy when voice is answered",
+                             doc="Rise of external efficacy when voice is answered by delivery",
                              source="Finkel 1985; value assumed")
     efficacy_loss: float = p(0.3, 0, 1, unit="share of level per event",
                              doc="Fall of external efficacy when voice is ignored (larger than gain)",
                              source="trust asymmetry, Slovic 1993; value assumed")
+    vicarious_gain: float = p(0.05, 0, 1, unit="share of gap per event",
+                              doc="Rise of external efficacy and trust in households who see a project that "
+                                  "answers voiced needs delivered near them (not their own voice)",
+                              source="external efficacy is perceived responsiveness (Finkel 1985); value assumed")
     trust_gain: float = p(0.1, 0, 1, unit="share of gap per event",
                           doc="Rise of trust when voice is answered", source="Slovic 1993")
     trust_loss: float = p(0.25, 0, 1, unit="share of level per event",
                           doc="Fall of trust when voice is ignored", source="Slovic 1993")
-    response_window_weeks: int = p(52, 1, 156, unit="weeks",
-                                   doc="How long a household waits for a response before feeling ignored",
-                                   source=ASSUMED)
-    promise_rate: float = p(0.3, 0, 1, unit="share of gap per week",
-                            doc="How fast expectations rise toward what a proposed project promises",
-                            source="expectation-disconfirmation, Van Ryzin 2004")
+    planner_blame_share: float = p(0.5, 0, 1, unit="share",
+                                   doc="Share of the trust loss that falls on the planner when voice relayed "
+                                       "through the planner is ignored (a bridge, blamed less)", source=ASSUMED)
+    response_window_weeks: int = p(52, 1, 260, unit="weeks",
+                                   doc="How long a household waits for delivery after giving voice before "
+                                       "feeling ignored (longer while a project for it is visibly in the "
+                                       "pipeline)", source=ASSUMED)
+    voice_expectation: float = p(0.5, 0, 1, unit="share of unmet need",
+                                 doc="Value a household expects once it has voiced a need, as a share of its "
+                                     "largest unmet need",
+                                 source="expectation formation, Van Ryzin 2004; value assumed")
+    expected_fit: float = p(0.8, 0, 1, unit="share of full value",
+                            doc="Value residents expect from a project announced near them, as a share of what "
+                                "it would give at full fit and condition",
+                            source="expectation-disconfirmation, Van Ryzin 2004; value assumed")
+    expected_delivery_weeks: int = p(52, 1, 260, unit="weeks",
+                                     doc="How soon residents expect an announced project to be delivered",
+                                     source=ASSUMED)
     expectation_adapt_rate: float = p(0.02, 0, 1, unit="share of gap per week",
                                       doc="How fast expectations drift toward what is delivered",
                                       source="Van Ryzin 2004; value assumed")
@@ -184,19 +298,51 @@ class Behaviour:
     procedural_weight: float = p(0.6, 0, 1, unit="share",
                                  doc="Weight of process satisfaction in overall, scaled by trust",
                                  source="Tyler; Wu & Wu 2015")
+    process_base: float = p(0.3, 0, 1, unit="satisfaction",
+                            doc="Process satisfaction of someone never heard, answered or ignored",
+                            source="procedural justice (Tyler); value assumed")
+    process_heard: float = p(0.2, 0, 1, unit="satisfaction", doc="Added to process satisfaction when heard recently",
+                             source="procedural justice (Tyler): voice; value assumed")
+    process_answered: float = p(0.35, 0, 1, unit="satisfaction",
+                                doc="Added to process satisfaction after a recent answer (delivery)",
+                                source="procedural justice; value assumed")
+    process_ignored: float = p(0.35, 0, 1, unit="satisfaction",
+                               doc="Removed from process satisfaction after being recently ignored",
+                               source="procedural justice; value assumed")
     satisfaction_rate: float = p(0.1, 0, 1, unit="share of gap per week",
                                  doc="How fast satisfaction moves toward its target", source=ASSUMED)
     disruption_penalty: float = p(0.2, 0, 1, unit="satisfaction",
                                   doc="Living-satisfaction loss while works run next door", source=ASSUMED)
     tie_rate: float = p(0.02, 0, 1, unit="ties per use-week",
-                        doc="New ties formed per week of using a shared space", source=ASSUMED)
-    knowledge_gain: float = p(0.1, 0, 1, unit="share of gap per contact",
-                              doc="Planning knowledge gained per planner contact", source=ASSUMED)
-    leader_rate: float = p(0.02, 0, 1, unit="per week",
-                           doc="Chance an eligible collaborator becomes a leader (governance talent)",
+                        doc="New ties formed per week of using a shared space (doubled in self-organised "
+                            "activities)", source=ASSUMED)
+    belonging_rate: float = p(0.02, 0, 1, unit="share of gap per week",
+                              doc="How fast belonging moves toward its target", source=ASSUMED)
+    leader_rate: float = p(0.005, 0, 1, unit="per week",
+                           doc="Chance an eligible collaborator becomes a leader (governance talent), "
+                               "at full talent spotting",
                            source="brief: planners spot and grow talents")
+    leader_base_factor: float = p(0.2, 0, 1, unit="share",
+                                  doc="Leaders emerge at this share of leader_rate where nobody spots talent",
+                                  source=ASSUMED)
+    leader_step_down_per_week: float = p(0.003, 0, 1, unit="per week", doc="Chance a leader steps down",
+                                         source="about 6 years as a leader on average; assumed")
+    leader_hours_per_week: float = p(3.0, 0, 40, unit="hours/week", doc="Organising hours of a leader",
+                                     source=ASSUMED)
     leader_invites_per_week: int = p(2, 0, 50, unit="households/week",
-                                     doc="Neighbours each leader invites per week", source=ASSUMED)
+                                     doc="Neighbours each leader invites to take part, or asks to volunteer, "
+                                         "each week",
+                                     source=ASSUMED)
+    volunteer_commitment_cost: float = p(1.0, 0, 10, unit="logit",
+                                         doc="Extra cost of saying yes to volunteering: a standing weekly "
+                                             "commitment, not a single act", source=TUNED)
+    volunteer_quit_per_week: float = p(0.008, 0, 1, unit="per week",
+                                       doc="Chance a volunteer (not a leader) stops; up to ten times higher when "
+                                           "the volunteer believes officials do not respond",
+                                       source="volunteer attrition; value assumed")
+    spontaneous_volunteer_per_week: float = p(0.005, 0, 1, unit="per week",
+                                              doc="Chance a committed, involved user of a shared space starts "
+                                                  "to volunteer without being asked", source=ASSUMED)
 
 
 @dataclass(frozen=True)
@@ -216,23 +362,58 @@ class Planner:
     design_skill: float = p(0.85, 0, 1, unit="0-1 scale",
                             doc="Quality of the planner's designs", source="professional planners")
     facilitation_skill: float = p(0.7, 0, 1, unit="0-1 scale",
-                                  doc="How well the planner draws people in", source=ASSUMED)
+                                  doc="How well the planner draws people in and teaches", source=ASSUMED)
     outreach_strategy: str = p("least_heard", unit="choice", doc="Who the planner visits first",
                                source="issue 2", choices=OUTREACH_STRATEGIES)
     hours_per_visit: float = p(0.5, 0.1, 8, unit="hours", doc="Time for one door-to-door visit",
                                source=ASSUMED)
+    revisit_weeks: int = p(26, 1, 260, unit="weeks", doc="The planner does not revisit a household sooner",
+                           source=ASSUMED)
     hours_per_workshop: float = p(3.0, 0.5, 20, unit="hours", doc="Time to prepare and run a workshop",
                                   source=ASSUMED)
-    workshop_capacity: int = p(15, 1, 200, unit="households", doc="Seats at one workshop",
+    workshop_capacity: int = p(15, 1, 200, unit="households",
+                               doc="Seats at one workshop in a borrowed room (no workstation)",
                                source=ASSUMED)
+    evening_share: float = p(0.3, 0, 1, unit="share of workshops",
+                             doc="Workshops held in evenings or at weekends (working households can come)",
+                             source="issue 7: evening workshops; value assumed")
     design_adjust_rate: float = p(0.1, 0, 1, unit="share of gap per week",
                                   doc="Fit gained per week of construction feedback",
                                   source="'adjust while building' (seed article)")
+    design_hours_per_project: float = p(2.0, 0.1, 40, unit="hours/week",
+                                        doc="Planner design hours one project in design needs each week",
+                                        source=ASSUMED)
+    feedback_quorum: float = p(3.0, 0.1, 100, unit="households",
+                               doc="Catchment-weighted attendees that make a full on-site feedback session",
+                               source=ASSUMED)
     coordination_half_hours: float = p(2.0, 0.1, 40, unit="hours/week",
                                        doc="Coordination hours giving half the maximum alignment",
                                        source=ASSUMED)
-    workstation: bool = p(False, unit="flag", doc="A planner workstation / governance parlour on site",
-                          source="Hengfu: 66 Wutong Court (seed article)")
+    heritage_negotiation_share: float = p(0.5, 0, 1, unit="share",
+                                          doc="Share of the heritage approval delay the planner's coordination "
+                                              "removes at full alignment",
+                                          source="planners coordinate with departments (brief); value assumed")
+    talent_spotting_full_hours: float = p(4.0, 0.1, 60, unit="hours/week",
+                                          doc="Workshop hours at which the planner spots and grows talents at "
+                                              "full capacity", source=ASSUMED)
+    rules_per_week: float = p(0.1, 0, 1, unit="per week",
+                              doc="Weekly chance, at full talent spotting, that the planner helps the users of a "
+                                  "space set maintenance rules",
+                              source="the planner set down maintenance rules (seed article); value assumed")
+    volunteer_asks_per_week: int = p(3, 0, 100, unit="households/week",
+                                     doc="Workshop attendees the planner asks to volunteer each week, at full "
+                                         "talent spotting", source="planners grow governance talents (brief)")
+    workstation: bool = p(False, unit="flag",
+                          doc="A planner workstation / governance parlour on site: more seats, drop-ins, shorter "
+                              "visits", source="Hengfu: 66 Wutong Court, the governance parlour (seed article)")
+    workstation_capacity: int = p(30, 1, 500, unit="households",
+                                  doc="Seats at a workshop held in the workstation", source=ASSUMED)
+    workstation_reach_cells: float = p(8.0, 0, 100, unit="grid cells",
+                                       doc="Households living this close to the workstation may drop in to "
+                                           "workshops without an invitation", source=ASSUMED)
+    workstation_visit_saving: float = p(0.25, 0, 0.9, unit="share of visit time",
+                                        doc="Visit time saved because residents drop in at the workstation",
+                                        source=ASSUMED)
 
 
 @dataclass(frozen=True)
@@ -241,10 +422,16 @@ class StreetOffice:
                                     doc="Capital budget for micro-renewal works", source=ASSUMED)
     review_interval_weeks: int = p(13, 1, 52, unit="weeks", doc="Weeks between project reviews",
                                    source=ASSUMED)
-    projects_per_review: int = p(2, 1, 50, unit="projects", doc="Most projects started per review",
+    projects_per_review: int = p(6, 1, 500, unit="projects", doc="Most projects started per review",
                                  source=ASSUMED)
     approval_delay_weeks: float = p(16.0, 0, 104, unit="weeks",
                                     doc="Approval delay without coordination", source=ASSUMED)
+    coordination_delay_cut: float = p(0.6, 0, 1, unit="share",
+                                      doc="Share of the approval delay that full alignment removes",
+                                      source="coordination speeds approval; value assumed")
+    heritage_approval_weeks: float = p(26.0, 0, 208, unit="weeks",
+                                       doc="Extra approval delay for works on protected sites",
+                                       source="heritage departments approve (brief); value assumed")
     own_priority_weight: float = p(0.8, 0, 1, unit="share",
                                    doc="Weight of the office's own priorities against voiced needs",
                                    source="priorities can differ from needs (issue 2)")
@@ -259,6 +446,9 @@ class StreetOffice:
     baseline_upkeep: float = p(0.002, 0, 0.1, unit="condition/week",
                                doc="Condition restored each week by government baseline upkeep",
                                source="baseline upkeep far below market rate (Guizhou West)")
+    repair_cost_share: float = p(0.1, 0, 1, unit="share of works cost",
+                                 doc="Cost of an early repair of a protected space, as a share of renewing it",
+                                 source=ASSUMED)
 
 
 @dataclass(frozen=True)
@@ -272,25 +462,49 @@ class Committee:
                              source=ASSUMED)
     meeting_capacity: int = p(40, 1, 1000, unit="households", doc="Seats at a public meeting",
                               source=ASSUMED)
+    meeting_evening_share: float = p(0.5, 0, 1, unit="share of meetings",
+                                     doc="Public meetings held in evenings or at weekends", source=ASSUMED)
+    facilitation_skill: float = p(0.3, 0, 1, unit="0-1 scale",
+                                  doc="How well committee and office staff teach at meetings they run",
+                                  source="no professional facilitation; value assumed")
 
 
 @dataclass(frozen=True)
 class Platform:
     deliberation: bool = p(False, unit="flag",
-                           doc="A standing deliberation platform (Neighbourhood Hub)",
+                           doc="A standing deliberation platform (Neighbourhood Hub) run by the street office",
                            source="Hengfu: Neighbourhood Hub (seed article)")
     meeting_interval_weeks: int = p(4, 1, 52, unit="weeks", doc="Weeks between platform meetings",
                                     source=ASSUMED)
     meeting_capacity: int = p(25, 1, 500, unit="households", doc="Seats at a platform meeting",
                               source=ASSUMED)
-    volunteer_team: bool = p(False, unit="flag", doc="An organised volunteer team",
+    evening_share: float = p(0.0, 0, 1, unit="share of meetings",
+                             doc="Platform meetings held in evenings or at weekends (officials keep office hours)",
+                             source=ASSUMED)
+    representatives_per_meeting: int = p(10, 0, 500, unit="households",
+                                         doc="Residents who voiced needs recently that the committee invites to "
+                                             "each platform meeting as representatives", source=ASSUMED)
+    alignment_share: float = p(0.3, 0, 1, unit="share",
+                               doc="Share of the gap between the office's priorities and voiced needs that "
+                                   "officials deliberating with residents close", source=ASSUMED)
+    volunteer_team: bool = p(False, unit="flag", doc="An organised volunteer team that recruits",
                              source="Hengfu 'heritage woodpeckers'; Guizhou West 11-person team")
-    volunteer_target_share: float = p(0.015, 0, 0.2, unit="share of households",
-                                      doc="Size the volunteer team recruits toward",
-                                      source="Guizhou West: 11 of 700+ households (~1.5%)")
+    team_asks_per_week: int = p(2, 0, 100, unit="households/week",
+                                doc="Involved users of shared spaces the volunteer team asks to join each week",
+                                source=ASSUMED)
     self_management_rules: bool = p(False, unit="flag",
-                                    doc="Finished spaces get resident maintenance rules when a core exists",
+                                    doc="The committee helps users of each finished space set maintenance rules "
+                                        "(self-management)",
                                     source="Ostrom 1990; Jiangyin Rd rota (brief)")
+    rules_per_week: float = p(0.3, 0, 1, unit="per week",
+                              doc="Weekly chance, under self-management, that a space in use without rules gets "
+                                  "them", source=ASSUMED)
+    heritage_volunteers: bool = p(False, unit="flag",
+                                  doc="Heritage volunteers inspect protected spaces and report decay early",
+                                  source="Hengfu 'heritage woodpeckers' (seed article)")
+    inspections_per_week: float = p(0.25, 0, 1, unit="share of protected spaces/week",
+                                    doc="Protected spaces in use the heritage volunteers inspect each week",
+                                    source=ASSUMED)
 
 
 @dataclass(frozen=True)
@@ -300,17 +514,42 @@ class Projects:
     minimal_intervention_saving: float = p(0.3, 0, 0.9, unit="share of cost",
                                            doc="Cost saved by a skilled design reusing idle space",
                                            source="minimal intervention principle (seed article)")
+    heard_fit_weight: float = p(0.6, 0, 1, unit="share",
+                                doc="Share of a design's detail quality that depends on whose needs were heard "
+                                    "(the rest is design skill alone)",
+                                source="needs-fit better where residents were heard (brief, pattern 9); value assumed")
     design_weeks: int = p(8, 1, 52, unit="weeks", doc="Design stage length", source=ASSUMED)
     construction_weeks: int = p(10, 1, 104, unit="weeks", doc="Construction length", source=ASSUMED)
-    decay_per_week: float = p(0.015, 0, 0.2, unit="condition/week",
-                              doc="Condition lost each week in use", source=ASSUMED)
-    upkeep_hours_per_m2: float = p(0.2, 0, 1, unit="hours/m2/week",
-                                   doc="Volunteer hours per week that fully offset decay", source=ASSUMED)
-    volunteer_hours_per_week: float = p(6.0, 0, 40, unit="hours/week",
-                                        doc="Upkeep hours one contributing household gives", source=ASSUMED)
+    decay_per_week: float = p(0.01, 0, 0.2, unit="condition/week",
+                              doc="Condition lost each week in use without upkeep", source=ASSUMED)
+    upkeep_hours_per_m2: float = p(0.1, 0, 1, unit="hours/m2/week",
+                                   doc="Upkeep hours per week that fully offset decay", source=ASSUMED)
+    user_upkeep_hours_per_week: float = p(0.2, 0, 10, unit="hours/week",
+                                          doc="Upkeep one contributing user gives to the spaces it uses (a rota "
+                                              "turn, cleaning up)",
+                                          source="Jiangyin Rd 72: one family a day keeps the shared bathroom")
+    volunteer_hours_per_week: float = p(4.0, 0, 40, unit="hours/week",
+                                        doc="Upkeep hours one volunteer or leader gives", source=ASSUMED)
+    free_rider_base: float = p(0.02, 0, 1, unit="probability",
+                               doc="Weekly chance a free rider contributes without rules",
+                               source="Fischbacher & Gachter 2010 (shape); value assumed")
+    other_contribution: float = p(0.3, 0, 1, unit="probability",
+                                  doc="Weekly chance a household of neither type contributes",
+                                  source="Fischbacher & Gachter 2010 (shape); value assumed")
     rules_cooperation_boost: float = p(0.5, 0, 1, unit="share",
-                                       doc="Rise in conditional cooperation under rules with monitoring",
+                                       doc="Rise in the chance of contributing under rules with monitoring",
                                        source="Ostrom 1990; Fischbacher & Gachter 2010")
+    core_rules_per_week: float = p(0.005, 0, 1, unit="per week",
+                                   doc="Weekly chance the core at a space sets rules on its own", source=ASSUMED)
+    rules_lapse_per_week: float = p(0.02, 0, 1, unit="per week",
+                                    doc="Weekly chance rules lapse at a space no core member uses (nobody "
+                                        "monitors)", source="Ostrom 1990: monitoring; value assumed")
+    worn_out_condition: float = p(0.3, 0, 1, unit="0-1 scale",
+                                  doc="Condition at which a space goes out of use and needs renewal again",
+                                  source=ASSUMED)
+    early_repair_condition: float = p(0.8, 0, 1, unit="0-1 scale",
+                                      doc="Condition below which an inspected protected space is repaired early",
+                                      source=ASSUMED)
 
 
 @dataclass(frozen=True)
@@ -320,15 +559,12 @@ class Observation:
     engagement_window_weeks: int = p(13, 1, 104, unit="weeks",
                                      doc="An act counts toward the reported ladder for this long",
                                      source="'took part in the last three months'; varied in the robustness table")
-    informed_memory_weeks: int = p(52, 1, 208, unit="weeks",
-                                   doc="Being informed (a notice, a visit) counts for this long",
-                                   source="assumption: a notice is remembered for a year")
 
 
 @dataclass(frozen=True)
 class Run:
-    weeks: int = p(156, 1, 1040, unit="weeks", doc="Simulated horizon", source="issue 2: three years")
-
+    weeks: int = p(312, 1, 1040, unit="weeks", doc="Simulated horizon",
+                   source="two 3-year planner terms (Yangpu: 3-year terms); see the ODD on transient and steady state")
 
 SECTIONS: dict[str, type] = {
     "neighbourhood": Neighbourhood,

@@ -41,6 +41,7 @@ class CoopType(IntEnum):
 
 
 AGE_NAMES = ("young", "working", "retired")
+RUNG_MAJOR = ("last_at_rung", "acts_week")  # (N_RUNGS, n) arrays: a household is a column
 TENURE_NAMES = ("long_term", "renter")
 
 
@@ -53,7 +54,9 @@ class Households:
     shared_kitchen: np.ndarray
     no_bathroom: np.ndarray
     health: np.ndarray
-    time_available: np.ndarray
+    time_weekday: np.ndarray  # free time in office hours
+    time_evening: np.ndarray  # free time in evenings and at weekends
+    time_available: np.ndarray  # mean of the two: for using and keeping up shared spaces
     need: np.ndarray  # (n, n_types)
     interest: np.ndarray
     internal_efficacy: np.ndarray
@@ -65,7 +68,11 @@ class Households:
     coop_type: np.ndarray
     coop_belief: np.ndarray
     baseline_living: np.ndarray
-    expectation: np.ndarray
+    expectation: np.ndarray  # the reference value delivery is judged against
+    promised_value: np.ndarray  # value expected from voice given or a project announced, not yet due
+    promised_due: np.ndarray  # week by which it is expected (NEVER: nothing pending)
+    promised_site: np.ndarray  # the site the expectation is tied to (-1: any project meeting a main need)
+    promised_base: np.ndarray  # delivered value when the expectation formed
     delivered: np.ndarray
     satisfaction_living: np.ndarray
     satisfaction_process: np.ndarray
@@ -86,6 +93,7 @@ class Households:
     volunteer: np.ndarray
     leader: np.ndarray
     work_hours_week: np.ndarray  # organising + upkeep hours this week
+    work_hours_year: np.ndarray  # the same, summed over about the past year (exponentially weighted)
     acts_week: np.ndarray  # (N_RUNGS, n) acts at each depth this week
     contributed: np.ndarray  # gave upkeep this week
     in_activity: np.ndarray  # took part in a self-organised activity this week
@@ -103,25 +111,27 @@ class Households:
         self.last_at_rung[Rung.INFORMED, who] = week
         self.acts_week[depth, who] += 1
 
+    def replace_rows(self, rows: np.ndarray, newcomers: Households) -> None:
+        """Newcomers take the places (rows) of households that moved out."""
+        for f in fields(self):
+            array = getattr(self, f.name)
+            if f.name in RUNG_MAJOR:
+                array[:, rows] = getattr(newcomers, f.name)
+            else:
+                array[rows] = getattr(newcomers, f.name)
 
-def generate_households(pop: Population, n: int, rng: np.random.Generator) -> Households:
-    """Draw a population of ``n`` households."""
-    u = rng.random(n)
-    age = np.where(u < pop.retired_share, AgeGroup.RETIRED,
-                   np.where(u < pop.retired_share + pop.young_share, AgeGroup.YOUNG, AgeGroup.WORKING))
-    age = age.astype(np.int8)
+
+# Needs for each improvement type (0-1) before individual noise: a structural description of
+# the neighbourhood's problems (seed article: shared kitchens, missing bathrooms, no public
+# space, ageing), not a behaviour. Columns follow IMPROVEMENT_TYPES.
+NEED_NOISE_SD = 0.1
+
+
+def _needs(shared_kitchen: np.ndarray, no_bathroom: np.ndarray, age: np.ndarray, health: np.ndarray,
+           rng: np.random.Generator) -> np.ndarray:
     retired, young = age == AgeGroup.RETIRED, age == AgeGroup.YOUNG
-    renter = rng.random(n) < pop.renter_share
-    shared_kitchen = rng.random(n) < pop.shared_kitchen_share
-    no_bathroom = rng.random(n) < pop.no_bathroom_share
-
-    def noisy(mean: np.ndarray | float, sd: float) -> np.ndarray:
-        return np.clip(mean + rng.normal(0, sd, n), 0.0, 1.0)
-
-    health = noisy(np.where(retired, 0.6, 0.9), 0.12)
-    time_available = noisy(np.select([retired, young], [0.75, 0.12], 0.25) * np.where(renter, 0.8, 1.0), 0.1)
     t = {name: i for i, name in enumerate(IMPROVEMENT_TYPES)}
-    need = np.empty((n, len(IMPROVEMENT_TYPES)))
+    need = np.empty((len(age), len(IMPROVEMENT_TYPES)))
     need[:, t["shared_kitchen"]] = np.where(shared_kitchen, 0.8, 0.15)
     need[:, t["sanitation"]] = np.where(no_bathroom, 0.9, 0.1)
     need[:, t["living_room"]] = 0.55
@@ -131,12 +141,48 @@ def generate_households(pop: Population, n: int, rng: np.random.Generator) -> Ho
     need[:, t["greenery"]] = 0.3
     need[:, t["elder_care"]] = np.where(retired, 0.3 + 0.5 * (1 - health), 0.05)
     need[:, t["childrens_play"]] = np.select([young, retired], [0.65, 0.05], 0.3)
-    need = np.clip(need + rng.normal(0, 0.1, need.shape), 0, 1)
+    return np.clip(need + rng.normal(0, NEED_NOISE_SD, need.shape), 0, 1)
 
-    interest = noisy(0.25 + 0.3 * retired - 0.05 * young - 0.1 * renter, 0.15)
-    internal_efficacy = noisy(0.4 + 0.1 * young - 0.05 * retired, 0.15)
+
+def generate_households(pop: Population, n: int, rng: np.random.Generator, informed_share: float = 0.4,
+                        units: dict[str, np.ndarray] | None = None) -> Households:
+    """Draw ``n`` households.
+
+    ``units`` fixes the attributes of the dwelling rather than of the people (``renter``,
+    ``shared_kitchen``, ``no_bathroom``): newcomers moving into a vacated room keep them.
+    ``informed_share`` of them start informed (a notice within the last 40 weeks).
+    """
+    u = rng.random(n)
+    age = np.where(u < pop.retired_share, AgeGroup.RETIRED,
+                   np.where(u < pop.retired_share + pop.young_share, AgeGroup.YOUNG, AgeGroup.WORKING))
+    age = age.astype(np.int8)
+    retired = age == AgeGroup.RETIRED
+    drawn = {"renter": rng.random(n) < pop.renter_share,
+             "shared_kitchen": rng.random(n) < pop.shared_kitchen_share,
+             "no_bathroom": rng.random(n) < pop.no_bathroom_share}
+    drawn.update(units or {})
+    renter, shared_kitchen, no_bathroom = drawn["renter"], drawn["shared_kitchen"], drawn["no_bathroom"]
+
+    def noisy(mean: np.ndarray | float, sd: float) -> np.ndarray:
+        return np.clip(mean + rng.normal(0, sd, n), 0.0, 1.0)
+
+    def by_age(young: float, working: float, retired_value: float) -> np.ndarray:
+        return np.array([young, working, retired_value])[age]
+
+    renter_time = np.where(renter, pop.renter_time_factor, 1.0)
+    health = noisy(np.where(retired, pop.health_retired, pop.health_others), 0.12)
+    time_weekday = noisy(by_age(pop.weekday_time_young, pop.weekday_time_working, pop.weekday_time_retired)
+                         * renter_time, 0.1)
+    time_evening = noisy(by_age(pop.evening_time_young, pop.evening_time_working, pop.evening_time_retired)
+                         * renter_time, 0.1)
+    need = _needs(shared_kitchen, no_bathroom, age, health, rng)
+    interest = noisy(by_age(pop.interest_young, pop.interest_working, pop.interest_retired)
+                     + pop.renter_interest_shift * renter, 0.15)
+    internal_efficacy = noisy(by_age(pop.internal_efficacy_young, pop.internal_efficacy_working,
+                                     pop.internal_efficacy_retired), 0.15)
     external_efficacy = noisy(pop.external_efficacy_mean, 0.12)
-    trust_government = noisy(pop.trust_in_government_mean + 0.05 * retired, 0.15)
+    trust_government = noisy(pop.trust_in_government_mean + pop.retired_trust_shift * retired
+                             + pop.renter_trust_shift * renter, 0.15)
     threshold = np.clip(rng.normal(pop.threshold_mean, pop.threshold_sd, n), 0.0, 1.0)
     v = rng.random(n)
     coop_type = np.where(v < pop.conditional_cooperator_share, CoopType.CONDITIONAL,
@@ -144,31 +190,35 @@ def generate_households(pop: Population, n: int, rng: np.random.Generator) -> Ho
                                   CoopType.FREE_RIDER, CoopType.OTHER)).astype(np.int8)
     baseline_living = noisy(0.6 - 0.15 * shared_kitchen - 0.15 * no_bathroom, 0.08)
     last_at_rung = np.full((len(LADDER), n), NEVER, dtype=np.int32)
-    informed = rng.random(n) < 0.4
+    informed = rng.random(n) < informed_share
     last_at_rung[Rung.INFORMED, informed] = -rng.integers(0, 40, informed.sum())
     zeros = np.zeros(n)
+    never = np.full(n, NEVER, dtype=np.int32)
     return Households(
         age_group=age, renter=renter, shared_kitchen=shared_kitchen, no_bathroom=no_bathroom,
-        health=health, time_available=time_available, need=need, interest=interest,
+        health=health, time_weekday=time_weekday, time_evening=time_evening,
+        time_available=(time_weekday + time_evening) / 2, need=need, interest=interest,
         internal_efficacy=internal_efficacy, external_efficacy=external_efficacy,
         trust_government=trust_government, trust_planner=np.full(n, 0.5), knowledge=noisy(0.1, 0.05),
         threshold=threshold, coop_type=coop_type, coop_belief=noisy(0.3, 0.1),
-        baseline_living=baseline_living, expectation=np.full(n, 0.05), delivered=zeros.copy(),
+        baseline_living=baseline_living, expectation=zeros.copy(), promised_value=zeros.copy(),
+        promised_due=never.copy(), promised_site=np.full(n, -1, dtype=np.int64),
+        promised_base=zeros.copy(), delivered=zeros.copy(),
         satisfaction_living=baseline_living.copy(), satisfaction_process=np.full(n, 0.35),
         satisfaction_overall=zeros.copy(), belonging=noisy(0.3 + 0.1 * ~renter, 0.1),
         last_at_rung=last_at_rung, rung=np.where(informed, Rung.INFORMED, Rung.UNAWARE).astype(np.int8),
-        invited_until=np.full(n, NEVER, dtype=np.int32), last_visit=np.full(n, NEVER, dtype=np.int32),
-        voice=zeros.copy(), voice_recent=zeros.copy(), awaiting_since=np.full(n, NEVER, dtype=np.int32),
+        invited_until=never.copy(), last_visit=never.copy(),
+        voice=zeros.copy(), voice_recent=zeros.copy(), awaiting_since=never.copy(),
         answered_recent=zeros.copy(), ignored_recent=zeros.copy(),
         meeting_ties=np.zeros(n, dtype=np.int32), use=zeros.copy(), disruption=zeros.copy(),
         volunteer=np.zeros(n, dtype=bool), leader=np.zeros(n, dtype=bool),
-        work_hours_week=zeros.copy(), acts_week=np.zeros((len(LADDER), n), dtype=np.int16),
+        work_hours_week=zeros.copy(), work_hours_year=zeros.copy(),
+        acts_week=np.zeros((len(LADDER), n), dtype=np.int16),
         contributed=np.zeros(n, dtype=bool), in_activity=np.zeros(n, dtype=bool),
     )
 
 
 HOUSEHOLD_FIELDS = tuple(f.name for f in fields(Households))
-RUNG_MAJOR = ("last_at_rung", "acts_week")  # (N_RUNGS, n) arrays: a household is a column
 
 
 class Resident(CellAgent):

@@ -29,23 +29,26 @@ class ProjectBook:
     status: np.ndarray
     type: np.ndarray
     since: np.ndarray  # week the current status began
-    fit: np.ndarray
+    fit: np.ndarray  # how well the design's details fit its users' needs
+    type_match: np.ndarray  # users' mean need for the chosen type / for the best type the site allows
     condition: np.ndarray
     cost_yuan: np.ndarray
     design_quality: np.ndarray
     heard_share: np.ndarray
     rules: np.ndarray
+    voiced: np.ndarray  # chosen on voiced needs rather than the office's own priority
     users: np.ndarray  # expected users this week
     upkeep_hours: np.ndarray  # upkeep given this week
     upkeep_coverage: np.ndarray  # upkeep given / needed this week (capped at 1)
 
     @classmethod
     def empty(cls, n_sites: int) -> ProjectBook:
-        z = np.zeros(n_sites)
+        z, no = np.zeros(n_sites), np.zeros(n_sites, dtype=bool)
         return cls(status=np.zeros(n_sites, dtype=np.int8), type=np.full(n_sites, -1, dtype=np.int8),
-                   since=np.full(n_sites, NEVER, dtype=np.int32), fit=z.copy(), condition=z.copy(),
-                   cost_yuan=z.copy(), design_quality=z.copy(), heard_share=z.copy(),
-                   rules=np.zeros(n_sites, dtype=bool), users=z.copy(), upkeep_hours=z.copy(), upkeep_coverage=z.copy())
+                   since=np.full(n_sites, NEVER, dtype=np.int32), fit=z.copy(), type_match=z.copy(),
+                   condition=z.copy(), cost_yuan=z.copy(), design_quality=z.copy(), heard_share=z.copy(),
+                   rules=no.copy(), voiced=no.copy(), users=z.copy(), upkeep_hours=z.copy(),
+                   upkeep_coverage=z.copy())
 
     def move(self, sites: np.ndarray, status: Status, week: int) -> None:
         """Advance ``sites`` to ``status`` as of ``week``."""

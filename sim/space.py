@@ -32,6 +32,11 @@ class SiteKind(IntEnum):
     OPEN_PLOT = 2
     CORNER = 3
     ALLEY_SEGMENT = 4
+    HOUSE_KITCHEN = 5  # the shared kitchen of one house, used by its sharing households
+    HOUSE_BATHROOM = 6  # the shared washroom of one house, used by its households without a bathroom
+
+
+HOUSE_SITE_KINDS = (SiteKind.HOUSE_KITCHEN, SiteKind.HOUSE_BATHROOM)
 
 
 SITE_KIND_NAMES = {k: k.name.lower() for k in SiteKind}
@@ -43,6 +48,8 @@ _ALLOWED = {
     SiteKind.OPEN_PLOT: ("plaza", "greenery", "childrens_play", "drying_space"),
     SiteKind.CORNER: ("drying_space", "greenery", "childrens_play"),
     SiteKind.ALLEY_SEGMENT: ("living_room", "greenery", "drying_space", "elder_care"),
+    SiteKind.HOUSE_KITCHEN: ("shared_kitchen",),
+    SiteKind.HOUSE_BATHROOM: ("sanitation",),
 }
 ALLOWED_TYPES = np.array([[t in _ALLOWED[k] for t in IMPROVEMENT_TYPES] for k in SiteKind])
 
@@ -61,13 +68,33 @@ class Lilong:
     site_kind: np.ndarray  # (n_sites,) SiteKind
     site_box: np.ndarray  # (n_sites, 4) x0, x1, y0, y1 inclusive
     site_m2: np.ndarray
-    site_heritage_locked: np.ndarray  # bool
+    site_protected: np.ndarray  # bool: heritage protection (works need approval and cost more)
     household_house: np.ndarray  # (n_households,) index into house arrays
     strip_width: int  # columns per main-alley strip
+    site_house: np.ndarray  # (n_sites,) the house a house site belongs to; -1 for neighbourhood sites
 
     @property
     def n_sites(self) -> int:
         return len(self.site_kind)
+
+    def add_house_sites(self, shared_kitchen: np.ndarray, no_bathroom: np.ndarray, kitchen_m2: float,
+                        bathroom_m2: float) -> None:
+        """A shared kitchen in every house with a sharing household, a washroom in every house lacking one."""
+        n_houses = len(self.house_x)
+        kinds, houses, sizes = [], [], []
+        for kind, uses, m2 in ((SiteKind.HOUSE_KITCHEN, shared_kitchen, kitchen_m2),
+                               (SiteKind.HOUSE_BATHROOM, no_bathroom, bathroom_m2)):
+            with_site = np.flatnonzero(np.bincount(self.household_house[uses], minlength=n_houses) > 0)
+            kinds.append(np.full(len(with_site), kind, dtype=np.int8))
+            houses.append(with_site)
+            sizes.append(np.full(len(with_site), m2))
+        houses_all = np.concatenate(houses)
+        x, y = self.house_x[houses_all], self.house_y[houses_all]
+        self.site_kind = np.concatenate([self.site_kind, *kinds])
+        self.site_box = np.concatenate([self.site_box, np.stack([x, x, y, y], axis=1).astype(np.int32)])
+        self.site_m2 = np.concatenate([self.site_m2, *sizes])
+        self.site_protected = np.concatenate([self.site_protected, np.zeros(len(houses_all), bool)])
+        self.site_house = np.concatenate([self.site_house, houses_all])
 
 
 def _counts(per_1000: float, households: int) -> int:
@@ -133,7 +160,7 @@ def generate_lilong(nb: Neighbourhood, rng: np.random.Generator) -> Lilong:
     site_kind = np.array(kinds, dtype=np.int8)
     size_by_kind = np.array([nb.activity_room_m2, nb.attic_m2, nb.open_plot_m2, nb.corner_m2,
                              nb.alley_segment_m2])
-    locked = rng.random(len(kinds)) < nb.heritage_protected_share
+    protected = rng.random(len(kinds)) < nb.heritage_protected_share
 
     house_x, house_y = np.nonzero(kind == CellKind.HOUSE)
     # Spread households over houses as evenly as possible; houses in random order.
@@ -142,8 +169,9 @@ def generate_lilong(nb: Neighbourhood, rng: np.random.Generator) -> Lilong:
 
     lilong = Lilong(width=width, height=height, cell_kind=kind, house_x=house_x, house_y=house_y,
                     site_kind=site_kind, site_box=np.array(boxes, dtype=np.int32).reshape(-1, 4),
-                    site_m2=size_by_kind[site_kind], site_heritage_locked=locked,
-                    household_house=household_house, strip_width=strip_w)
+                    site_m2=size_by_kind[site_kind], site_protected=protected,
+                    household_house=household_house, strip_width=strip_w,
+                    site_house=np.full(len(kinds), -1, dtype=np.int64))
     return lilong
 
 
@@ -163,17 +191,39 @@ class Catchment:
     weight: np.ndarray  # float, 1 at the door, 0 at the radius
 
 
-def build_catchment(x: np.ndarray, y: np.ndarray, boxes: np.ndarray, radius: float) -> Catchment:
-    """Links from each household to every site within ``radius`` cells, weight falling linearly."""
+def build_catchment(lilong: Lilong, house_site_users: dict[SiteKind, np.ndarray], radius: float) -> Catchment:
+    """Links from households to sites, sorted by household.
+
+    Neighbourhood sites: every household within ``radius`` cells, weight falling linearly to 0.
+    House sites: the households of that house who use that kind of site (``house_site_users``:
+    per kind, a bool per household), weight 1.
+    """
+    hh_house = lilong.household_house
+    x, y = lilong.house_x[hh_house], lilong.house_y[hh_house]
+    shared = np.flatnonzero(lilong.site_house < 0)
+    boxes = lilong.site_box[shared]
     hh_parts, site_parts, w_parts = [], [], []
     chunk = max(1, 2_000_000 // max(1, len(boxes)))
     for start in range(0, len(x), chunk):
         d = chebyshev_to_boxes(x[start:start + chunk], y[start:start + chunk], boxes)
         h, s = np.nonzero(d < radius)
         hh_parts.append(h + start)
-        site_parts.append(s)
+        site_parts.append(shared[s])
         w_parts.append(1.0 - d[h, s] / radius)
-    return Catchment(np.concatenate(hh_parts), np.concatenate(site_parts), np.concatenate(w_parts))
+    house_sites = np.flatnonzero(lilong.site_house >= 0)
+    site_of_house = {kind: np.full(len(lilong.house_x), -1) for kind in HOUSE_SITE_KINDS}
+    for kind in HOUSE_SITE_KINDS:
+        mine = house_sites[lilong.site_kind[house_sites] == kind]
+        site_of_house[kind][lilong.site_house[mine]] = mine
+    for kind in HOUSE_SITE_KINDS:
+        site = site_of_house[kind][hh_house]
+        hh = np.flatnonzero((site >= 0) & house_site_users[kind])
+        hh_parts.append(hh)
+        site_parts.append(site[hh])
+        w_parts.append(np.ones(len(hh)))
+    hh, site, w = np.concatenate(hh_parts), np.concatenate(site_parts), np.concatenate(w_parts)
+    order = np.argsort(hh, kind="stable")
+    return Catchment(hh[order], site[order], w[order])
 
 
 def build_location_network(lilong: Lilong) -> tuple[np.ndarray, np.ndarray]:

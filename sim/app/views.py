@@ -95,7 +95,7 @@ def map_cells(model: LilongModel, colour_by: str = "rung", lang: str = "en") -> 
         improvement = name(None if pb.type[s] < 0 else _improvement(pb.type[s]), lang)
         tip = (f"{name(SITE_KIND_NAMES[lil.site_kind[s]], lang)}: {name(status, lang)}; {improvement}; "
                f"{t('condition', lang)} {pb.condition[s]:.2f}"
-               + (f"; {t('protected', lang)}" if lil.site_heritage_locked[s] else ""))
+               + (f"; {t('protected', lang)}" if lil.site_protected[s] else ""))
         cells.append({"id": f"s{s}", "x": int(x0) * CELL_PX + 3, "y": int(y0) * CELL_PX + 3,
                       "w": int(x1 - x0 + 1) * CELL_PX - 6, "h": int(y1 - y0 + 1) * CELL_PX - 6,
                       "fill": STATUS_COLOURS[pb.status[s]],

@@ -1,9 +1,14 @@
 """The opportunities to take part that each institution creates (inputs to submodel 1).
 
-Every scenario has the committee's notices and residents' complaints. A survey and a
-public meeting exist where the committee runs them; visits and workshops where a
-planner works; platform meetings where a deliberation platform stands; invitations
-from leaders wherever leaders have emerged.
+Every scenario has the committee's notices, residents' complaints, residents' own
+initiatives (proposals made with neighbours, no planner needed) and, wherever leaders have
+emerged, their organising and invitations. A survey and a public meeting exist where the
+committee runs them; visits and workshops where a planner works; platform meetings where
+the street office runs a deliberation platform (Neighbourhood Hub), with or without a planner.
+
+Each channel draws from its own random stream (``model.streams[channel name]``), and draws
+the same numbers whatever the scenario, so that events an institution does not touch stay
+identical across scenarios on the same seed.
 """
 
 from __future__ import annotations
@@ -14,14 +19,11 @@ import numpy as np
 
 from sim.population import Households, Rung
 from sim.submodels.common import links_of, pick
-from sim.submodels.participation import choose, invited_now, propensity
+from sim.submodels.decision import expect_from_links, pipeline_links
+from sim.submodels.participation import choose, invited_now, learn, propensity
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
-
-INVITATION_WEEKS = 8  # a personal invitation is remembered this long
-REVISIT_WEEKS = 26  # the planner does not revisit a household within half a year
-LEADER_HOURS = 3.0  # weekly organising hours of a leader
 
 
 def _whole_plus_chance(x: float, rng: np.random.Generator) -> int:
@@ -36,6 +38,15 @@ def engage(model: LilongModel, idx: np.ndarray, depth: int, voice: float = 0.0, 
     h.take_part(idx, depth, model.week)
     h.voice[idx] += voice
     h.work_hours_week[idx] += hours
+
+
+def invite_neighbours(model: LilongModel, inviters: np.ndarray, per_inviter: int,
+                      rng: np.random.Generator) -> np.ndarray:
+    """Each inviter (a bool mask) invites up to ``per_inviter`` neighbours at random; returns who was invited."""
+    edges = pick(inviters[model.net_src], int(inviters.sum()) * per_inviter, rng)
+    invited = model.net_dst[edges]
+    model.households.invited_until[invited] = model.week + model.params.behaviour.invitation_weeks
+    return invited
 
 
 def notices(model: LilongModel, rng: np.random.Generator) -> None:
@@ -53,6 +64,16 @@ def complaints(model: LilongModel, rng: np.random.Generator) -> None:
     engage(model, np.flatnonzero(rng.random(h.n) < p), Rung.CONSULTED, voice=1.0)
 
 
+def initiatives(model: LilongModel, rng: np.random.Generator) -> None:
+    """Residents propose improvements on their own, collecting neighbours' support (involved; no planner)."""
+    h, b = model.households, model.params.behaviour
+    p = b.initiative_rate * propensity(model, Rung.INVOLVED, h.trust_government, invited_now(model))
+    starters = rng.random(h.n) < p
+    engage(model, np.flatnonzero(starters), Rung.INVOLVED, voice=3.0, hours=2.0)
+    learn(model, np.flatnonzero(starters), model.committee.params.facilitation_skill)
+    invite_neighbours(model, starters, b.leader_invites_per_week, rng)
+
+
 def survey(model: LilongModel, rng: np.random.Generator) -> None:
     """The committee's needs survey: everyone is asked; the willing answer."""
     interval = model.committee.params.survey_interval_weeks
@@ -60,17 +81,18 @@ def survey(model: LilongModel, rng: np.random.Generator) -> None:
         return
     h = model.households
     prob = propensity(model, Rung.CONSULTED, h.trust_government, invited=0.5)
-    engage(model, choose(model, np.ones(h.n, bool), prob, h.n, rng), Rung.CONSULTED, voice=1.0)
+    engage(model, choose(np.ones(h.n, bool), prob, h.n, rng), Rung.CONSULTED, voice=1.0)
 
 
 def public_meeting(model: LilongModel, rng: np.random.Generator) -> None:
     """A public meeting the week before each project review, open to the informed."""
     review = model.office.params.review_interval_weeks
-    if not model.committee.params.public_meeting or model.week % review != review - 1:
+    cp = model.committee.params
+    if not cp.public_meeting or model.week % review != review - 1:
         return
     h = model.households
-    prob = propensity(model, Rung.CONSULTED, h.trust_government, invited=0.5)
-    idx = choose(model, h.rung >= Rung.INFORMED, prob, model.committee.params.meeting_capacity, rng)
+    prob = propensity(model, Rung.CONSULTED, h.trust_government, invited=0.5, evening_share=cp.meeting_evening_share)
+    idx = choose(h.rung >= Rung.INFORMED, prob, cp.meeting_capacity, rng)
     engage(model, idx, Rung.CONSULTED, voice=2.0)
 
 
@@ -94,22 +116,26 @@ def _visit_order(model: LilongModel, candidates: np.ndarray, rng: np.random.Gene
 
 
 def planner_visits(model: LilongModel, rng: np.random.Generator) -> None:
-    """Door-to-door outreach: inform, teach, build trust, invite, and listen."""
+    """Door-to-door outreach: inform, teach, build trust, invite, and listen.
+
+    A visit is not itself taking part: it informs and invites; a household willing to talk
+    about its needs is consulted (voice).
+    """
     planner = model.planner
     if planner is None or planner.outreach_hours <= 0:
         return
     h, b, pp = model.households, model.params.behaviour, planner.params
-    n_visits = _whole_plus_chance(planner.outreach_hours / pp.hours_per_visit, rng)
-    candidates = model.week - h.last_visit >= REVISIT_WEEKS
+    n_visits = _whole_plus_chance(planner.outreach_hours / planner.hours_per_visit, rng)
+    candidates = model.week - h.last_visit >= pp.revisit_weeks
     n_visits = min(n_visits, int(candidates.sum()))
     if n_visits == 0:
         return
     score = _visit_order(model, candidates, rng)
     visited = np.argpartition(-score, n_visits - 1)[:n_visits]
     h.last_visit[visited] = model.week
-    h.knowledge[visited] += b.knowledge_gain * pp.facilitation_skill * (1 - h.knowledge[visited])
+    learn(model, visited, pp.facilitation_skill)
     h.trust_planner[visited] += b.trust_gain * pp.facilitation_skill * (1 - h.trust_planner[visited])
-    h.invited_until[visited] = model.week + INVITATION_WEEKS
+    h.invited_until[visited] = model.week + b.invitation_weeks
     h.take_part(visited, Rung.INFORMED, model.week)
     trust = _trust_in_planner_channel(h)
     prob = propensity(model, Rung.CONSULTED, trust, invited=1.0)[visited]
@@ -117,52 +143,74 @@ def planner_visits(model: LilongModel, rng: np.random.Generator) -> None:
 
 
 def planner_workshops(model: LilongModel, rng: np.random.Generator) -> None:
-    """Workshops and on-site feedback sessions for the invited and the already engaged."""
+    """Workshops and on-site feedback sessions for the invited, the already engaged, and drop-ins.
+
+    Seats and reach depend on the meeting place: a borrowed room, or the planner's workstation
+    (governance parlour), where people living nearby can drop in uninvited.
+    """
     h = model.households
     model.workshop_feedback = np.zeros(model.lilong.n_sites)
+    model.workshop_attendees = np.zeros(0, dtype=np.int64)
     planner = model.planner
     if planner is None or planner.workshop_hours <= 0:
         return
     pp = planner.params
-    seats = _whole_plus_chance(planner.workshop_hours / pp.hours_per_workshop, rng) * pp.workshop_capacity
+    seats = _whole_plus_chance(planner.workshop_hours / pp.hours_per_workshop, rng) * planner.venue_capacity
     if seats == 0:
         return
     invited = invited_now(model)
-    eligible = (invited > 0) | (h.rung >= Rung.CONSULTED) | h.leader
+    eligible = (invited > 0) | (h.rung >= Rung.CONSULTED) | h.leader | model.in_workstation_reach
     trust = _trust_in_planner_channel(h)
-    prob = propensity(model, Rung.INVOLVED, trust, invited) * (0.5 + 0.5 * pp.facilitation_skill)
-    idx = choose(model, eligible, prob, seats, rng)
-    engage(model, idx, Rung.INVOLVED, voice=3.0)
+    take_up = (propensity(model, Rung.INVOLVED, trust, invited, evening_share=pp.evening_share)
+               * (0.5 + 0.5 * pp.facilitation_skill))
+    # Workshops recur weekly: ``take_up`` is the chance of coming at all while the invitation (or
+    # one's recent engagement) lasts, spread as a weekly hazard over that period.
     b = model.params.behaviour
-    h.knowledge[idx] += b.knowledge_gain * pp.facilitation_skill * (1 - h.knowledge[idx])
-    h.internal_efficacy[idx] += 0.5 * b.knowledge_gain * (1 - h.internal_efficacy[idx])
+    period = np.where(invited > 0, b.invitation_weeks, b.activity_memory_weeks)
+    prob = 1 - (1 - take_up) ** (1 / period)
+    idx = choose(eligible, prob, seats, rng)
+    engage(model, idx, Rung.INVOLVED, voice=3.0)
+    learn(model, idx, pp.facilitation_skill)
+    expect_from_links(model, pipeline_links(model, idx))  # they worked on the projects near them
+    model.workshop_attendees = idx
     c = model.catchment
     links = links_of(c, idx)
     model.workshop_feedback = np.bincount(c.site[links], weights=c.weight[links], minlength=model.lilong.n_sites)
 
 
 def platform_meeting(model: LilongModel, rng: np.random.Generator) -> None:
-    """The standing deliberation platform: residents, committee, office and planner deliberate."""
+    """The standing deliberation platform run by the street office: residents deliberate with officials.
+
+    Seats go to the involved, the core and representatives the committee invites from those
+    who voiced needs recently; so the platform works with or without a planner.
+    """
     plat = model.committee.platform
     if not plat.deliberation or model.week % plat.meeting_interval_weeks != 0:
         return
     h = model.households
     eligible = (h.rung >= Rung.INVOLVED) | h.leader | h.volunteer
-    prob = propensity(model, Rung.COLLABORATING, h.trust_government, invited=1.0)
-    idx = choose(model, eligible, prob, plat.meeting_capacity, rng)
+    voiced = np.where(~eligible & (h.voice_recent > 0), h.voice_recent + rng.random(h.n) * 1e-6, -np.inf)
+    k = min(plat.representatives_per_meeting, int(np.isfinite(voiced).sum()))
+    if k > 0:
+        eligible[np.argpartition(-voiced, k - 1)[:k]] = True
+    prob = propensity(model, Rung.COLLABORATING, h.trust_government, invited=1.0, evening_share=plat.evening_share)
+    idx = choose(eligible, prob, plat.meeting_capacity, rng)
     engage(model, idx, Rung.COLLABORATING, voice=4.0)
+    facilitation = (model.planner.params.facilitation_skill if model.planner is not None
+                    else model.committee.params.facilitation_skill)
+    learn(model, idx, facilitation)
 
 
 def leaders_recruit(model: LilongModel, rng: np.random.Generator) -> None:
-    """Leaders organise and invite neighbours to take part."""
+    """Leaders organise and invite neighbours to take part (and, through volunteering, to join the core)."""
     h = model.households
-    leaders = np.flatnonzero(h.leader)
-    if len(leaders) == 0:
+    model.leader_invitees = np.zeros(0, dtype=np.int64)
+    if not h.leader.any():
         return
-    engage(model, leaders, Rung.LEADING, hours=LEADER_HOURS)
-    edges = pick(h.leader[model.net_src], len(leaders) * model.params.behaviour.leader_invites_per_week, rng)
-    h.invited_until[model.net_dst[edges]] = model.week + INVITATION_WEEKS
+    b = model.params.behaviour
+    engage(model, np.flatnonzero(h.leader), Rung.LEADING, hours=b.leader_hours_per_week)
+    model.leader_invitees = invite_neighbours(model, h.leader, b.leader_invites_per_week, rng)
 
 
-CHANNELS = (notices, complaints, survey, public_meeting, planner_visits, planner_workshops,
+CHANNELS = (notices, complaints, initiatives, survey, public_meeting, planner_visits, planner_workshops,
             platform_meeting, leaders_recruit)

@@ -1,11 +1,13 @@
 """Submodel 3, official decision and funding: reviews, approval delay, budget, works.
 
-Every ``review_interval_weeks`` the street office scores each idle, unprotected site
-and each improvement type it allows: a mix of the office's own priorities and the
-needs it has heard. The planner's coordination (and a deliberation platform, where
-officials sit with residents) shifts that mix toward voiced needs and shortens the
-approval delay. Projects then move: proposed -> designed -> approved (when budget is
-left this year) -> under construction -> in use.
+Every ``review_interval_weeks`` the street office scores each idle site and each improvement
+type it allows: a mix of the office's own priorities and the needs it has heard, per yuan
+the works would cost. The planner's coordination (and a deliberation platform, where
+officials sit with residents) shifts that mix toward voiced needs and shortens the approval
+delay; on protected sites a heritage approval adds a delay that the planner can negotiate
+down. Projects then move: proposed -> designed -> approved (when budget is left this year)
+-> under construction -> in use. Announcing a project raises the expectations of the
+households it would serve (submodel 6).
 """
 
 from __future__ import annotations
@@ -16,22 +18,23 @@ import numpy as np
 
 from sim.population import Rung
 from sim.projects import Status
+from sim.submodels.common import links_of
 from sim.submodels.design import adjust_during_construction, design_fit
-from sim.submodels.voice import heard_demand
+from sim.submodels.voice import heard_demand, promise
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
 
-PLATFORM_ALIGNMENT = 0.3  # share of the remaining gap a deliberation platform closes
-DELAY_CUT_AT_FULL_ALIGNMENT = 0.6  # share of the approval delay coordination can remove
 MOBILISATION_WEEKS = 1  # from approval to the start of works
+NEAR_WEIGHT = 0.3  # catchment weight above which a household lives "near" a site (is notified, is served)
 
 
 def alignment(model: LilongModel) -> float:
     """0-1: how far the office's choices follow voiced needs rather than its own priorities."""
     a = model.planner.alignment if model.planner is not None else 0.0
-    if model.committee.platform.deliberation:
-        a = 1 - (1 - a) * (1 - PLATFORM_ALIGNMENT)
+    plat = model.committee.platform
+    if plat.deliberation:
+        a = 1 - (1 - a) * (1 - plat.alignment_share)
     return a
 
 
@@ -41,17 +44,18 @@ def review(model: LilongModel, rng: np.random.Generator) -> None:
     interval = office.params.review_interval_weeks
     if model.week == 0 or model.week % interval != 0:
         return
-    idle = (pb.status == Status.IDLE) & ~model.lilong.site_heritage_locked
+    idle = pb.status == Status.IDLE
+    tiebreak = rng.random(len(idle)) * 1e-6  # drawn every review: the stream stays aligned across scenarios
     if not idle.any():
         return
-    demand = heard_demand(model)
+    demand = heard_demand(model) / (model.site_base_cost[:, None] / 10_000)  # voiced need per 10,000 yuan
     if demand.max() > 0:
         demand = demand / demand.max()
     own = office.params.own_priority_weight * (1 - alignment(model))
     score = own * office.priorities[None, :] + (1 - own) * demand
     score = np.where(model.site_allowed & idle[:, None], score, -np.inf)
     best_type = score.argmax(axis=1)
-    best = score.max(axis=1) + rng.random(len(best_type)) * 1e-6
+    best = score.max(axis=1) + tiebreak
     pending = (pb.status >= Status.PROPOSED) & (pb.status <= Status.DESIGNED)
     room = office.budget_left_yuan - model.site_base_cost[pending].sum()
     chosen = []
@@ -66,20 +70,55 @@ def review(model: LilongModel, rng: np.random.Generator) -> None:
     sites = np.array(chosen)
     pb.type[sites] = best_type[sites]
     pb.move(sites, Status.PROPOSED, model.week)
-    _announce(model, sites, rng)
+    _announce(model, sites)
     for s in sites:
         k = best_type[s]
-        voiced = (1 - own) * demand[s, k] > own * office.priorities[k]
-        model.log("proposed", site=int(s), detail="voiced" if voiced else "office_priority")
+        pb.voiced[s] = (1 - own) * demand[s, k] > own * office.priorities[k]
+        model.log("proposed", site=int(s), detail="voiced" if pb.voiced[s] else "office_priority")
 
 
-def _announce(model: LilongModel, sites: np.ndarray, rng: np.random.Generator) -> None:
-    """The committee posts a notice of new projects to the households around them."""
-    c, h = model.catchment, model.households
-    near = np.isin(c.site, sites) & (c.weight > 0.3)
-    who = np.unique(c.household[near])
-    who = who[rng.random(len(who)) < model.params.behaviour.notice_read_rate]
-    h.take_part(who, Rung.INFORMED, model.week)
+def _announce(model: LilongModel, sites: np.ndarray) -> None:
+    """The committee notifies the households a new project would serve; they expect its value within a year."""
+    c = model.catchment
+    near = np.flatnonzero(np.isin(c.site, sites) & (c.weight > NEAR_WEIGHT))
+    read = near[model.streams["announce"].random(len(near)) < model.params.behaviour.notice_read_rate]
+    model.households.take_part(np.unique(c.household[read]), Rung.INFORMED, model.week)
+    expect_from_links(model, read)
+
+
+def expect_from_links(model: LilongModel, links: np.ndarray) -> None:
+    """Households on catchment ``links`` expect, from the best of those links' projects, its value within a year.
+
+    The value expected is ``expected_fit`` x the household's weight x its need for the project's type.
+    """
+    c, h, pb, b = model.catchment, model.households, model.projects, model.params.behaviour
+    hh, site = c.household[links], c.site[links]
+    value = b.expected_fit * c.weight[links] * h.need[hh, pb.type[site]]
+    order = np.lexsort((value, hh))  # by household, largest value last: each household's best project
+    last = np.r_[hh[order][1:] != hh[order][:-1], True] if len(order) else np.zeros(0, bool)
+    best_hh, best_value, best_site = hh[order][last], value[order][last], site[order][last]
+    expects, promised, promised_site = np.zeros(h.n, bool), np.zeros(h.n), np.full(h.n, -1)
+    expects[best_hh], promised[best_hh], promised_site[best_hh] = True, best_value, best_site
+    promise(h, expects, promised, model.week + b.expected_delivery_weeks, promised_site)
+
+
+def pipeline_links(model: LilongModel, households: np.ndarray) -> np.ndarray:
+    """Catchment links of ``households`` (indices) to projects in the pipeline near them."""
+    c, pb = model.catchment, model.projects
+    links = links_of(c, households)
+    status = pb.status[c.site[links]]
+    return links[(status >= Status.PROPOSED) & (status <= Status.UNDER_CONSTRUCTION) & (c.weight[links] > NEAR_WEIGHT)]
+
+
+def approval_delay(model: LilongModel, sites: np.ndarray) -> np.ndarray:
+    """Weeks from a finished design to approval: cut by coordination; heritage review on protected sites."""
+    sp = model.office.params
+    delay = sp.approval_delay_weeks * (1 - sp.coordination_delay_cut * alignment(model))
+    negotiation = 0.0
+    if model.planner is not None:
+        negotiation = model.planner.params.heritage_negotiation_share * model.planner.alignment
+    heritage = sp.heritage_approval_weeks * (1 - negotiation)
+    return delay + heritage * model.lilong.site_protected[sites]
 
 
 def progress(model: LilongModel) -> None:
@@ -95,8 +134,8 @@ def progress(model: LilongModel) -> None:
         for s in done:
             model.log("designed", site=int(s), detail="planner" if coverage > 0 else "contractor")
 
-    delay = office.params.approval_delay_weeks * (1 - DELAY_CUT_AT_FULL_ALIGNMENT * alignment(model))
-    waiting = np.flatnonzero((pb.status == Status.DESIGNED) & (week - pb.since >= delay))
+    designed = np.flatnonzero(pb.status == Status.DESIGNED)
+    waiting = designed[week - pb.since[designed] >= approval_delay(model, designed)]
     for s in waiting[np.argsort(pb.since[waiting], kind="stable")]:
         if pb.cost_yuan[s] <= office.budget_left_yuan:
             office.spend(pb.cost_yuan[s])

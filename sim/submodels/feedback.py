@@ -1,10 +1,18 @@
-"""Submodel 7, feedback: efficacy and trust follow responsiveness; leaders emerge.
+"""Submodel 7, feedback: promises kept or broken; efficacy and trust follow delivery; leaders emerge.
 
-A household that gave voice waits for a response: a project taken up near it (proposed
-at a review) that meets one of its main needs. An answer raises external efficacy and trust; no answer
-within ``response_window_weeks`` lowers them, by more (Finkel 1985; Slovic 1993).
-Leaders (governance talents) emerge from the most involved, faster where a planner
-spots and grows them.
+A household that gave voice, or heard of a project announced near it, or worked on one at a
+workshop, holds an expectation with a due date, tied to that project's site or, for voice
+alone, to any project meeting one of its main needs (submodels 2 and 3). It is *answered*
+when that project is delivered, or when what it gets from shared spaces has risen by at least
+half the value it expected: external efficacy and trust rise. While a project for it is
+visibly in the pipeline the household keeps waiting. If the due date passes with nothing
+delivered and nothing under way, the promise is broken: those who had spoken are *ignored*,
+and efficacy and trust fall, by more than an answer raises them (Finkel 1985; Slovic 1993).
+Either way, the promised value becomes the reference satisfaction judges delivery against
+(Van Ryzin 2004). Informed households who see a project delivered near them that answers
+voiced needs (not the office's own priority) gain a little efficacy and trust too. Leaders
+(governance talents) emerge from those collaborating (the core and the platform's regulars),
+faster where a planner spots and grows them.
 """
 
 from __future__ import annotations
@@ -15,62 +23,81 @@ import numpy as np
 
 from sim.population import NEVER, Rung
 from sim.projects import Status
+from sim.submodels.decision import NEAR_WEIGHT
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
 
 RECENT_RETENTION = 0.97  # weekly fading of "recently answered / ignored"
 MAIN_NEED_SHARE = 0.5  # a need at least this share of one's largest need is a main need
-NEAR_WEIGHT = 0.3  # catchment weight above which a project is "near"
-LEADER_BASE_FACTOR = 0.2  # leaders emerge at this fraction of the rate with no planner
-LEADER_STEP_DOWN = 0.003  # weekly chance a leader steps down
+KEPT_SHARE = 0.5  # an expectation counts as met once this share of the value expected has arrived
+INTERNAL_EFFICACY_DRIFT = 0.02  # share of the gap to knowledge closed each week: skills become confidence
 LEADER_MIN_EFFICACY = 0.5
 LEADER_MIN_TIES = 3
 LEADER_MIN_KNOWLEDGE = 0.3
 
 
-def answered_households(model: LilongModel) -> np.ndarray:
-    """Households near a project proposed this week that meets one of their main needs."""
+def served_by(model: LilongModel, sites: np.ndarray, main_need_only: bool = True) -> np.ndarray:
+    """Households living near any of ``sites`` (a bool mask), if ``main_need_only`` only where its type
+    meets one of their main needs."""
     h, pb, c = model.households, model.projects, model.catchment
-    new = (pb.status == Status.PROPOSED) & (pb.since == model.week)
-    links = np.flatnonzero(new[c.site] & (c.weight > NEAR_WEIGHT))
+    links = np.flatnonzero(sites[c.site] & (c.weight > NEAR_WEIGHT))
     hh, site = c.household[links], c.site[links]
-    meets = h.need[hh, pb.type[site]] >= MAIN_NEED_SHARE * model.largest_need[hh]
-    answered = np.zeros(h.n, dtype=bool)
-    answered[hh[meets]] = True
-    return answered
+    if main_need_only:
+        hh = hh[h.need[hh, pb.type[site]] >= MAIN_NEED_SHARE * model.largest_need[hh]]
+    served = np.zeros(h.n, dtype=bool)
+    served[hh] = True
+    return served
 
 
 def responsiveness(model: LilongModel) -> None:
-    h, b = model.households, model.params.behaviour
+    h, b, pb = model.households, model.params.behaviour, model.projects
     h.answered_recent *= RECENT_RETENTION
     h.ignored_recent *= RECENT_RETENTION
+    new = (pb.status == Status.IN_USE) & (pb.since == model.week)
+    pipeline = (pb.status >= Status.PROPOSED) & (pb.status <= Status.UNDER_CONSTRUCTION)
+    tied = h.promised_site >= 0
+    site = np.maximum(h.promised_site, 0)
+    pending = h.promised_due != NEVER
+    gained = h.delivered - h.promised_base >= KEPT_SHARE * h.promised_value
+    kept = pending & (gained | (tied & new[site]))
+    under_way = np.where(tied, pipeline[site], served_by(model, pipeline))
+    broken = pending & (model.week >= h.promised_due) & ~kept & ~under_way
+    settled = kept | broken
     awaiting = h.awaiting_since != NEVER
-    met_planner = h.last_visit != NEVER
-    answered = awaiting & answered_households(model)
-    ignored = awaiting & ~answered & (model.week - h.awaiting_since >= b.response_window_weeks)
+    answered = awaiting & kept
+    ignored = awaiting & broken
+
+    h.expectation[settled] = np.maximum(h.expectation[settled], h.promised_value[settled])
+    h.promised_value[settled] = 0.0
+    h.promised_due[settled] = NEVER
+    h.promised_site[settled] = -1
 
     h.external_efficacy[answered] += b.efficacy_gain * (1 - h.external_efficacy[answered])
     h.trust_government[answered] += b.trust_gain * (1 - h.trust_government[answered])
     h.external_efficacy[ignored] -= b.efficacy_loss * h.external_efficacy[ignored]
     h.trust_government[ignored] -= b.trust_loss * h.trust_government[ignored]
     if model.planner is not None:
+        met_planner = h.last_visit != NEVER
         up, down = answered & met_planner, ignored & met_planner
         h.trust_planner[up] += b.trust_gain * (1 - h.trust_planner[up])
-        h.trust_planner[down] -= 0.5 * b.trust_loss * h.trust_planner[down]  # a bridge, blamed less
+        h.trust_planner[down] -= b.planner_blame_share * b.trust_loss * h.trust_planner[down]
+    # Seeing neighbours' requests answered: officials respond to residents (Finkel's external efficacy).
+    seen = served_by(model, new & pb.voiced, main_need_only=False) & ~answered & (h.rung >= Rung.INFORMED)
+    h.external_efficacy[seen] += b.vicarious_gain * (1 - h.external_efficacy[seen])
+    h.trust_government[seen] += b.vicarious_gain * (1 - h.trust_government[seen])
     h.answered_recent[answered] = 1.0
     h.ignored_recent[ignored] = 1.0
     h.awaiting_since[answered | ignored] = NEVER
-    # Skills learned carry over into internal efficacy.
-    h.internal_efficacy += 0.02 * np.maximum(0.0, h.knowledge - h.internal_efficacy)
+    h.internal_efficacy += INTERNAL_EFFICACY_DRIFT * np.maximum(0.0, h.knowledge - h.internal_efficacy)
 
 
 def leaders(model: LilongModel, rng: np.random.Generator) -> None:
-    h = model.households
+    h, b = model.households, model.params.behaviour
     spotting = model.planner.talent_spotting if model.planner is not None else 0.0
-    eligible = ((h.rung >= Rung.INVOLVED) & ~h.leader & (h.internal_efficacy > LEADER_MIN_EFFICACY)
+    eligible = ((h.rung >= Rung.COLLABORATING) & ~h.leader & (h.internal_efficacy > LEADER_MIN_EFFICACY)
                 & (h.knowledge > LEADER_MIN_KNOWLEDGE) & (h.meeting_ties >= LEADER_MIN_TIES))
-    rate = model.params.behaviour.leader_rate * (LEADER_BASE_FACTOR + spotting)
+    rate = b.leader_rate * (b.leader_base_factor + spotting)
     new = eligible & (rng.random(h.n) < rate)
-    h.leader = (h.leader | new) & ~(rng.random(h.n) < LEADER_STEP_DOWN)
+    h.leader = (h.leader | new) & ~(rng.random(h.n) < b.leader_step_down_per_week)
     h.volunteer |= h.leader

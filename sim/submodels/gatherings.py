@@ -6,6 +6,8 @@ of the space's users who took part last week reaches their personal threshold (G
 1978), if they have the time. The core always takes part: a small motivated core starts
 things (Oliver, Marwell & Teixeira 1985). With thresholds close together nobody follows the
 core; with the same mean but a wide spread, low-threshold users join first and can tip the rest.
+Taking part builds ties and belonging; it is sociability, not a step on the participation
+ladder of renewal, so it does not count as engagement.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import Rung
 from sim.projects import Status
 from sim.submodels.common import ratio
 from sim.submodels.upkeep import USE_THRESHOLD, use_weighted_view
@@ -39,4 +40,3 @@ def gatherings(model: LilongModel, rng: np.random.Generator) -> None:
     user_of_organised = use_of_organised > USE_THRESHOLD
     willing = user_of_organised & (seen >= h.threshold) & (rng.random(h.n) < 0.3 + 0.7 * h.time_available)
     h.in_activity = willing | (core & user_of_organised)
-    h.take_part(h.in_activity, Rung.INVOLVED, model.week)

@@ -1,8 +1,10 @@
 """Submodel 1, participation choice: can, want to, were asked (civic voluntarism) + thresholds.
 
-``propensity`` gives each household's chance of taking up an opportunity of a given
-depth this week; the channels (``sim.submodels.channels``) decide who has which
-opportunity. ``update_ladder`` turns recent activity into a rung.
+``propensity`` gives each household's chance of taking up an opportunity of a given depth
+this week; the channels (``sim.submodels.channels``) decide who has which opportunity. Free
+time counts at the time the opportunity is held (office hours or evenings) and counts less
+for shallow acts (a survey takes minutes, a workshop hours). ``update_ladder`` turns recent
+activity into the rung that organisers and neighbours see.
 """
 
 from __future__ import annotations
@@ -17,14 +19,11 @@ from sim.submodels.common import ratio, sigmoid
 if TYPE_CHECKING:
     from sim.model import LilongModel
 
-RECENT_WEEKS = 13  # "taking part in the last 3 months"
-INFORMED_MEMORY_WEEKS = 52  # notices are remembered for a year
-SOCIAL_STEEPNESS = 0.03  # width of the threshold step, in share of contacts
-INTERNAL_EFFICACY_WEIGHT = 1.0  # logit per unit of internal efficacy (skills, confidence)
+SOCIAL_STEEPNESS = 0.03  # width of the threshold step, in share of contacts (a near-step, Granovetter)
 
 
 def social_exposure(model: LilongModel) -> np.ndarray:
-    """Share of each household's contacts who took part recently.
+    """Share of each household's contacts who took part recently (consulted or deeper).
 
     Contacts are neighbours by location (same or Moore-adjacent house, as in
     ``model.net_src``/``net_dst``; counted here on the grid as a 3x3 sum, which is the
@@ -43,34 +42,45 @@ def social_exposure(model: LilongModel) -> np.ndarray:
 def weekly_disposition(model: LilongModel) -> None:
     """The part of every household's participation logit that does not depend on the opportunity.
 
-    Computed once at the start of each week from the state then: resources, motivation
-    and the social threshold effect. Channels add trust, invitation and depth.
+    Computed once at the start of each week from the state then: health, motivation, efficacy
+    and the social threshold effect. Channels add time, trust, invitation and depth.
     """
     h, b = model.households, model.params.behaviour
     unmet = model.largest_need * (1.0 - h.delivered)
     above = sigmoid((model.exposure - h.threshold) / SOCIAL_STEEPNESS)
-    model.disposition = (b.base_logit + b.weight_time * h.time_available + b.weight_health * h.health
-                         + b.weight_need * unmet + b.weight_interest * h.interest
-                         + b.weight_efficacy * h.external_efficacy
-                         + INTERNAL_EFFICACY_WEIGHT * h.internal_efficacy + b.weight_social * above)
+    model.disposition = (b.base_logit + b.weight_health * h.health + b.weight_need * unmet
+                         + b.weight_interest * h.interest + b.weight_efficacy * h.external_efficacy
+                         + b.weight_internal_efficacy * h.internal_efficacy + b.weight_social * above)
 
 
-def propensity(model: LilongModel, depth: int, trust: np.ndarray, invited: np.ndarray | float = 0.0) -> np.ndarray:
-    """Probability that each household takes up an opportunity at ``depth`` this week."""
-    b = model.params.behaviour
+def propensity(model: LilongModel, depth: int, trust: np.ndarray, invited: np.ndarray | float = 0.0,
+               evening_share: float | None = None) -> np.ndarray:
+    """Probability that each household takes up an opportunity at ``depth`` this week.
+
+    ``evening_share``: the share of sessions held in evenings or at weekends (the rest in office
+    hours); ``None`` for acts done at one's convenience (a survey form, a complaint, a visit at home).
+    """
+    h, b = model.households, model.params.behaviour
     z = (model.disposition + b.weight_trust * trust + b.weight_invitation * invited
          - b.depth_cost * max(0, depth - Rung.CONSULTED))
-    return sigmoid(z)
+    w_time = b.weight_time * (b.shallow_time_share if depth <= Rung.CONSULTED else 1.0)
+    if evening_share is None:
+        return sigmoid(z + w_time * np.maximum(h.time_weekday, h.time_evening))
+    return ((1 - evening_share) * sigmoid(z + w_time * h.time_weekday)
+            + evening_share * sigmoid(z + w_time * h.time_evening))
 
 
 def invited_now(model: LilongModel) -> np.ndarray:
-    """1.0 for households holding a personal invitation (from the planner or a leader)."""
+    """1.0 for households holding a personal invitation (from the planner, a leader or a neighbour)."""
     return (model.households.invited_until >= model.week).astype(float)
 
 
-def choose(model: LilongModel, eligible: np.ndarray, prob: np.ndarray, seats: int,
-           rng: np.random.Generator) -> np.ndarray:
-    """Indices of eligible households who take part, at most ``seats`` of them (random if oversubscribed)."""
+def choose(eligible: np.ndarray, prob: np.ndarray, seats: int, rng: np.random.Generator) -> np.ndarray:
+    """Indices of eligible households who take part, at most ``seats`` of them (random if oversubscribed).
+
+    Draws one number per household whatever the eligibility, so a mechanism's stream stays
+    aligned across scenarios (common random numbers).
+    """
     willing = eligible & (rng.random(len(prob)) < prob)
     idx = np.flatnonzero(willing)
     if len(idx) > seats:
@@ -78,12 +88,19 @@ def choose(model: LilongModel, eligible: np.ndarray, prob: np.ndarray, seats: in
     return idx
 
 
+def learn(model: LilongModel, idx: np.ndarray, facilitation: float) -> None:
+    """Facilitated participation teaches: planning knowledge and, more slowly, confidence (internal efficacy)."""
+    h, gain = model.households, model.params.behaviour.knowledge_gain * facilitation
+    h.knowledge[idx] += gain * (1 - h.knowledge[idx])
+    h.internal_efficacy[idx] += 0.5 * gain * (1 - h.internal_efficacy[idx])
+
+
 def update_ladder(model: LilongModel) -> None:
-    """Rung = deepest activity still remembered (3 months; notices a year; leaders stay leading)."""
-    h = model.households
+    """Rung = deepest act still remembered by neighbours and organisers; leaders stay leading."""
+    h, b = model.households, model.params.behaviour
     rung = np.zeros(h.n, dtype=np.int8)
     for r in range(Rung.INFORMED, N_RUNGS):  # ascending, so the deepest recent rung wins
-        memory = INFORMED_MEMORY_WEEKS if r == Rung.INFORMED else RECENT_WEEKS
+        memory = b.informed_memory_weeks if r == Rung.INFORMED else b.activity_memory_weeks
         rung[model.week - h.last_at_rung[r] < memory] = r
     rung[h.leader] = Rung.LEADING
     h.rung[:] = rung

@@ -1,11 +1,14 @@
 """Submodel 5, use of shared spaces, tie formation, and upkeep of the commons (Ostrom).
 
-Households near a space in use use it in proportion to its fit, its condition, their
-need for it and their free time; users meet and form ties. Upkeep comes from users:
-conditional cooperators give when they see others giving, free riders rarely, the
-core (volunteers and leaders) always. Maintenance rules (communication and
-monitoring) raise cooperation; they are set where a core exists and someone helps
-to set them. Condition decays without upkeep; government baseline upkeep is small.
+Households near a space in use use it in proportion to its fit, its condition, their need
+for it and their free time; users meet and form ties. Upkeep comes from users: each
+contributing user gives a small share (a rota turn), the core (volunteers and leaders) gives
+more. Conditional cooperators give in proportion to what they saw others give, a little less
+(imperfect conditional cooperation), so without rules cooperation unravels toward the free
+riders' level; maintenance rules (communication and monitoring) raise everyone's chance of
+giving. Rules are set by the core, the planner, or the committee's self-management
+arrangement, and lapse where no core member monitors. Condition decays without upkeep; a
+space worn down to ``worn_out_condition`` goes out of use and needs renewal again.
 """
 
 from __future__ import annotations
@@ -16,31 +19,22 @@ import numpy as np
 
 from sim.population import CoopType, Rung
 from sim.projects import Status
-from sim.submodels.common import max_by_household, ratio, sigmoid
-from sim.submodels.participation import propensity
+from sim.submodels.common import max_by_household, ratio
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
 
 USE_THRESHOLD = 0.05  # weekly use above which a household counts as a user
-FREE_RIDER_BASE = 0.02  # a free rider's chance to give without rules
-OTHER_CONTRIBUTION = 0.3  # chance for the remaining (non-conditional, non-free-rider) types
-CASUAL_SHARE = 0.03  # a casual contributor gives this share of a volunteer's hours
 BELIEF_RETENTION = 0.9  # weight of last week's belief when conditional cooperators update
-SPONTANEOUS_RULES = 0.005  # weekly chance a core sets rules on its own
-PLANNER_RULES = 0.1  # weekly chance, at full facilitation, the planner helps set rules
-PLATFORM_RULES = 0.3  # weekly chance under the self-management arrangement
-CORE_PRESENCE = 0.5  # core use at a site above which a core exists
-VOLUNTEER_QUIT = 0.005  # weekly chance a volunteer (not a leader) stops
-SPONTANEOUS_VOLUNTEER = 0.01  # weekly chance a committed, engaged user starts to volunteer
+CORE_PRESENCE = 0.5  # core use at a site above which the core is present there (sets and monitors rules)
 
 
 def _links_in_use(model: LilongModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Catchment links to spaces in use: household, site, and each link's value this week."""
     pb, c, h = model.projects, model.catchment, model.households
     in_use = pb.status == Status.IN_USE
-    key = in_use.tobytes()
-    if model.live_links_cache[0] != key:  # the set of spaces in use changes rarely
+    key = (in_use.tobytes(), model.needs_version)
+    if model.live_links_cache[0] != key:  # the set of spaces in use (and needs) change rarely
         live = np.flatnonzero(in_use[c.site])
         hh, site = c.household[live], c.site[live]
         model.live_links_cache = (key, hh, site, c.weight[live] * h.need[hh, pb.type[site]])
@@ -56,7 +50,7 @@ def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
     use = value * (0.3 + 0.7 * h.time_available[hh])
     h.use = np.bincount(hh, weights=use, minlength=n)
     pb.users = np.bincount(site, weights=use, minlength=n_sites)
-    h.meeting_ties += rng.poisson(model.params.behaviour.tie_rate * h.use)
+    h.meeting_ties += rng.poisson(model.params.behaviour.tie_rate * h.use * (1 + h.in_activity))
     h.delivered = 1 - np.exp(np.bincount(hh, weights=np.log1p(-np.minimum(value, 0.999)), minlength=n))
 
     engaged = (h.rung >= Rung.CONSULTED).astype(float)
@@ -75,23 +69,32 @@ def use_weighted_view(hh: np.ndarray, site: np.ndarray, use: np.ndarray, site_sh
     return ratio(total, household_use)
 
 
+def core_presence(model: LilongModel) -> np.ndarray:
+    """Per site: whether volunteers or leaders use it enough to organise and monitor there."""
+    h = model.households
+    hh, site, use = model.link_cache
+    core_use = np.bincount(site, weights=use * (h.volunteer | h.leader)[hh], minlength=model.lilong.n_sites)
+    return core_use > CORE_PRESENCE
+
+
 def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     """Users give upkeep hours; condition moves with upkeep given against upkeep needed."""
     h, pb, pp = model.households, model.projects, model.params.projects
+    match = model.params.population.conditional_match
     hh, site, use = model.link_cache
     n_sites = model.lilong.n_sites
     user = h.use > USE_THRESHOLD
     rules_seen = use_weighted_view(hh, site, use, pb.rules.astype(float), h.use)
     boost = pp.rules_cooperation_boost * rules_seen
     p = np.select([h.coop_type == CoopType.CONDITIONAL, h.coop_type == CoopType.FREE_RIDER],
-                  [h.coop_belief + boost, FREE_RIDER_BASE + boost], OTHER_CONTRIBUTION)
+                  [match * h.coop_belief, np.full(h.n, pp.free_rider_base)], pp.other_contribution) + boost
     p = np.clip(p, 0, 1) * (0.4 + 0.6 * h.time_available)
     core = h.volunteer | h.leader
     gives = user & ((rng.random(h.n) < p) | core)
-    hours = gives * pp.volunteer_hours_per_week * np.where(core, 1.0, CASUAL_SHARE)
+    hours = gives * np.where(core, pp.volunteer_hours_per_week, pp.user_upkeep_hours_per_week)
     h.contributed = gives
     h.work_hours_week += hours
-    # Casual upkeep is use, not participation in renewal; the core's organised upkeep is.
+    # A rota turn is use, not participation in renewal; the core's organised upkeep is collaboration.
     h.take_part(gives & core, Rung.COLLABORATING, model.week)
 
     share_of_use = ratio(use, h.use[hh])
@@ -104,44 +107,37 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
 
     live = pb.status == Status.IN_USE
     needed = model.lilong.site_m2 * pp.upkeep_hours_per_m2
-    covered = pb.upkeep_coverage = np.minimum(1.0, pb.upkeep_hours / np.maximum(needed, 1e-9))
-    change = pp.decay_per_week * (1.5 * covered - 1.0) + model.office.params.baseline_upkeep
+    pb.upkeep_coverage = np.minimum(1.0, pb.upkeep_hours / np.maximum(needed, 1e-9))
+    change = pp.decay_per_week * (1.5 * pb.upkeep_coverage - 1.0) + model.office.params.baseline_upkeep
     pb.condition[live] = np.clip(pb.condition[live] + change[live], 0.0, 1.0)
 
 
+def wear_out(model: LilongModel) -> None:
+    """Spaces worn down to the renewal threshold go out of use and join the sites needing renewal."""
+    pb = model.projects
+    worn = np.flatnonzero((pb.status == Status.IN_USE) & (pb.condition <= model.params.projects.worn_out_condition))
+    for s in worn:
+        model.log("worn_out", site=int(s))
+    pb.move(worn, Status.IDLE, model.week)
+    pb.type[worn] = -1
+    pb.rules[worn] = False
+    model.flows["worn_out"] += len(worn)
+
+
 def maintenance_rules(model: LilongModel, rng: np.random.Generator) -> None:
-    """Where a core uses a space, rules may be set: by the core alone, with the planner, or by design."""
-    h, pb = model.households, model.projects
-    hh, site, use = model.link_cache
-    core_use = np.bincount(site, weights=use * (h.volunteer | h.leader)[hh], minlength=model.lilong.n_sites)
-    p = SPONTANEOUS_RULES
+    """Rules are set at spaces in use (by the core, the planner, or self-management) and lapse unmonitored."""
+    pb, pp = model.projects, model.params.projects
+    present = core_presence(model)
+    p = pp.core_rules_per_week * present
     if model.planner is not None:
-        p += PLANNER_RULES * model.planner.talent_spotting
-    if model.committee.platform.self_management_rules:
-        p += PLATFORM_RULES
-    new = (pb.status == Status.IN_USE) & ~pb.rules & (core_use > CORE_PRESENCE)
-    new &= rng.random(len(new)) < p
-    pb.rules |= new
+        p = p + model.planner.params.rules_per_week * model.planner.talent_spotting
+    plat = model.committee.platform
+    if plat.self_management_rules:
+        p = p + plat.rules_per_week
+    draw = rng.random(len(pb.rules))
+    in_use = pb.status == Status.IN_USE
+    new = in_use & ~pb.rules & (draw < p)
+    lapse = in_use & pb.rules & ~present & (draw < pp.rules_lapse_per_week)
+    pb.rules = (pb.rules | new) & ~lapse
     for s in np.flatnonzero(new):
         model.log("rules", site=int(s))
-
-
-def volunteering(model: LilongModel, rng: np.random.Generator) -> None:
-    """Volunteers join (through a volunteer team, or on their own) and sometimes stop."""
-    h, plat = model.households, model.committee.platform
-    user = h.use > USE_THRESHOLD
-    willing = user & ~h.volunteer & (h.coop_type != CoopType.FREE_RIDER) & (h.rung >= Rung.INVOLVED)
-    join = willing & (h.belonging > 0.5) & (rng.random(h.n) < SPONTANEOUS_VOLUNTEER)
-    if plat.volunteer_team:
-        room = int(plat.volunteer_target_share * h.n) - int(h.volunteer.sum())
-        if room > 0:
-            prob = propensity(model, Rung.COLLABORATING, h.trust_government, invited=1.0)
-            ask = willing & (rng.random(h.n) < prob)
-            idx = np.flatnonzero(ask)
-            if len(idx) > room:
-                idx = rng.choice(idx, size=room, replace=False)
-            join[idx] = True
-    # Volunteers who no longer believe officials respond quit up to ten times as often.
-    discouraged = sigmoid(-20 * (h.external_efficacy - 0.2))
-    quit_ = h.volunteer & ~h.leader & (rng.random(h.n) < VOLUNTEER_QUIT * (1 + 9 * discouraged))
-    h.volunteer = (h.volunteer | join) & ~quit_

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import NEVER
+from sim.population import NEVER, Households
 from sim.submodels.common import to_sites
 
 if TYPE_CHECKING:
@@ -20,15 +20,38 @@ if TYPE_CHECKING:
 
 VOICE_RETENTION = 0.98  # per week; half-life ~ 34 weeks
 HEARD_LEVEL = 0.5  # recent voice above this counts as "heard"
+MIN_EXPECTATION = 0.05  # a need this small once served forms no expectation worth waiting for
 
 
 def aggregate_voice(model: LilongModel) -> None:
-    """Fold this week's voice into recent voice; start waiting for a response."""
-    h = model.households
+    """Fold this week's voice into recent voice; those who spoke start waiting for a response.
+
+    Voicing a need creates an expectation (Van Ryzin 2004): a share of one's largest unmet need,
+    due within the response window (none when that need is already nearly met).
+    """
+    h, b = model.households, model.params.behaviour
     h.voice_recent *= VOICE_RETENTION
     h.voice_recent += h.voice
-    starts = (h.voice > 0) & (h.awaiting_since == NEVER)
+    expected = b.voice_expectation * model.largest_need * (1.0 - h.delivered)
+    starts = (h.voice > 0) & (h.awaiting_since == NEVER) & (expected >= MIN_EXPECTATION)
     h.awaiting_since[starts] = model.week
+    promise(h, starts, expected, model.week + b.response_window_weeks)
+
+
+def promise(h: Households, who: np.ndarray, value: np.ndarray | float, due: int,
+            site: np.ndarray | int = -1) -> None:
+    """Households ``who`` (a bool mask) now expect ``value`` by ``due``, from ``site`` (-1: any fitting project).
+
+    A household holds one expectation: the larger value (and its site) and the earlier due week.
+    """
+    value = np.broadcast_to(value, h.n)[who]
+    new = h.promised_due[who] == NEVER
+    h.promised_base[who] = np.where(new, h.delivered[who], h.promised_base[who])
+    larger = value > h.promised_value[who]
+    h.promised_site[who] = np.where(larger, np.broadcast_to(site, h.n)[who], h.promised_site[who])
+    h.promised_value[who] = np.maximum(h.promised_value[who], value)
+    pending = h.promised_due[who] != NEVER
+    h.promised_due[who] = np.where(pending, np.minimum(h.promised_due[who], due), due)
 
 
 def heard_demand(model: LilongModel) -> np.ndarray:
