@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -114,6 +115,7 @@ def test_sim_validate_of_any_file_is_ok_or_one_line_and_exit_2(content):
     _check_cli("validate", content)
 
 
+@pytest.mark.slow
 def test_a_few_generated_files_through_the_real_command(tmp_path):
     """The same promise across a process boundary: exit code 2, one line on stderr, no traceback."""
     for i, content in enumerate([bytes(range(256)), b'name = 42\n', b'[planner]\nhours_per_week = nan\n',

@@ -86,6 +86,7 @@ def kill_session(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
+@pytest.mark.slow
 def test_sigkill_of_the_sweep_driver_takes_forkserver_workers_and_tracker_with_it(tmp_path):
     proc = start_sweep(tmp_path / "s")
     try:
@@ -98,6 +99,7 @@ def test_sigkill_of_the_sweep_driver_takes_forkserver_workers_and_tracker_with_i
         kill_session(proc)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"])
 def test_sigterm_and_ctrl_c_print_the_resume_hint_and_stop_every_worker(tmp_path, sig, code):
     proc = start_sweep(tmp_path / "s")
@@ -112,6 +114,7 @@ def test_sigterm_and_ctrl_c_print_the_resume_hint_and_stop_every_worker(tmp_path
         kill_session(proc)
 
 
+@pytest.mark.slow
 def test_sigterm_of_compare_leaves_no_folder_and_no_process(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "sim", "compare", "--name", "c", "--seeds", "6", "--steps", "520",
                              "--workers", "2", "--quiet"], cwd=tmp_path, start_new_session=True,
