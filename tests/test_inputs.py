@@ -35,6 +35,12 @@ def write(path: Path, text: str | bytes) -> Path:
     return path
 
 
+def small_experiment(folder: Path) -> Path:
+    """A valid experiment of our own (the shipped ones change with the model)."""
+    return write(folder / "small.toml", 'name = "small"\nscenarios = ["planner"]\nreplications = 1\nweeks = 2\n'
+                                        '[parameters."planner.hours_per_week"]\nvalues = [4, 8]\n')
+
+
 # ----------------------------------------------------------------- files that are not text files
 
 def test_non_utf8_and_binary_files_are_one_line(tmp_path, capsys):
@@ -102,8 +108,7 @@ def test_name_and_out_cannot_leave_the_results_root_or_hit_a_file(tmp_path, caps
     afile = write(tmp_path / "afile", "x")
     assert "exists and is not a folder" in one_error(capsys, "compare", "--out", str(afile), "--seeds", "1")
     assert "exists and is not a folder" in one_error(capsys, "run", "planner", "--out", str(afile))
-    assert "--store" in one_error(capsys, "sweep", str(EXPERIMENTS / "screening_morris.toml"), "--store",
-                                  str(afile))
+    assert "--store" in one_error(capsys, "sweep", str(small_experiment(tmp_path)), "--store", str(afile))
     assert "not a folder" in one_error(capsys, "run", "planner", "--out", str(afile / "below"))
 
 
@@ -167,11 +172,11 @@ def test_run_finds_scenarios_by_name_like_compare(tmp_path, capsys):
 def test_validate_checks_every_file_and_knows_experiments(tmp_path, capsys):
     bad = write(tmp_path / "bad.toml", "[planner]\nhours_per_week = 99\n")
     code = main(["validate", str(scenarios_dir() / "planner.toml"), str(bad),
-                 str(EXPERIMENTS / "planner_hours_strategy.toml"), str(tmp_path)])
+                 str(small_experiment(tmp_path)), str(tmp_path)])
     captured = capsys.readouterr()
     assert code == 2
     assert "planner.toml: ok (scenario planner)" in captured.out
-    assert "planner_hours_strategy.toml: ok (experiment planner_hours_strategy, 180 runs)" in captured.out
+    assert "small.toml: ok (experiment small, 2 runs)" in captured.out
     errors = captured.err.strip().splitlines()
     assert len(errors) == 2 and "hours_per_week = 99" in errors[0] and "is a directory" in errors[1]
     assert main(["validate", str(scenarios_dir() / "planner.toml")]) == 0
@@ -187,9 +192,9 @@ def test_sim_help_is_fast_and_imports_no_model():
 
 # ----------------------------------------------------------------- resource limits, checked at once
 
-def test_workers_beyond_four_per_core_are_refused(capsys):
+def test_workers_beyond_four_per_core_are_refused(tmp_path, capsys):
     too_many = str(4 * (os.cpu_count() or 1) + 1)
-    message = one_error(capsys, "sweep", str(EXPERIMENTS / "screening_morris.toml"), "--executor", "dask",
+    message = one_error(capsys, "sweep", str(small_experiment(tmp_path)), "--executor", "dask",
                         "--workers", too_many)
     assert f"--workers {too_many}: at most" in message and "cores" in message
     assert "at most" in one_error(capsys, "compare", "--workers", too_many, "--seeds", "1")
@@ -238,7 +243,6 @@ def test_a_truncated_store_manifest_is_one_line(tmp_path, capsys):
     store.mkdir()
     write(store / "manifest.json", '{"experiment_name": "x", "sett')
     assert "manifest.json: damaged (not valid JSON)" in one_error(capsys, "analyse", str(store))
-    exp = str(EXPERIMENTS / "screening_morris.toml")
-    assert "manifest.json: damaged" in one_error(capsys, "sweep", exp, "--store", str(store), "--resume",
-                                                 "--samples", "2", "--weeks", "2")
+    exp = str(small_experiment(tmp_path))
+    assert "manifest.json: damaged" in one_error(capsys, "sweep", exp, "--store", str(store), "--resume")
     assert "no such results store" in one_error(capsys, "analyse", str(tmp_path / "nowhere"))
