@@ -46,8 +46,8 @@ from sim.submodels.satisfaction import overall_satisfaction, satisfaction
 
 # One random stream per mechanism, spawned from the seed in this fixed order (common random numbers:
 # a mechanism an institution does not touch draws the same numbers in every scenario).
-STREAMS = ("space", "population", "turnover", *(c.__name__ for c in channels.CHANNELS), "review", "announce",
-           "ties", "upkeep", "heritage", "rules", "volunteering", "gatherings", "leaders")
+STREAMS = ("space", "population", "turnover", *(c.__name__ for c in channels.CHANNELS), "invitations", "review",
+           "announce", "ties", "upkeep", "heritage", "rules", "volunteering", "gatherings", "leaders")
 FLOWS = ("completed", "worn_out", "spent_yuan", "moved_in")  # this week's flows, for rate metrics
 
 

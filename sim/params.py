@@ -318,15 +318,15 @@ class Behaviour:
                             "activities)", source=ASSUMED)
     belonging_rate: float = p(0.02, 0, 1, unit="share of gap per week",
                               doc="How fast belonging moves toward its target", source=ASSUMED)
-    leader_rate: float = p(0.005, 0, 1, unit="per week",
+    leader_rate: float = p(0.001, 0, 1, unit="per week",
                            doc="Chance an eligible collaborator becomes a leader (governance talent), "
                                "at full talent spotting",
                            source="brief: planners spot and grow talents")
     leader_base_factor: float = p(0.2, 0, 1, unit="share",
                                   doc="Leaders emerge at this share of leader_rate where nobody spots talent",
                                   source=ASSUMED)
-    leader_step_down_per_week: float = p(0.003, 0, 1, unit="per week", doc="Chance a leader steps down",
-                                         source="about 6 years as a leader on average; assumed")
+    leader_step_down_per_week: float = p(0.005, 0, 1, unit="per week", doc="Chance a leader steps down",
+                                         source="about 4 years as a leader on average; assumed")
     leader_hours_per_week: float = p(3.0, 0, 40, unit="hours/week", doc="Organising hours of a leader",
                                      source=ASSUMED)
     leader_invites_per_week: int = p(2, 0, 50, unit="households/week",
@@ -524,7 +524,7 @@ class Projects:
                               doc="Condition lost each week in use without upkeep", source=ASSUMED)
     upkeep_hours_per_m2: float = p(0.1, 0, 1, unit="hours/m2/week",
                                    doc="Upkeep hours per week that fully offset decay", source=ASSUMED)
-    user_upkeep_hours_per_week: float = p(0.2, 0, 10, unit="hours/week",
+    user_upkeep_hours_per_week: float = p(0.3, 0, 10, unit="hours/week",
                                           doc="Upkeep one contributing user gives to the spaces it uses (a rota "
                                               "turn, cleaning up)",
                                           source="Jiangyin Rd 72: one family a day keeps the shared bathroom")

@@ -15,8 +15,13 @@ def test_lilong_holds_every_household_and_candidate_sites_of_each_kind():
     m = LilongModel(Params(), seed=1)
     assert m.households.n == 700
     assert len(m.agents_by_type[Resident]) == 700
-    kinds = {s.kind for s in m.agents_by_type[Site]}
-    assert kinds == {"activity_room", "attic", "open_plot", "corner", "alley_segment"}
+    kinds = [s.kind for s in m.agents_by_type[Site]]
+    assert set(kinds) == {"activity_room", "attic", "open_plot", "corner", "alley_segment", "house_kitchen",
+                          "house_bathroom"}
+    # The inventory follows from the neighbourhood: a shared kitchen in every house whose households
+    # share one (60% of 700 households, four to a house: over a hundred kitchens).
+    sharing_houses = np.unique(m.lilong.household_house[m.households.shared_kitchen])
+    assert kinds.count("house_kitchen") == len(sharing_houses) > 100
     layer = m.grid.cell_kind.data
     assert (layer == CellKind.MAIN_ALLEY).any() and (layer == CellKind.BRANCH_ALLEY).any()
 
@@ -52,13 +57,23 @@ def test_state_stays_in_range_over_a_run():
     assert m.office.spent_yuan <= 3 * m.params.street_office.budget_yuan_per_year
 
 
-def test_heritage_locked_sites_never_change():
-    params = load_scenario(scenario_path("planner"), "hengfu_heritage")
-    m = LilongModel(params, seed=5)
-    m.run_weeks(156)
-    locked = m.lilong.site_heritage_locked
-    assert locked.any()
-    assert (m.projects.status[locked] == Status.IDLE).all()
+def test_works_on_protected_sites_wait_for_heritage_approval_which_the_planner_shortens():
+    from sim.submodels.decision import approval_delay
+
+    for scenario, planner in (("top_down", False), ("planner", True)):
+        m = LilongModel(load_scenario(scenario_path(scenario), "hengfu_heritage"), seed=5)
+        protected = m.lilong.site_protected
+        nb = m.params.neighbourhood
+        assert protected.any()
+        np.testing.assert_allclose(m.site_base_cost[protected], m.lilong.site_m2[protected]
+                                   * m.params.projects.cost_yuan_per_m2 * nb.heritage_cost_multiplier)
+        delays = approval_delay(m, np.arange(m.lilong.n_sites))
+        extra = delays[protected].mean() - delays[~protected].mean()
+        heritage = m.params.street_office.heritage_approval_weeks
+        if planner:
+            assert 0 < extra < heritage  # negotiated down
+        else:
+            assert extra == heritage
 
 
 def test_budget_limits_spending_each_year():
@@ -72,3 +87,18 @@ def test_twenty_thousand_households_build_and_step():
     m = LilongModel(Params().replace({"neighbourhood.households": 20_000, "neighbourhood.main_alleys": 20}), 1)
     m.run_weeks(2)
     assert m.households.n == 20_000 and m.lilong.n_sites > 100
+
+
+def test_heritage_volunteers_repair_protected_spaces_early():
+    from sim.submodels.heritage import inspections
+
+    params = load_scenario(scenario_path("platform"), "hengfu_heritage")
+    for volunteers in (True, False):
+        m = LilongModel(params.replace({"platform.heritage_volunteers": volunteers}), seed=2)
+        pb, protected = m.projects, np.flatnonzero(m.lilong.site_protected)
+        pb.status[protected] = Status.IN_USE
+        pb.condition[protected] = 0.5
+        for _ in range(20):
+            inspections(m, m.streams["heritage"])
+        repaired = (pb.condition[protected] == 1.0).mean()
+        assert repaired > 0.9 if volunteers else repaired == 0.0

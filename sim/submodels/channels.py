@@ -40,10 +40,13 @@ def engage(model: LilongModel, idx: np.ndarray, depth: int, voice: float = 0.0, 
     h.work_hours_week[idx] += hours
 
 
-def invite_neighbours(model: LilongModel, inviters: np.ndarray, per_inviter: int,
-                      rng: np.random.Generator) -> np.ndarray:
-    """Each inviter (a bool mask) invites up to ``per_inviter`` neighbours at random; returns who was invited."""
-    edges = pick(inviters[model.net_src], int(inviters.sum()) * per_inviter, rng)
+def invite_neighbours(model: LilongModel, inviters: np.ndarray, per_inviter: int) -> np.ndarray:
+    """Each inviter (a bool mask) invites up to ``per_inviter`` neighbours at random; returns who was invited.
+
+    Draws from its own stream: how many numbers it needs depends on who invites, and the channels
+    that invite keep their own streams aligned across scenarios.
+    """
+    edges = pick(inviters[model.net_src], int(inviters.sum()) * per_inviter, model.streams["invitations"])
     invited = model.net_dst[edges]
     model.households.invited_until[invited] = model.week + model.params.behaviour.invitation_weeks
     return invited
@@ -71,7 +74,7 @@ def initiatives(model: LilongModel, rng: np.random.Generator) -> None:
     starters = rng.random(h.n) < p
     engage(model, np.flatnonzero(starters), Rung.INVOLVED, voice=3.0, hours=2.0)
     learn(model, np.flatnonzero(starters), model.committee.params.facilitation_skill)
-    invite_neighbours(model, starters, b.leader_invites_per_week, rng)
+    invite_neighbours(model, starters, b.leader_invites_per_week)
 
 
 def survey(model: LilongModel, rng: np.random.Generator) -> None:
@@ -201,7 +204,7 @@ def platform_meeting(model: LilongModel, rng: np.random.Generator) -> None:
     learn(model, idx, facilitation)
 
 
-def leaders_recruit(model: LilongModel, rng: np.random.Generator) -> None:
+def leaders_recruit(model: LilongModel, rng: np.random.Generator) -> None:  # noqa: ARG001 (invitations' stream)
     """Leaders organise and invite neighbours to take part (and, through volunteering, to join the core)."""
     h = model.households
     model.leader_invitees = np.zeros(0, dtype=np.int64)
@@ -209,7 +212,7 @@ def leaders_recruit(model: LilongModel, rng: np.random.Generator) -> None:
         return
     b = model.params.behaviour
     engage(model, np.flatnonzero(h.leader), Rung.LEADING, hours=b.leader_hours_per_week)
-    model.leader_invitees = invite_neighbours(model, h.leader, b.leader_invites_per_week, rng)
+    model.leader_invitees = invite_neighbours(model, h.leader, b.leader_invites_per_week)
 
 
 CHANNELS = (notices, complaints, initiatives, survey, public_meeting, planner_visits, planner_workshops,

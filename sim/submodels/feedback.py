@@ -3,8 +3,9 @@
 A household that gave voice, or heard of a project announced near it, or worked on one at a
 workshop, holds an expectation with a due date, tied to that project's site or, for voice
 alone, to any project meeting one of its main needs (submodels 2 and 3). It is *answered*
-when that project is delivered, or when what it gets from shared spaces has risen by at least
-half the value it expected: external efficacy and trust rise. While a project for it is
+when that project is delivered, or when what it gets from shared spaces has visibly risen:
+external efficacy and trust rise. How high its hopes were does not decide whether it was
+answered; it only sets the reference satisfaction judges delivery against. While a project for it is
 visibly in the pipeline the household keeps waiting. If the due date passes with nothing
 delivered and nothing under way, the promise is broken: those who had spoken are *ignored*,
 and efficacy and trust fall, by more than an answer raises them (Finkel 1985; Slovic 1993).
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 RECENT_RETENTION = 0.97  # weekly fading of "recently answered / ignored"
 MAIN_NEED_SHARE = 0.5  # a need at least this share of one's largest need is a main need
-KEPT_SHARE = 0.5  # an expectation counts as met once this share of the value expected has arrived
+RESPONSE_GAIN = 0.05  # a rise in delivered value this large is a visible response (however high the hopes)
 INTERNAL_EFFICACY_DRIFT = 0.02  # share of the gap to knowledge closed each week: skills become confidence
 LEADER_MIN_EFFICACY = 0.5
 LEADER_MIN_TIES = 3
@@ -59,7 +60,7 @@ def responsiveness(model: LilongModel) -> None:
     tied = h.promised_site >= 0
     site = np.maximum(h.promised_site, 0)
     pending = h.promised_due != NEVER
-    gained = h.delivered - h.promised_base >= KEPT_SHARE * h.promised_value
+    gained = h.delivered - h.promised_base >= RESPONSE_GAIN
     kept = pending & (gained | (tied & new[site]))
     under_way = np.where(tied, pipeline[site], served_by(model, pipeline))
     broken = pending & (model.week >= h.promised_due) & ~kept & ~under_way

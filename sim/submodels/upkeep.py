@@ -2,8 +2,10 @@
 
 Households near a space in use use it in proportion to its fit, its condition, their need
 for it and their free time; users meet and form ties. Upkeep comes from users: each
-contributing user gives a small share (a rota turn), the core (volunteers and leaders) gives
-more. Conditional cooperators give in proportion to what they saw others give, a little less
+contributing user takes a small turn (a rota) at the spaces it uses; the core (volunteers and
+leaders) gives more, to the neighbourhood's shared spaces it uses (a volunteer team keeps the
+greenery and the living rooms; a house's kitchen and washroom are kept by their users).
+Conditional cooperators give in proportion to what they saw others give, a little less
 (imperfect conditional cooperation), so without rules cooperation unravels toward the free
 riders' level; maintenance rules (communication and monitoring) raise everyone's chance of
 giving. Rules are set by the core, the planner, or the committee's self-management
@@ -97,7 +99,13 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     # A rota turn is use, not participation in renewal; the core's organised upkeep is collaboration.
     h.take_part(gives & core, Rung.COLLABORATING, model.week)
 
-    share_of_use = ratio(use, h.use[hh])
+    # The core keeps the neighbourhood's shared spaces (where it uses any); everyone else, and the
+    # core at home, takes turns at the spaces they use, in proportion to use.
+    public = model.lilong.site_house[site] < 0
+    public_use = np.bincount(hh, weights=use * public, minlength=h.n)
+    to_public = core & (public_use > 0)
+    spread_over = np.where(to_public[hh], use * public, use)
+    share_of_use = ratio(spread_over, np.bincount(hh, weights=spread_over, minlength=h.n)[hh])
     pb.upkeep_hours = np.bincount(site, weights=share_of_use * hours[hh], minlength=n_sites)
     given = np.bincount(site, weights=use * gives[hh], minlength=n_sites)
     give_share = ratio(given, pb.users)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 VOICE_RETENTION = 0.98  # per week; half-life ~ 34 weeks
 HEARD_LEVEL = 0.5  # recent voice above this counts as "heard"
-MIN_EXPECTATION = 0.05  # a need this small once served forms no expectation worth waiting for
+MIN_UNMET_NEED = 0.1  # voice about a need met this far already awaits no response
 
 
 def aggregate_voice(model: LilongModel) -> None:
@@ -32,23 +32,25 @@ def aggregate_voice(model: LilongModel) -> None:
     h, b = model.households, model.params.behaviour
     h.voice_recent *= VOICE_RETENTION
     h.voice_recent += h.voice
-    expected = b.voice_expectation * model.largest_need * (1.0 - h.delivered)
-    starts = (h.voice > 0) & (h.awaiting_since == NEVER) & (expected >= MIN_EXPECTATION)
+    unmet = model.largest_need * (1.0 - h.delivered)
+    starts = (h.voice > 0) & (h.awaiting_since == NEVER) & (unmet >= MIN_UNMET_NEED)
     h.awaiting_since[starts] = model.week
-    promise(h, starts, expected, model.week + b.response_window_weeks)
+    promise(h, starts, b.voice_expectation * unmet, model.week + b.response_window_weeks)
 
 
 def promise(h: Households, who: np.ndarray, value: np.ndarray | float, due: int,
             site: np.ndarray | int = -1) -> None:
     """Households ``who`` (a bool mask) now expect ``value`` by ``due``, from ``site`` (-1: any fitting project).
 
-    A household holds one expectation: the larger value (and its site) and the earlier due week.
+    A household holds one expectation: the larger value, the earlier due week, and the site of its
+    latest project-specific expectation if it has one.
     """
     value = np.broadcast_to(value, h.n)[who]
     new = h.promised_due[who] == NEVER
     h.promised_base[who] = np.where(new, h.delivered[who], h.promised_base[who])
-    larger = value > h.promised_value[who]
-    h.promised_site[who] = np.where(larger, np.broadcast_to(site, h.n)[who], h.promised_site[who])
+    site = np.broadcast_to(site, h.n)[who]
+    # The latest project-specific expectation (an announcement, a workshop) replaces a general one.
+    h.promised_site[who] = np.where(site >= 0, site, h.promised_site[who])
     h.promised_value[who] = np.maximum(h.promised_value[who], value)
     pending = h.promised_due[who] != NEVER
     h.promised_due[who] = np.where(pending, np.minimum(h.promised_due[who], due), due)
