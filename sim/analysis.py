@@ -113,3 +113,56 @@ def short_table(summary: pd.DataFrame, metrics: tuple[str, ...] = SHORT_TABLE) -
     wide = summary[summary["metric"].isin(metrics)].pivot(index="scenario", columns="metric", values="mean")
     order = list(dict.fromkeys(summary["scenario"]))
     return wide.loc[order, [m for m in metrics if m in wide.columns]].round(3).to_string()
+
+
+TIPPING_MULTIPLE = 3.0  # a run tips when self-organised activity spreads to 3x the core (bimodal: ~1.2x or 4-9x)
+
+
+def tipping(per_run: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario: share of runs in which self-organised activity spread beyond the core, with a
+    95% Wilson interval. A run *tips* when its final-year activity share exceeds TIPPING_MULTIPLE
+    times its core share (runs split sharply: about 1.2 times, or 4 to 9 times)."""
+    rows = []
+    for scenario, g in per_run.groupby("scenario", sort=False):
+        tipped = (g["activity_share"] > TIPPING_MULTIPLE * g["core_share"]) & (g["activity_share"] > 0)
+        k, n = int(tipped.sum()), len(g)
+        lo, hi = stats.binomtest(k, n).proportion_ci(0.95, method="wilson") if n else (np.nan, np.nan)
+        rows.append({"scenario": scenario, "runs": n, "tipped": k, "probability": k / n if n else np.nan,
+                     "ci_low": lo, "ci_high": hi})
+    return pd.DataFrame(rows)
+
+
+def by_year(steps: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
+    """Each metric per scenario and year (mean over seeds of each run's yearly value): a trajectory
+    that shows whether a horizon is a transient or a steady state."""
+    frames = []
+    for year in range(1, int(steps["week"].max()) // 52 + 1):
+        values = window_values(steps, metrics, 52 * (year - 1) + 1, 52 * year)
+        frames.append(values.groupby("scenario", sort=False)[list(metrics)].mean().assign(year=year))
+    return pd.concat(frames).reset_index().set_index(["scenario", "year"]).sort_index(level=0, sort_remaining=False)
+
+
+def tipping_markdown(tipped: pd.DataFrame) -> str:
+    lines = ["## Tipping: self-organised activity beyond the core", "",
+             f"Share of runs in which, in the final year, residents' own activities at shared spaces reached more "
+             f"than {TIPPING_MULTIPLE:g} times as many households as the core (95% Wilson interval).", "",
+             "| scenario | runs tipped | probability [95% CI] |", "|---|---|---|"]
+    for _, r in tipped.iterrows():
+        lines.append(f"| {r['scenario']} | {r['tipped']} of {r['runs']} | {r['probability']:.2f} "
+                     f"[{r['ci_low']:.2f}, {r['ci_high']:.2f}] |")
+    return "\n".join(lines) + "\n"
+
+
+def by_year_markdown(yearly: pd.DataFrame) -> str:
+    """Year-by-year values (mean over seeds), one table per metric: transient or steady state."""
+    lines = ["## Year by year", "",
+             "Each metric's yearly value (mean over the year's weeks; rates per year), averaged over seeds.", ""]
+    years = sorted(yearly.index.get_level_values("year").unique())
+    for metric in yearly.columns:
+        m = REGISTRY[metric]
+        lines += [f"**{m.label}** ({m.unit})", "", "| scenario | " + " | ".join(f"year {y}" for y in years) + " |",
+                  "|---|" + "---|" * len(years)]
+        for scenario, g in yearly[metric].groupby(level="scenario", sort=False):
+            lines.append(f"| {scenario} | " + " | ".join(fmt(v) for v in g.to_numpy()) + " |")
+        lines.append("")
+    return "\n".join(lines)

@@ -116,7 +116,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
            else results_path(check_name(args.name, "--name")) if args.name is not None else None)
     compare(tuple(args.scenarios), preset=args.preset, seeds=args.seeds, first_seed=args.first_seed,
             weeks=args.steps, households=args.households, workers=args.workers, out=out,
-            baseline=args.baseline, progress=not args.quiet, overwrite=args.overwrite)
+            baseline=args.baseline, progress=not args.quiet, robustness_seeds=args.robustness_seeds,
+            overwrite=args.overwrite)
     return 0
 
 
@@ -272,6 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--name", help="results/NAME instead of a timestamped folder")
     c.add_argument("--out", type=Path, help="output folder")
     c.add_argument("--overwrite", action="store_true", help="replace the output folder if it exists")
+    c.add_argument("--robustness-seeds", type=_positive(int, 0, 100_000), default=8,
+                   help="seeds for the robustness table under varied structural assumptions (0: skip; default 8)")
     c.add_argument("--quiet", action="store_true", help="no progress line")
     c.set_defaults(func=cmd_compare)
 

@@ -10,8 +10,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim import figures
-from sim.analysis import final_year, short_table, summarise, summary_markdown
+from sim import assumptions, figures
+from sim.analysis import (
+    by_year,
+    by_year_markdown,
+    final_year,
+    short_table,
+    summarise,
+    summary_markdown,
+    tipping,
+    tipping_markdown,
+)
 from sim.inputs import InputError
 from sim.integrity import ResultFolder, input_records, rescue
 from sim.metrics import group_columns
@@ -19,6 +28,10 @@ from sim.params import DEFAULT_SCENARIOS, Params, load_scenario, scenario_inputs
 from sim.provenance import git_commit, package_versions
 from sim.runner import RunSpec, run_many
 from sim.sizing import check_compare_size
+
+YEARLY = ("involved_share", "consulted_share", "satisfaction_overall", "trust_government", "external_efficacy",
+          "core_share", "spaces_in_use", "spaces_completed_per_year", "spaces_worn_out_per_year", "mean_condition",
+          "spending_yuan_per_year", "activity_share")
 
 
 def common_seeds(n: int, first: int = 0) -> list[int]:
@@ -40,7 +53,7 @@ def _context(loaded: dict[str, Params], preset: str | None, seeds: list[int]) ->
 def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None = "guizhou_west",
             seeds: int = 30, first_seed: int = 0, weeks: int | None = None, households: int | None = None,
             workers: int | None = None, out: Path | None = None, baseline: str | None = None,
-            progress: bool = True, overwrite: bool = False) -> Path:
+            progress: bool = True, robustness_seeds: int = 8, overwrite: bool = False) -> Path:
     """Run every scenario on the same seeds and write tables, figures and a manifest to ``out``.
 
     All scenario files are loaded and validated, and the size checked, before any run starts.
@@ -69,13 +82,22 @@ def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None =
         raise InputError(f"--baseline {baseline}: not among the scenarios compared; allowed: {', '.join(names)}")
     seed_list = common_seeds(seeds, first_seed)
     specs = [RunSpec(name, loaded[name], seed) for name in names for seed in seed_list]
-    check_compare_size(specs, workers, progress)
+    robust_specs = assumptions.specs(loaded, baseline, seed_list[:robustness_seeds]) if robustness_seeds else []
+    check_compare_size(specs + robust_specs, workers, progress)
     inputs = input_records(role_path for name in names for role_path in scenario_inputs(source[name], preset))
     out = out or Path("results") / datetime.now().strftime("compare-%Y%m%d-%H%M%S")
     with ResultFolder(out, overwrite) as folder:
         steps, events = run_many(specs, workers=workers, progress=progress)
+        robustness = None
+        if robust_specs:
+            robust_start = time.perf_counter()
+            robust_steps, _ = run_many(robust_specs, workers=workers, progress=progress)
+            robust = assumptions.table(robust_steps, final_year(steps), loaded, baseline)
+            robustness = (robust, assumptions.markdown(robust, baseline, robustness_seeds,
+                                                       time.perf_counter() - robust_start))
         try:
-            summary = _write_tables(folder.path, steps, events, baseline, _context(loaded, preset, seed_list))
+            summary = _write_tables(folder.path, steps, events, baseline, _context(loaded, preset, seed_list),
+                                    robustness)
             manifest = {
                 "command": sys.argv,
                 "scenarios": {name: str(source[name]) for name in names},
@@ -114,8 +136,8 @@ def _write_runs(folder: Path, steps: pd.DataFrame, events: pd.DataFrame) -> None
     events.to_csv(folder / "events.csv", index=False)
 
 
-def _write_tables(out: Path, steps: pd.DataFrame, events: pd.DataFrame, baseline: str,
-                  context: str) -> pd.DataFrame:
+def _write_tables(out: Path, steps: pd.DataFrame, events: pd.DataFrame, baseline: str, context: str,
+                  robustness: tuple[pd.DataFrame, str] | None) -> pd.DataFrame:
     """Tables, then figures (if a figure fails, nothing computed is lost); returns the summary."""
     _write_runs(out, steps, events)
     steps.to_csv(out / "steps.csv", index=False)
@@ -123,7 +145,18 @@ def _write_tables(out: Path, steps: pd.DataFrame, events: pd.DataFrame, baseline
     per_run.to_csv(out / "runs_final_year.csv", index=False)
     summary = summarise(per_run, baseline)
     summary.to_csv(out / "summary.csv", index=False)
-    (out / "summary.md").write_text(summary_markdown(summary, baseline, context))
+    tipped = tipping(final_year(steps, ("activity_share", "core_share")))
+    tipped.to_csv(out / "tipping.csv", index=False)
+    yearly = by_year(steps, YEARLY)
+    yearly.to_csv(out / "by_year.csv")
+    report = [summary_markdown(summary, baseline, context), tipping_markdown(tipped), by_year_markdown(yearly)]
+    if robustness is not None:
+        robust, robustness_markdown = robustness
+        robust.to_csv(out / "robustness.csv", index=False)
+        report.append(robustness_markdown)
+        (out / "figures").mkdir(exist_ok=True)
+        figures.robustness(robust, out / "figures" / "robustness.png")
+    (out / "summary.md").write_text("\n".join(report))
     per_run_groups = final_year(steps, group_columns())
     per_run_groups.to_csv(out / "groups_final_year.csv", index=False)
     figures.write_all(steps, per_run_groups, out / "figures")

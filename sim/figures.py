@@ -33,7 +33,8 @@ def scenario_colour(scenario: str) -> str:
 
 
 def save_figure(fig: plt.Figure, path: Path) -> Path:
-    """Lay out, write as PNG and free the figure."""
+    """Lay out, write as PNG (creating its folder) and free the figure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # crowded labels: keep the figure rather than fail
         fig.tight_layout()
@@ -139,3 +140,26 @@ def write_all(steps: pd.DataFrame, per_run_groups: pd.DataFrame, folder: Path) -
         time_series(steps, ("spaces_in_use", "mean_condition"), folder / "spaces_condition.png"),
         time_series(steps, ("spaces_completed_per_year", "spending_yuan_per_year"), folder / "rates.png"),
     ]
+
+
+def robustness(robust: pd.DataFrame, path: Path) -> Path:
+    """Forest plot: each planner effect under the default and each varied assumption, with 95% CIs."""
+    metrics = list(dict.fromkeys(robust["metric"]))
+    fig, axes = plt.subplots(1, len(metrics), figsize=(6 * len(metrics), 0.32 * len(robust) / len(metrics) + 1.5),
+                             squeeze=False)
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        rows = robust[robust["metric"] == metric].reset_index(drop=True)
+        y = np.arange(len(rows))[::-1]
+        for scenario, g in rows.groupby("scenario", sort=False):
+            yy = y[g.index]
+            ax.errorbar(g["difference"], yy, xerr=[g["difference"] - g["ci_low"], g["ci_high"] - g["difference"]],
+                        fmt="o", color=scenario_colour(scenario), label=scenario, capsize=2)
+            default = g[g["assumption"] == "(default)"]["difference"]
+            if len(default):
+                ax.axvline(float(default.iloc[0]), color=scenario_colour(scenario), alpha=0.3, linestyle="--")
+        ax.set_yticks(y, [f"{r.assumption} {r.value}".strip() for r in rows.itertuples()], fontsize=8)
+        ax.axvline(0, color="grey", linewidth=0.8)
+        ax.set_title(f"{REGISTRY[metric].label}: difference from the baseline")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0][0].legend(fontsize=8)
+    return save_figure(fig, path)

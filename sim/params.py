@@ -757,7 +757,7 @@ def load_scenario(path: str | Path, preset: str | Path | None = None) -> Params:
     return dataclasses.replace(params, name=check_name(name, where, ScenarioError))
 
 
-DEFAULT_SCENARIOS = ("top_down", "consultation", "planner", "planner_platform")
+DEFAULT_SCENARIOS = ("top_down", "consultation", "platform", "planner", "planner_platform")
 
 
 def scenario_path(name_or_path: str | Path) -> Path:

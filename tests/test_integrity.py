@@ -22,7 +22,7 @@ from sim.sweep.plan import plan_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 SIM = [sys.executable, "-m", "sim"]
-SMALL = ["--seeds", "2", "--steps", "4", "--households", "40", "--workers", "1", "--quiet"]
+SMALL = ["--seeds", "2", "--steps", "4", "--households", "40", "--workers", "1", "--quiet", "--robustness-seeds", "0"]
 
 
 def wait_for(condition, timeout: float = 120, what: str = "condition") -> None:
@@ -140,14 +140,15 @@ def test_read_only_results_root_is_one_line_before_any_run(tmp_path):
 @needs_mount_namespace
 def test_a_full_disk_keeps_the_computed_runs_and_says_where(tmp_path):
     result = _in_tmpfs(tmp_path, "size=96k", ["compare", "--out", str(tmp_path / "mnt" / "x"), "--seeds", "2",
-                                              "--steps", "30", "--workers", "1", "--quiet"])
+                                              "--steps", "30", "--workers", "1", "--quiet",
+                                              "--robustness-seeds", "0"])
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1, result.stderr
     assert "No space left on device" in lines[0] and "computed runs are kept in" in lines[0]
     kept = Path(lines[0].split("kept in ")[1].rstrip("/"))
     try:
         steps = pd.read_parquet(kept / "steps.parquet")
-        assert len(steps) == 4 * 2 * 31
+        assert len(steps) == 5 * 2 * 31  # every scenario, both seeds, weeks 0-30
     finally:
         shutil.rmtree(kept, ignore_errors=True)
 
