@@ -136,8 +136,9 @@ def by_year(steps: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
     """Each metric per scenario and year (mean over seeds of each run's yearly value): a trajectory
     that shows whether a horizon is a transient or a steady state."""
     frames = []
-    for year in range(1, int(steps["week"].max()) // 52 + 1):
-        values = window_values(steps, metrics, 52 * (year - 1) + 1, 52 * year)
+    last = int(steps["week"].max())
+    for year in range(1, -(-last // 52) + 1):  # a last, partial year counts as a year
+        values = window_values(steps, metrics, 52 * (year - 1) + 1, min(52 * year, last))
         frames.append(values.groupby("scenario", sort=False)[list(metrics)].mean().assign(year=year))
     return pd.concat(frames).reset_index().set_index(["scenario", "year"]).sort_index(level=0, sort_remaining=False)
 

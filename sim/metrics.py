@@ -115,6 +115,14 @@ _METRICS = (
     Metric("leaders", "Leaders", "Households leading (governance talents).", "households", "count", hi=None),
     Metric("core_work_share", "Core's share of the work",
            "Share of this week's organising and upkeep hours given by the core.", "share of hours", "share"),
+    Metric("upkeep_hours_per_year", "Upkeep hours per year",
+           "Upkeep hours all households gave to shared spaces this week, times 52.", "hours/year", "rate", hi=None),
+    Metric("core_upkeep_hours_per_year", "Core's upkeep hours per year",
+           "Upkeep hours volunteers and leaders gave to shared spaces this week, times 52 (what a market-rate "
+           "upkeep contract would otherwise buy).", "hours/year", "rate", hi=None),
+    Metric("planner_reach_share", "Visited by the planner in the past year",
+           "Share of households the planner visited within the last 52 weeks; missing where there is no planner.",
+           "share of households", "share"),
     Metric("top5_work_share", "Top 5%'s share of the work",
            "Share of the past year's organising and upkeep hours (exponentially weighted, 52-week memory) given "
            "by the 5% of households who gave most.", "share of hours", "share"),
@@ -252,6 +260,10 @@ def collect(model: LilongModel) -> dict[str, float]:
     out["leaders"] = h.leader.sum()
     week_work = h.work_hours_week.sum()
     out["core_work_share"] = h.work_hours_week[core].sum() / week_work if week_work > 0 else np.nan
+    out["upkeep_hours_per_year"] = h.upkeep_hours_week.sum() * WEEKS_PER_YEAR
+    out["core_upkeep_hours_per_year"] = h.upkeep_hours_week[core].sum() * WEEKS_PER_YEAR
+    out["planner_reach_share"] = ((model.week - h.last_visit < WEEKS_PER_YEAR).mean() if model.planner is not None
+                                  else np.nan)
     year_work, top = h.work_hours_year.sum(), max(1, n // 20)
     top_work = np.partition(h.work_hours_year, n - top)[n - top:].sum()
     out["top5_work_share"] = top_work / year_work if year_work else np.nan

@@ -93,6 +93,7 @@ class Households:
     volunteer: np.ndarray
     leader: np.ndarray
     work_hours_week: np.ndarray  # organising + upkeep hours this week
+    upkeep_hours_week: np.ndarray  # of which upkeep
     work_hours_year: np.ndarray  # the same, summed over about the past year (exponentially weighted)
     acts_week: np.ndarray  # (N_RUNGS, n) acts at each depth this week
     contributed: np.ndarray  # gave upkeep this week
@@ -212,7 +213,7 @@ def generate_households(pop: Population, n: int, rng: np.random.Generator, infor
         answered_recent=zeros.copy(), ignored_recent=zeros.copy(),
         meeting_ties=np.zeros(n, dtype=np.int32), use=zeros.copy(), disruption=zeros.copy(),
         volunteer=np.zeros(n, dtype=bool), leader=np.zeros(n, dtype=bool),
-        work_hours_week=zeros.copy(), work_hours_year=zeros.copy(),
+        work_hours_week=zeros.copy(), upkeep_hours_week=zeros.copy(), work_hours_year=zeros.copy(),
         acts_week=np.zeros((len(LADDER), n), dtype=np.int16),
         contributed=np.zeros(n, dtype=bool), in_activity=np.zeros(n, dtype=bool),
     )

@@ -46,15 +46,22 @@ def test_set_override(tmp_path, capsys):
 
 def test_compare_writes_the_results_folder(tmp_path, capsys):
     out = tmp_path / "cmp"
-    assert main(["compare", "--seeds", "3", "--steps", "30", "--workers", "1", "--out", str(out), "--quiet"]) == 0
-    for name in ("steps.parquet", "steps.csv", "summary.csv", "summary.md", "manifest.json",
-                 "figures/engagement_satisfaction.png", "figures/ladder_final_year.png",
-                 "figures/groups_age_tenure.png", "figures/spaces_condition.png", "figures/rates.png"):
+    assert main(["compare", "--seeds", "3", "--steps", "30", "--workers", "1", "--out", str(out), "--quiet",
+                 "--robustness-seeds", "2"]) == 0
+    for name in ("steps.parquet", "steps.csv", "summary.csv", "summary.md", "manifest.json", "tipping.csv",
+                 "by_year.csv", "robustness.csv", "figures/engagement_satisfaction.png",
+                 "figures/ladder_final_year.png", "figures/groups_age_tenure.png", "figures/spaces_condition.png",
+                 "figures/rates.png", "figures/robustness.png"):
         assert (out / name).exists(), name
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seeds"] == [0, 1, 2] and manifest["versions"]["mesa"].startswith("3.")
     summary = pd.read_csv(out / "summary.csv")
-    assert set(summary["scenario"]) == {"top_down", "consultation", "planner", "planner_platform"}
+    assert set(summary["scenario"]) == {"top_down", "consultation", "platform", "planner", "planner_platform"}
+    robust = pd.read_csv(out / "robustness.csv")
+    assert set(robust["assumption"]) == {"(default)", "visit time", "engagement window", "catchment radius",
+                                         "threshold spread"}
+    text = (out / "summary.md").read_text()
+    assert "households" in text and "seed-to-seed variation only" in text and "## Robustness" in text
     assert "Results written to" in capsys.readouterr().out
 
 

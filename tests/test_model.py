@@ -102,3 +102,40 @@ def test_heritage_volunteers_repair_protected_spaces_early():
             inspections(m, m.streams["heritage"])
         repaired = (pb.condition[protected] == 1.0).mean()
         assert repaired > 0.9 if volunteers else repaired == 0.0
+
+
+def test_whose_needs_are_served_moves_each_groups_satisfaction():
+    """Groups differ by what they need: an office that builds children's play serves the young, one that
+    builds elder care serves the retired, and each group's satisfaction follows."""
+    from sim.params import IMPROVEMENT_TYPES
+
+    base = load_scenario(scenario_path("top_down")).replace({"run.weeks": 156,
+                                                             "street_office.own_priority_weight": 1.0})
+    gap = {}
+    for favoured in ("childrens_play", "elder_care"):
+        priorities = {t: float(t == favoured) for t in IMPROVEMENT_TYPES}
+        gaps = []
+        for seed in range(3):
+            m = LilongModel(base.replace({"street_office.priorities": priorities}), seed)
+            m.run_weeks(156)
+            last = m.dataframe().iloc[-52:]
+            gaps.append((last["satisfaction_overall__young"] - last["satisfaction_overall__retired"]).mean())
+        gap[favoured] = np.mean(gaps)
+    assert gap["childrens_play"] > 0 > gap["elder_care"]
+    assert gap["childrens_play"] - gap["elder_care"] > 0.03
+
+
+def test_evening_workshops_bring_working_households_in():
+    """Working households have little weekday time: workshops held in the evening involve more of them
+    (and, relative to them, fewer retirees, who have time either way)."""
+    base = load_scenario(scenario_path("planner")).replace({"run.weeks": 104})
+    share = {}
+    for evening in (0.0, 1.0):
+        shares = []
+        for seed in range(3):
+            m = LilongModel(base.replace({"planner.evening_share": evening}), seed)
+            m.run_weeks(104)
+            last = m.dataframe().iloc[-52:]
+            shares.append((last["involved_share__working"] / last["involved_share__retired"]).mean())
+        share[evening] = np.mean(shares)
+    assert share[1.0] > 1.3 * share[0.0]

@@ -175,6 +175,7 @@ def planner_workshops(model: LilongModel, rng: np.random.Generator) -> None:
     engage(model, idx, Rung.INVOLVED, voice=3.0)
     learn(model, idx, pp.facilitation_skill)
     expect_from_links(model, pipeline_links(model, idx))  # they worked on the projects near them
+    h.invited_until[idx] = model.week + b.invitation_weeks  # the planner follows up with those who came
     model.workshop_attendees = idx
     c = model.catchment
     links = links_of(c, idx)

@@ -95,6 +95,7 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     gives = user & ((rng.random(h.n) < p) | core)
     hours = gives * np.where(core, pp.volunteer_hours_per_week, pp.user_upkeep_hours_per_week)
     h.contributed = gives
+    h.upkeep_hours_week = hours
     h.work_hours_week += hours
     # A rota turn is use, not participation in renewal; the core's organised upkeep is collaboration.
     h.take_part(gives & core, Rung.COLLABORATING, model.week)
