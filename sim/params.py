@@ -422,8 +422,9 @@ class StreetOffice:
                                     doc="Capital budget for micro-renewal works", source=ASSUMED)
     review_interval_weeks: int = p(13, 1, 52, unit="weeks", doc="Weeks between project reviews",
                                    source=ASSUMED)
-    projects_per_review: int = p(6, 1, 500, unit="projects", doc="Most projects started per review",
-                                 source=ASSUMED)
+    projects_per_review: int = p(10, 1, 500, unit="projects",
+                                 doc="Most projects the office can start per review (its capacity to manage works)",
+                                 source="assumption: high enough that the budget, not the count, binds by default")
     approval_delay_weeks: float = p(16.0, 0, 104, unit="weeks",
                                     doc="Approval delay without coordination", source=ASSUMED)
     coordination_delay_cut: float = p(0.6, 0, 1, unit="share",

@@ -48,7 +48,7 @@ def test_notebook_cells_run_on_a_comparison(tmp_path):
 
     folder = compare(seeds=2, weeks=10, workers=1, out=tmp_path / "cmp", progress=False)
     nb = json.loads((ROOT / "notebooks" / "explore_comparison.ipynb").read_text())
-    code = [c["source"] for c in nb["cells"] if c["cell_type"] == "code"]
+    code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
     namespace: dict = {}
     exec(code[0], namespace)  # imports and the default folder
     namespace["FOLDER"] = folder
@@ -61,7 +61,7 @@ def test_sweep_walkthrough_notebook_runs_reduced(tmp_path):
     import json
 
     nb = json.loads((ROOT / "notebooks" / "sweep_walkthrough.ipynb").read_text())
-    code = [c["source"] for c in nb["cells"] if c["cell_type"] == "code"]
+    code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
     namespace: dict = {}
     exec(code[0], namespace)
     assert namespace["REDUCED"] is True  # CI runs the reduced version

@@ -40,14 +40,13 @@ def recruit(model: LilongModel, rng: np.random.Generator) -> None:
     """Who is asked to volunteer this week, who says yes, who starts unasked, and who quits."""
     h, b, plat = model.households, model.params.behaviour, model.committee.platform
     pool = (h.use > USE_THRESHOLD) & ~h.volunteer & (h.rung >= Rung.INVOLVED)
-    asked = np.zeros(h.n, dtype=bool)
-    if plat.volunteer_team:
-        asked |= _ask(pool, plat.team_asks_per_week, rng)
-    if model.planner is not None:
-        attendee = np.zeros(h.n, dtype=bool)
-        attendee[model.workshop_attendees] = True
-        k = int(round(model.planner.params.volunteer_asks_per_week * model.planner.talent_spotting))
-        asked |= _ask(pool & attendee, k, rng)
+    attendee = np.zeros(h.n, dtype=bool)
+    attendee[model.workshop_attendees] = True
+    team_asks = plat.team_asks_per_week if plat.volunteer_team else 0
+    planner_asks = (int(round(model.planner.params.volunteer_asks_per_week * model.planner.talent_spotting))
+                    if model.planner is not None else 0)
+    # Both asks draw every week, asking or not, so the stream stays aligned across scenarios.
+    asked = _ask(pool, team_asks, rng) | _ask(pool & attendee, planner_asks, rng)
     asked[model.leader_invitees[pool[model.leader_invitees]]] = True  # leaders ask the neighbours they approach
     willing = h.coop_type != CoopType.FREE_RIDER
     yes = sigmoid(logit(propensity(model, Rung.COLLABORATING, h.trust_government, invited=1.0, evening_share=0.5))
