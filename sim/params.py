@@ -8,7 +8,6 @@ and a test keeps the two in step.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -663,7 +662,9 @@ def _apply(params: Params, nested: dict[str, Any], origin: str) -> Params:
     changes: dict[str, Any] = {}
     for section, values in nested.items():
         if section == "name":
-            changes["name"] = str(values)
+            from sim.paths import check_name
+
+            changes["name"] = check_name(values, f"{origin}: name", ScenarioError)
             continue
         if section not in SECTIONS:
             raise ScenarioError(f"{origin}: unknown section [{section}]; allowed: " + ", ".join(SECTIONS))
@@ -699,28 +700,41 @@ def _check_consistency(params: Params, origin: str) -> None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: scenario file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    from sim.inputs import read_input_toml
+
+    data = read_input_toml(path, ScenarioError, "scenario file")[1]
+    if not data:
+        raise ScenarioError(f"{path}: empty scenario file; a scenario needs at least a name or a key")
+    return data
+
+
+MAX_EXTENDS_DEPTH = 32
 
 
 def _resolve_chain(path: Path, seen: tuple[Path, ...] = ()) -> list[tuple[Path, dict[str, Any]]]:
     """Files from the root of the ``extends`` chain down to ``path``."""
-    path = path.resolve()
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic-link loop (Python 3.12)
+        raise ScenarioError(f"{path}: symbolic-link loop; expected a scenario file") from None
     if path in seen:
         raise ScenarioError(f"{path}: 'extends' forms a cycle")
+    if len(seen) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError(f"{path}: 'extends' chain longer than {MAX_EXTENDS_DEPTH} files")
     data = _read_toml(path)
     parent = data.pop("extends", None)
     chain: list[tuple[Path, dict[str, Any]]] = []
     if parent is not None:
-        if not isinstance(parent, str):
+        if not isinstance(parent, str) or not parent:
             raise ScenarioError(f"{path}: extends = {parent!r}: expected a file name")
         chain = _resolve_chain(path.parent / parent, seen + (path,))
     return chain + [(path, data)]
+
+
+def scenario_inputs(path: str | Path, preset: str | Path | None = None) -> list[tuple[str, Path]]:
+    """(role, resolved file) of every file a scenario load reads: the preset's and the scenario's chains."""
+    files = [("preset", f) for f, _ in _resolve_chain(resolve_preset(preset))] if preset is not None else []
+    return files + [("scenario", f) for f, _ in _resolve_chain(Path(path))]
 
 
 def load_scenario(path: str | Path, preset: str | Path | None = None) -> Params:
@@ -737,7 +751,20 @@ def load_scenario(path: str | Path, preset: str | Path | None = None) -> Params:
         data = dict(data)
         data.pop("description", None)
         params = _apply(params, data, str(file))
-    return dataclasses.replace(params, name=files[-1][1].get("name", Path(path).stem))
+    from sim.paths import check_name
+
+    name = files[-1][1].get("name", Path(path).stem)
+    where = f"{files[-1][0]}: name" + ("" if "name" in files[-1][1] else " (from the file name)")
+    return dataclasses.replace(params, name=check_name(name, where, ScenarioError))
+
+
+DEFAULT_SCENARIOS = ("top_down", "consultation", "platform", "planner", "planner_platform")
+
+
+def scenario_path(name_or_path: str | Path) -> Path:
+    """``planner`` -> scenarios/planner.toml; a path (``x.toml``, or anything with a slash) as it is."""
+    p = Path(name_or_path)
+    return p if p.suffix == ".toml" or len(p.parts) > 1 else scenarios_dir() / f"{name_or_path}.toml"
 
 
 def resolve_preset(preset: str | Path) -> Path:

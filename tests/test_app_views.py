@@ -261,21 +261,31 @@ def test_report_names_both_scenarios_settings_in_words_and_no_planner_hours_with
     assert rows["Planner hours per week"] == "no planner" and rows["Community planner in post"] == "no"
 
 
-def _fake_comparison(folder: Path, preset: str, seeds: int, created: str, scenarios=("top_down", "planner")) -> None:
+def _fake_comparison(folder: Path, preset: str, seeds: int, created: str, scenarios=("top_down", "planner"),
+                     old_manifest: bool = False) -> None:
+    """A `sim compare` folder as the app reads it (manifest as `sim compare` writes it now, or before)."""
+    from sim.integrity import sha256_file
+
     folder.mkdir(parents=True)
-    (folder / "manifest.json").write_text(json.dumps({
-        "preset": {"path": f"/x/scenarios/presets/{preset}.toml", "sha256": "0"}, "seeds": list(range(seeds)),
-        "created": created}))
     pd.DataFrame([{"scenario": s, "metric": "involved_share", "mean": 0.1 * k, "ci_low": 0.1 * k - 0.01,
                    "ci_high": 0.1 * k + 0.01, "n": seeds} for k, s in enumerate(scenarios)]).to_csv(
         folder / "summary.csv", index=False)
+    manifest = {"preset": preset, "seeds": list(range(seeds)), "created": created,
+                "files": {"summary.csv": sha256_file(folder / "summary.csv")}}
+    if old_manifest:
+        manifest = {"preset": {"path": f"/x/scenarios/presets/{preset}.toml", "sha256": "0"},
+                    "seeds": list(range(seeds)), "created": created}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
 
 
 def test_instant_answers_come_from_the_matching_comparison_with_enough_seeds(tmp_path):
     _fake_comparison(tmp_path / "main", "guizhou_west", 30, "2026-01-01T00:00:00")
-    _fake_comparison(tmp_path / "heritage", "hengfu_heritage", 40, "2026-01-02T00:00:00")
+    _fake_comparison(tmp_path / "heritage", "hengfu_heritage", 40, "2026-01-02T00:00:00", old_manifest=True)
     _fake_comparison(tmp_path / "mini", "guizhou_west", 5, "2026-01-03T00:00:00")  # newest, too few seeds
     _fake_comparison(tmp_path / "other", "guizhou_west", 50, "2026-01-04T00:00:00", ("consultation", "planner"))
+    _fake_comparison(tmp_path / "damaged", "guizhou_west", 60, "2026-01-05T00:00:00")
+    with (tmp_path / "damaged" / "summary.csv").open("a") as summary:
+        summary.write("top_down,satisfaction_overall,0.9,0.8,1.0,60\n")  # changed after the run
     found = answers.find_comparison(("top_down", "planner"), "guizhou_west", tmp_path)
     assert found.folder.name == "main" and found.seeds == 30
     assert {r["scenario"] for r in found.rows} == {"top_down", "planner"}

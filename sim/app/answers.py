@@ -1,8 +1,9 @@
 """Instant answers: results already computed by `sim compare` and `sim sweep`, found for the page's choice.
 
 A comparison counts only if its manifest names the page's neighbourhood preset, it has at least
-:data:`MIN_SEEDS` seeds and its summary holds both scenarios; among those the one with the most
-seeds wins (then the newest). The page says which folder and how many seeds.
+:data:`MIN_SEEDS` seeds, its summary holds both scenarios and is the file the manifest recorded;
+among those the one with the most seeds wins (then the newest). The page says which folder and
+how many seeds.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.app.settings import results_dir
+from sim.integrity import sha256_file
 
 MIN_SEEDS = 20
 ANSWER_METRICS = ("involved_share", "satisfaction_overall", "trust_government", "spaces_in_use", "budget_spent_yuan")
@@ -31,10 +33,17 @@ class Comparison:
 
 
 def _preset_of(manifest: dict) -> str | None:
+    """The preset a comparison ran on: its name (or file) now, a file record in older manifests."""
     record = manifest.get("preset")
-    if isinstance(record, dict) and record.get("path"):
-        return Path(record["path"]).stem
-    return None
+    if isinstance(record, dict):
+        record = record.get("path")
+    return Path(record).stem if isinstance(record, str) and record else None
+
+
+def _intact(folder: Path, manifest: dict) -> bool:
+    """The summary is the one the manifest recorded (older manifests record no checksums)."""
+    recorded = (manifest.get("files") or {}).get("summary.csv")
+    return recorded is None or recorded == sha256_file(folder / "summary.csv")
 
 
 def find_comparison(scenarios: tuple[str, ...], preset: str, results: Path | None = None,
@@ -51,6 +60,8 @@ def find_comparison(scenarios: tuple[str, ...], preset: str, results: Path | Non
             continue
         seeds = len(manifest.get("seeds") or [])
         if _preset_of(manifest) != preset or seeds < min_seeds or not {"scenario", "metric"} <= set(summary):
+            continue
+        if not _intact(folder, manifest):
             continue
         if not set(scenarios) <= set(summary["scenario"]):
             continue
