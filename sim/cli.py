@@ -69,18 +69,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.analysis import final_year, fmt
     from sim.integrity import ResultFolder, input_records
     from sim.metrics import HEADLINE, REGISTRY
-    from sim.params import scenario_inputs
+    from sim.params import own_preset, scenario_inputs
     from sim.provenance import git_commit, package_versions
     from sim.runner import run
 
     path = scenario_path(args.scenario)
     params = load_scenario(path, args.preset)
-    preset = _preset_name(args.preset)
+    preset = _preset_name(args.preset or own_preset(path))
     overrides = _overrides(args.set)
     if args.steps is not None:
         overrides["run.weeks"] = args.steps
     if overrides:
         params = params.replace(overrides, origin="command line")
+    if args.seed is None:  # the scenario file's own seed (saved sessions carry one), else 0
+        args.seed = params.seed if params.seed is not None else 0
     out = check_output_folder(args.out, "--out") if args.out else results_path(
         f"run-{params.name}-{preset}-seed{args.seed}")
     inputs = input_records(scenario_inputs(path, args.preset))
@@ -252,7 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="run one scenario for one seed and print a summary")
     r.add_argument("scenario", help="scenario name or file, e.g. planner or scenarios/planner.toml")
     r.add_argument("--preset", help="neighbourhood preset (guizhou_west, hengfu_heritage, or a file)")
-    r.add_argument("--seed", type=_positive(int, 0, 2**63 - 1), default=0, help="integer seed (default 0)")
+    r.add_argument("--seed", type=_positive(int, 0, 2**63 - 1),
+                   help="integer seed (default: the scenario file's seed, else 0)")
     r.add_argument("--steps", type=_positive(int, 1, 1040), help="weeks to run (default: the scenario's)")
     r.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
                    help="override a parameter, e.g. --set planner.hours_per_week=8")

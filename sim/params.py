@@ -596,6 +596,7 @@ class Params:
     observation: Observation = field(default_factory=Observation)
     run: Run = field(default_factory=Run)
     name: str = "default"
+    seed: int | None = None  # the seed a saved scenario was run with (None: not given)
 
     def replace(self, overrides: dict[str, Any], origin: str = "override") -> Params:
         """Return a copy with ``{"section.key": value}`` or nested overrides applied and validated."""
@@ -731,26 +732,55 @@ def _resolve_chain(path: Path, seen: tuple[Path, ...] = ()) -> list[tuple[Path, 
     return chain + [(path, data)]
 
 
+SESSION_KEYS = ("preset", "seed")  # top-level keys that say how a saved scenario was run
+
+
+def session_keys(chain: list[tuple[Path, dict[str, Any]]]) -> dict[str, Any]:
+    """A scenario chain's ``preset`` (a preset name) and ``seed`` (a whole number), checked; the last file wins."""
+    found: dict[str, Any] = {}
+    for file, data in chain:
+        if "preset" in data:
+            preset = data["preset"]
+            if not isinstance(preset, str) or not resolve_preset(preset).is_file():
+                raise ScenarioError(f"{file}: preset = {preset!r}: expected the name of a file in scenarios/presets")
+            found["preset"] = preset
+        if "seed" in data:
+            seed = data["seed"]
+            if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 2**63 - 1:
+                raise ScenarioError(f"{file}: seed = {seed!r}: expected a whole number, 0 to 2**63 - 1")
+            found["seed"] = seed
+    return found
+
+
+def own_preset(path: str | Path) -> str | None:
+    """The preset a scenario file names for itself (saved sessions do), or None."""
+    return session_keys(_resolve_chain(Path(path))).get("preset")
+
+
 def scenario_inputs(path: str | Path, preset: str | Path | None = None) -> list[tuple[str, Path]]:
     """(role, resolved file) of every file a scenario load reads: the preset's and the scenario's chains."""
+    chain = _resolve_chain(Path(path))
+    preset = preset if preset is not None else session_keys(chain).get("preset")
     files = [("preset", f) for f, _ in _resolve_chain(resolve_preset(preset))] if preset is not None else []
-    return files + [("scenario", f) for f, _ in _resolve_chain(Path(path))]
+    return files + [("scenario", f) for f, _ in chain]
 
 
 def load_scenario(path: str | Path, preset: str | Path | None = None) -> Params:
     """Load a scenario file (following ``extends``), optionally on top of a preset file.
 
-    Order of precedence: defaults < preset < scenario chain. Raises ScenarioError.
+    Order of precedence: defaults < preset < scenario chain. A scenario file may name its own
+    ``preset`` (used when none is given here) and ``seed`` (in the result's ``seed``; ``sim run``
+    uses it when no ``--seed`` is given): saved workshop sessions carry both. Raises ScenarioError.
     """
     params = Params()
-    files: list[tuple[Path, dict[str, Any]]] = []
-    if preset is not None:
-        files += _resolve_chain(resolve_preset(preset))
-    files += _resolve_chain(Path(path))
+    chain = _resolve_chain(Path(path))
+    session = session_keys(chain)
+    preset = preset if preset is not None else session.get("preset")
+    files = (_resolve_chain(resolve_preset(preset)) if preset is not None else []) + chain
     for file, data in files:
-        data = dict(data)
-        data.pop("description", None)
+        data = {k: v for k, v in data.items() if k not in ("description", *SESSION_KEYS)}
         params = _apply(params, data, str(file))
+    params = dataclasses.replace(params, seed=session.get("seed"))
     from sim.paths import check_name
 
     name = files[-1][1].get("name", Path(path).stem)

@@ -182,7 +182,9 @@ def scenario_toml(settings: Settings, name: str, comment: str = "") -> str:
     lines = [f"# {line}" for line in comment.splitlines()]
     lines += [f"name = {_toml_value(name)}",
               f"description = {_toml_value(f'Saved from the workshop app: {settings.scenario} on the '
-                                            f'{settings.preset} neighbourhood, seed {settings.seed}.')}"]
+                                            f'{settings.preset} neighbourhood, seed {settings.seed}.')}",
+              f"preset = {_toml_value(settings.preset)}",
+              f"seed = {settings.seed}"]
     for section in SECTIONS:
         changed = {k: v for k, v in params[section].items()
                    if v != defaults[section][k] or (section, k) in keep}
@@ -196,7 +198,7 @@ def check_saved(path: Path, settings: Settings) -> None:
     want = settings.params()
     for preset in (None, settings.preset):
         got = load_scenario(path, preset)
-        if dataclasses.replace(got, name=want.name) != want:
+        if dataclasses.replace(got, name=want.name, seed=want.seed) != want or got.seed != settings.seed:
             raise RuntimeError(f"{path} does not reproduce the session (preset {preset})")
 
 
@@ -204,7 +206,7 @@ def run_command(path: Path, settings: Settings) -> str:
     """The command that re-runs a saved side (path relative to the repository when inside it)."""
     root = Path(__file__).resolve().parents[2]
     shown = path.resolve().relative_to(root) if path.resolve().is_relative_to(root) else path.resolve()
-    return f"sim run {shown} --preset {settings.preset} --seed {settings.seed}"
+    return f"sim run {shown}"  # the file names its preset and seed
 
 
 def save_scenarios(sides: Sequence[Settings], folder: Path, stamp: str) -> list[Path]:
