@@ -137,8 +137,11 @@ _METRICS = (
            "Spaces in use whose condition fell to the renewal threshold this week (back to the pool of sites "
            "needing renewal), times 52.", "spaces/year", "rate", hi=None),
     Metric("mean_fit_in_use", "Needs-fit of spaces in use",
-           "Mean fit of the spaces in use to the needs of the households who use them; missing with none.",
-           "0-1 scale", "state"),
+           "Mean fit of the details of the spaces in use to their users' needs: design quality and whose needs "
+           "were heard at design, adjusted during construction; missing with none.", "0-1 scale", "state"),
+    Metric("type_match_in_use", "Type match of spaces in use",
+           "Mean over spaces in use of the users' need for the type built relative to the best type the site "
+           "allows (whether the right thing was built); missing with none.", "0-1 scale", "state"),
     Metric("mean_condition", "Condition of spaces in use",
            "Mean condition of the spaces in use (1 new, 0 unusable); missing with none.", "0-1 scale", "state"),
     Metric("upkeep_coverage", "Upkeep given / needed",
@@ -160,7 +163,7 @@ REGISTRY: dict[str, Metric] = {m.name: m for m in _METRICS}
 HEADLINE = ("involved_share", "consulted_share", "acts_per_household_year", "satisfaction_overall",
             "satisfaction_overall_p10", "satisfaction_living", "satisfaction_process", "trust_government",
             "trust_planner", "external_efficacy", "belonging", "core_share", "spaces_in_use",
-            "spaces_completed_per_year", "mean_fit_in_use", "mean_condition", "upkeep_coverage",
+            "spaces_completed_per_year", "mean_fit_in_use", "type_match_in_use", "mean_condition", "upkeep_coverage",
             "spending_yuan_per_year", "activity_share")
 GROUP_METRICS = tuple(m.name for m in _METRICS if m.groups)
 
@@ -272,6 +275,7 @@ def collect(model: LilongModel) -> dict[str, float]:
     out["spaces_completed_per_year"] = model.flows["completed"] * WEEKS_PER_YEAR
     out["spaces_worn_out_per_year"] = model.flows["worn_out"] * WEEKS_PER_YEAR
     out["mean_fit_in_use"] = _mean_or_nan(pb.fit[in_use])
+    out["type_match_in_use"] = _mean_or_nan(pb.type_match[in_use])
     out["mean_condition"] = _mean_or_nan(pb.condition[in_use])
     out["upkeep_coverage"] = _mean_or_nan(pb.upkeep_coverage[in_use])
     out["rules_share"] = _mean_or_nan(pb.rules[in_use].astype(float))

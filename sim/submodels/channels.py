@@ -20,7 +20,7 @@ import numpy as np
 from sim.population import Households, Rung
 from sim.submodels.common import links_of, pick, positions_of, uniform
 from sim.submodels.decision import expect_from_links, pipeline_links
-from sim.submodels.participation import choose, invited_now, learn, propensity
+from sim.submodels.participation import among, choose, invited_now, learn, propensity
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -142,7 +142,7 @@ def planner_visits(model: LilongModel, rng: np.random.Generator) -> None:
     h.invited_until[visited] = model.week + b.invitation_weeks
     h.take_part(visited, Rung.INFORMED, model.week)
     trust = _trust_in_planner_channel(h)
-    prob = propensity(model, Rung.CONSULTED, trust, invited=1.0)[visited]
+    prob = propensity(model, Rung.CONSULTED, trust, invited=1.0, who=visited)
     engage(model, visited[uniform(rng, n_visits) < prob], Rung.CONSULTED, voice=1.0)
 
 
@@ -165,14 +165,14 @@ def planner_workshops(model: LilongModel, rng: np.random.Generator) -> None:
     invited = invited_now(model)
     eligible = (invited > 0) | (h.rung >= Rung.CONSULTED) | h.leader | model.in_workstation_reach
     trust = _trust_in_planner_channel(h)
-    take_up = (propensity(model, Rung.INVOLVED, trust, invited, evening_share=pp.evening_share)
+    who = np.flatnonzero(eligible)
+    take_up = (propensity(model, Rung.INVOLVED, trust, invited, evening_share=pp.evening_share, who=who)
                * (0.5 + 0.5 * pp.facilitation_skill))
     # Workshops recur weekly: ``take_up`` is the chance of coming at all while the invitation (or
     # one's recent engagement) lasts, spread as a weekly hazard over that period.
     b = model.params.behaviour
-    period = np.where(invited > 0, b.invitation_weeks, b.activity_memory_weeks)
-    prob = 1 - (1 - take_up) ** (1 / period)
-    idx = choose(eligible, prob, seats, rng)
+    period = np.where(invited[who] > 0, b.invitation_weeks, b.activity_memory_weeks)
+    idx = choose(eligible, among(eligible, 1 - (1 - take_up) ** (1 / period)), seats, rng)
     engage(model, idx, Rung.INVOLVED, voice=3.0)
     learn(model, idx, pp.facilitation_skill)
     expect_from_links(model, pipeline_links(model, idx))  # they worked on the projects near them
@@ -198,8 +198,9 @@ def platform_meeting(model: LilongModel, rng: np.random.Generator) -> None:
     k = min(plat.representatives_per_meeting, int(np.isfinite(voiced).sum()))
     if k > 0:
         eligible[np.argpartition(-voiced, k - 1)[:k]] = True
-    prob = propensity(model, Rung.COLLABORATING, h.trust_government, invited=1.0, evening_share=plat.evening_share)
-    idx = choose(eligible, prob, plat.meeting_capacity, rng)
+    prob = propensity(model, Rung.COLLABORATING, h.trust_government, invited=1.0, evening_share=plat.evening_share,
+                      who=np.flatnonzero(eligible))
+    idx = choose(eligible, among(eligible, prob), plat.meeting_capacity, rng)
     engage(model, idx, Rung.COLLABORATING, voice=4.0)
     facilitation = (model.planner.params.facilitation_skill if model.planner is not None
                     else model.committee.params.facilitation_skill)

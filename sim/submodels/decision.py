@@ -58,16 +58,9 @@ def review(model: LilongModel, rng: np.random.Generator) -> None:
     best = score.max(axis=1) + tiebreak
     pending = (pb.status >= Status.PROPOSED) & (pb.status <= Status.DESIGNED)
     room = office.budget_left_yuan - model.site_base_cost[pending].sum()
-    chosen = []
-    for s in np.argsort(-best):
-        if not np.isfinite(best[s]) or len(chosen) == office.params.projects_per_review:
-            break
-        if model.site_base_cost[s] <= room:
-            chosen.append(s)
-            room -= model.site_base_cost[s]
-    if not chosen:
+    sites = greedy_within_budget(best, model.site_base_cost, room, office.params.projects_per_review)
+    if len(sites) == 0:
         return
-    sites = np.array(chosen)
     pb.type[sites] = best_type[sites]
     pb.move(sites, Status.PROPOSED, model.week)
     _announce(model, sites)
@@ -75,6 +68,24 @@ def review(model: LilongModel, rng: np.random.Generator) -> None:
         k = best_type[s]
         pb.voiced[s] = (1 - own) * demand[s, k] > own * office.priorities[k]
         model.log("proposed", site=int(s), detail="voiced" if pb.voiced[s] else "office_priority")
+
+
+def greedy_within_budget(score: np.ndarray, cost: np.ndarray, budget: float, most: int) -> np.ndarray:
+    """Sites taken in order of score (finite scores only), each if it still fits the budget, up to ``most``."""
+    order = np.argsort(-score, kind="stable")
+    order = order[np.isfinite(score[order])]
+    cost = cost[order]
+    chosen: list[int] = []
+    start = 0
+    while len(chosen) < most:
+        fits = np.flatnonzero(cost[start:] <= budget)  # the next site, in score order, that still fits
+        if len(fits) == 0:
+            break
+        k = start + fits[0]
+        chosen.append(int(order[k]))
+        budget -= cost[k]
+        start = k + 1
+    return np.array(chosen, dtype=np.int64)
 
 
 def _announce(model: LilongModel, sites: np.ndarray) -> None:

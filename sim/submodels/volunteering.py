@@ -55,14 +55,16 @@ def recruit(model: LilongModel, rng: np.random.Generator) -> None:
     asked[model.leader_invitees[pool[model.leader_invitees]]] = True  # leaders ask the neighbours they approach
     willing = h.coop_type != CoopType.FREE_RIDER
     accept = np.zeros(h.n, dtype=bool)
-    if asked.any():
+    who = np.flatnonzero(asked & willing)
+    if len(who):
         yes = sigmoid(logit(propensity(model, Rung.COLLABORATING, h.trust_government, invited=1.0,
-                                       evening_share=0.5)) - b.volunteer_commitment_cost)
-        accept = asked & willing & (draw < yes)
+                                       evening_share=0.5, who=who)) - b.volunteer_commitment_cost)
+        accept[who[draw[who] < yes]] = True
     unasked = pool & ~asked & willing & (h.belonging > 0.5) & (draw < b.spontaneous_volunteer_per_week)
     join = accept | unasked
     h.take_part(join, Rung.COLLABORATING, model.week)
-    discouraged = sigmoid(-20 * (h.external_efficacy - DISCOURAGED_EFFICACY))
+    volunteers = np.flatnonzero(h.volunteer & ~h.leader)  # disjoint from the pool
+    discouraged = sigmoid(-20 * (h.external_efficacy[volunteers] - DISCOURAGED_EFFICACY))
     quit_rate = b.volunteer_quit_per_week * (1 + (MAX_QUIT_MULTIPLE - 1) * discouraged)
-    quit_ = h.volunteer & ~h.leader & (draw < quit_rate)  # volunteers: disjoint from the pool
-    h.volunteer = (h.volunteer | join) & ~quit_
+    h.volunteer[volunteers[draw[volunteers] < quit_rate]] = False
+    h.volunteer |= join
