@@ -238,8 +238,16 @@ def collect(model: LilongModel) -> dict[str, float]:
         "trust_government": h.trust_government,
         "external_efficacy": h.external_efficacy,
     }
-    stacked = np.stack([v.astype(float) for v in per_household.values()])
-    for name, mean, by_group in zip(per_household, stacked.mean(axis=1), group_means(model, stacked), strict=True):
+    total_voice = h.voice_recent.sum()
+    # A group's share of recent voice over its share of households (1 = proportionate).
+    per_household["voice_representation"] = h.voice_recent / total_voice * n if total_voice > 0 else np.zeros(n)
+    stacked = np.stack([v.astype(np.float32) for v in per_household.values()])
+    means = stacked.mean(axis=1, dtype=np.float64)
+    for name, mean, by_group in zip(per_household, means, group_means(model, stacked), strict=True):
+        if name == "voice_representation":
+            by_group = by_group if total_voice > 0 else np.full(len(GROUPS), np.nan)
+            out.update({f"{name}__{g}": v for g, v in zip(GROUPS, by_group, strict=True)})
+            continue
         out[name] = mean
         out.update({f"{name}__{g}": v for g, v in zip(GROUPS, by_group, strict=True)})
     out["collaborating_share"] = (rung >= Rung.COLLABORATING).mean()
@@ -250,10 +258,6 @@ def collect(model: LilongModel) -> dict[str, float]:
         out[name] = getattr(h, name).mean()
     out["satisfaction_overall_p10"] = np.partition(h.satisfaction_overall, n // 10)[n // 10]
     out["trust_planner"] = h.trust_planner.mean() if model.planner is not None else np.nan
-    total_voice = h.voice_recent.sum()
-    shares = group_means(model, (h.voice_recent / total_voice * n)[None, :])[0] if total_voice > 0 else None
-    for k, g in enumerate(GROUPS):  # a group's share of recent voice over its share of households (1 = proportionate)
-        out[f"voice_representation__{g}"] = shares[k] if shares is not None else np.nan
 
     core = h.volunteer | h.leader
     out["core_share"] = core.mean()

@@ -26,7 +26,7 @@ from mesa.discrete_space import OrthogonalMooreGrid
 from sim.agents import Planner, ResidentsCommittee, Site, StreetOffice
 from sim.metrics import collect
 from sim.params import IMPROVEMENT_TYPES, Params
-from sim.population import Resident, generate_households
+from sim.population import CoopType, Resident, generate_households
 from sim.projects import ProjectBook
 from sim.space import ALLOWED_TYPES, SITE_KIND_NAMES, SiteKind, build_catchment, build_location_network, generate_lilong
 from sim.submodels import (
@@ -138,12 +138,19 @@ class LilongModel(Model):
         h = self.households
         if not hasattr(self, "largest_need"):
             self.largest_need = np.zeros(h.n)
-            self.group_membership = np.zeros((h.n, 5))  # young, working, retired, long-term, renter (metrics)
+            self.group_membership = np.zeros((h.n, 5), dtype=np.float32)  # young, working, retired, long-term,
+            # renter (metrics)
+            self.is_conditional = np.zeros(h.n, dtype=bool)  # upkeep: conditional cooperators
+            self.fixed_contribution = np.zeros(h.n)  # upkeep: chance of giving of the other types
         self.largest_need[rows] = h.need[rows].max(axis=1)
         self.group_membership[rows] = 0.0
         self.group_membership[rows, h.age_group[rows]] = 1.0
         self.group_membership[rows, 3 + h.renter[rows].astype(int)] = 1.0
-        self.group_counts = self.group_membership.sum(axis=0)
+        self.group_counts = self.group_membership.sum(axis=0, dtype=np.float64)
+        pp = self.params.projects
+        self.is_conditional[rows] = h.coop_type[rows] == CoopType.CONDITIONAL
+        self.fixed_contribution[rows] = np.where(h.coop_type[rows] == CoopType.FREE_RIDER, pp.free_rider_base,
+                                                 np.where(self.is_conditional[rows], 0.0, pp.other_contribution))
         self.needs_version += 1
 
     def site_mean_need(self) -> np.ndarray:

@@ -24,7 +24,7 @@ import numpy as np
 
 from sim.population import NEVER, Rung
 from sim.projects import Status
-from sim.submodels.common import uniform
+from sim.submodels.common import links_of, uniform
 from sim.submodels.decision import NEAR_WEIGHT
 
 if TYPE_CHECKING:
@@ -39,11 +39,16 @@ LEADER_MIN_TIES = 3
 LEADER_MIN_KNOWLEDGE = 0.3
 
 
-def served_by(model: LilongModel, sites: np.ndarray, main_need_only: bool = True) -> np.ndarray:
-    """Households living near any of ``sites`` (a bool mask), if ``main_need_only`` only where its type
-    meets one of their main needs."""
+def served_by(model: LilongModel, sites: np.ndarray, main_need_only: bool = True,
+              among: np.ndarray | None = None) -> np.ndarray:
+    """Households (of ``among``, a bool mask, if given) living near any of ``sites`` (a bool mask), if
+    ``main_need_only`` only where its type meets one of their main needs."""
     h, pb, c = model.households, model.projects, model.catchment
-    links = c.links_of_sites(np.flatnonzero(sites))
+    if among is None:
+        links = c.links_of_sites(np.flatnonzero(sites))
+    else:
+        links = links_of(c, np.flatnonzero(among))
+        links = links[sites[c.site[links]]]
     links = links[c.weight[links] > NEAR_WEIGHT]
     hh, site = c.household[links], c.site[links]
     if main_need_only:
@@ -64,8 +69,11 @@ def responsiveness(model: LilongModel) -> None:
     pending = h.promised_due != NEVER
     gained = h.delivered - h.promised_base >= RESPONSE_GAIN
     kept = pending & (gained | (tied & new[site]))
-    under_way = np.where(tied, pipeline[site], served_by(model, pipeline))
-    broken = pending & (model.week >= h.promised_due) & ~kept & ~under_way
+    due = pending & (model.week >= h.promised_due) & ~kept
+    # Still waiting if what it waits for is visibly under way: its site, or (voice alone) a project
+    # meeting a main need near it.
+    under_way = np.where(tied, pipeline[site], served_by(model, pipeline, among=due & ~tied))
+    broken = due & ~under_way
     settled = kept | broken
     awaiting = h.awaiting_since != NEVER
     answered = awaiting & kept

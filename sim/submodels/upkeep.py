@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import CoopType, Rung
+from sim.population import Rung
 from sim.projects import Status
 from sim.submodels.common import max_by_household, ratio, uniform
 
@@ -51,7 +51,8 @@ def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
     use = value * (0.3 + 0.7 * h.time_available[hh])
     h.use = np.bincount(hh, weights=use, minlength=n)
     pb.users = np.bincount(site, weights=use, minlength=n_sites)
-    h.meeting_ties += rng.poisson(model.params.behaviour.tie_rate * h.use * (1 + h.in_activity))
+    users = np.flatnonzero(h.use > 0)
+    h.meeting_ties[users] += rng.poisson(model.params.behaviour.tie_rate * h.use[users] * (1 + h.in_activity[users]))
     h.delivered = 1 - np.exp(np.bincount(hh, weights=np.log1p(-np.minimum(value, 0.999)), minlength=n))
 
     engaged = (h.rung >= Rung.CONSULTED).astype(float)
@@ -87,8 +88,8 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     user = h.use > USE_THRESHOLD
     rules_seen = use_weighted_view(hh, site, use, pb.rules.astype(float), h.use)
     boost = pp.rules_cooperation_boost * rules_seen
-    p = np.select([h.coop_type == CoopType.CONDITIONAL, h.coop_type == CoopType.FREE_RIDER],
-                  [match * h.coop_belief, np.full(h.n, pp.free_rider_base)], pp.other_contribution) + boost
+    # Conditional cooperators give in proportion to their belief; free riders and others at fixed rates.
+    p = model.is_conditional * (match * h.coop_belief) + model.fixed_contribution + boost
     p = np.clip(p, 0, 1) * (0.4 + 0.6 * h.time_available)
     core = h.volunteer | h.leader
     gives = user & ((uniform(rng, h.n) < p) | core)
@@ -109,7 +110,7 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     pb.upkeep_hours = np.bincount(site, weights=share_of_use * hours[hh], minlength=n_sites)
     given = np.bincount(site, weights=use * gives[hh], minlength=n_sites)
     give_share = ratio(given, pb.users)
-    cond = h.coop_type == CoopType.CONDITIONAL
+    cond = model.is_conditional
     seen = use_weighted_view(hh, site, use, give_share, h.use)
     h.coop_belief[cond & user] = (BELIEF_RETENTION * h.coop_belief + (1 - BELIEF_RETENTION) * seen)[cond & user]
 
