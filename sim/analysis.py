@@ -146,7 +146,11 @@ def by_year(steps: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
     for year in range(1, -(-last // 52) + 1):  # a last, partial year counts as a year
         values = window_values(steps, metrics, 52 * (year - 1) + 1, min(52 * year, last))
         frames.append(values.groupby("scenario", sort=False)[list(metrics)].mean().assign(year=year))
-    return pd.concat(frames).reset_index().set_index(["scenario", "year"]).sort_index(level=0, sort_remaining=False)
+    order = {name: k for k, name in enumerate(dict.fromkeys(steps["scenario"]))}  # the comparison's order
+    table = pd.concat(frames).reset_index()
+    table = table.sort_values(["scenario", "year"], key=lambda c: c.map(order) if c.name == "scenario" else c,
+                              kind="stable")
+    return table.set_index(["scenario", "year"])
 
 
 def tipping_markdown(tipped: pd.DataFrame) -> str:

@@ -276,8 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--name", help="results/NAME instead of a timestamped folder")
     c.add_argument("--out", type=Path, help="output folder")
     c.add_argument("--overwrite", action="store_true", help="replace the output folder if it exists")
-    c.add_argument("--robustness-seeds", type=_positive(int, 0, 100_000), default=8,
-                   help="seeds for the robustness table under varied structural assumptions (0: skip; default 8)")
+    c.add_argument("--robustness-seeds", type=_positive(int, 0, 100_000), default=6,
+                   help="seeds for the robustness table under varied structural assumptions (0: skip; default 6)")
     c.add_argument("--quiet", action="store_true", help="no progress line")
     c.set_defaults(func=cmd_compare)
 

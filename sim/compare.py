@@ -53,7 +53,7 @@ def _context(loaded: dict[str, Params], preset: str | None, seeds: list[int]) ->
 def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None = "guizhou_west",
             seeds: int = 30, first_seed: int = 0, weeks: int | None = None, households: int | None = None,
             workers: int | None = None, out: Path | None = None, baseline: str | None = None,
-            progress: bool = True, robustness_seeds: int = 8, overwrite: bool = False) -> Path:
+            progress: bool = True, robustness_seeds: int = 6, overwrite: bool = False) -> Path:
     """Run every scenario on the same seeds and write tables, figures and a manifest to ``out``.
 
     All scenario files are loaded and validated, and the size checked, before any run starts.
