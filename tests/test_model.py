@@ -139,3 +139,17 @@ def test_evening_workshops_bring_working_households_in():
             shares.append((last["involved_share__working"] / last["involved_share__retired"]).mean())
         share[evening] = np.mean(shares)
     assert share[1.0] > 1.3 * share[0.0]
+
+
+def test_newcomers_are_not_answered_in_the_week_they_move_in():
+    """A newcomer's first voice is weighed against what the spaces near its room already give, so
+    moving in next to a renewed space is not an answer to anything it asked."""
+    m = LilongModel(load_scenario(scenario_path("planner")), seed=3)
+    answered_on_arrival = arrivals = 0
+    for _ in range(208):
+        need = m.households.need.copy()
+        m.step()
+        moved = np.flatnonzero((m.households.need != need).any(axis=1))
+        arrivals += len(moved)
+        answered_on_arrival += int((m.households.answered_recent[moved] == 1.0).sum())
+    assert arrivals > 100 and answered_on_arrival == 0

@@ -15,6 +15,7 @@ import numpy as np
 
 from sim.population import generate_households
 from sim.submodels.common import uniform
+from sim.submodels.upkeep import delivered_to
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -37,5 +38,8 @@ def move(model: LilongModel, rng: np.random.Generator) -> None:
     units = {"renter": h.renter[rows], "shared_kitchen": h.shared_kitchen[rows], "no_bathroom": h.no_bathroom[rows]}
     newcomers = generate_households(pop, len(rows), rng, informed_share=0.0, units=units)
     h.replace_rows(rows, newcomers)
+    # A newcomer gets what the spaces near its room give from the start (not only once use is
+    # next computed), so that what it says this week is weighed against what it already has.
+    h.delivered[rows] = delivered_to(model, rows)
     model.households_changed(rows)
     model.flows["moved_in"] += len(rows)

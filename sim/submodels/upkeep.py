@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.population import Rung
 from sim.projects import Status
-from sim.submodels.common import max_by_household, ratio, uniform
+from sim.submodels.common import links_of, max_by_household, ratio, uniform
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -41,6 +41,17 @@ def _links_in_use(model: LilongModel) -> tuple[np.ndarray, np.ndarray, np.ndarra
         model.live_links_cache = (key, c.household[live], c.site[live], c.weight[live])
     _, hh, site, weight = model.live_links_cache
     return hh, site, weight * h.need[hh, pb.type[site]] * pb.fit[site] * pb.condition[site]
+
+
+def delivered_to(model: LilongModel, rows: np.ndarray) -> np.ndarray:
+    """What the spaces in use give households ``rows`` (indices) now: 1 - prod(1 - value) over their links."""
+    c, pb, h = model.catchment, model.projects, model.households
+    links = links_of(c, rows)
+    links = links[pb.status[c.site[links]] == Status.IN_USE]
+    hh, site = c.household[links], c.site[links]
+    value = c.weight[links] * h.need[hh, pb.type[site]] * pb.fit[site] * pb.condition[site]
+    position = np.searchsorted(rows, hh)  # rows are sorted
+    return 1 - np.exp(np.bincount(position, weights=np.log1p(-np.minimum(value, 0.999)), minlength=len(rows)))
 
 
 def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
