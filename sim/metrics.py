@@ -131,6 +131,12 @@ _METRICS = (
     Metric("spaces_in_pipeline", "Projects in the pipeline",
            "Projects proposed, in design, approved or under construction this week.", "projects", "count",
            hi=None),
+    Metric("public_spaces_in_use_share", "Neighbourhood spaces in use (share)",
+           "Share of the neighbourhood's candidate sites (activity rooms, attics, plots, corners, alley segments; "
+           "not houses' kitchens and washrooms) in use this week.", "share of sites", "share"),
+    Metric("area_renewed_m2_per_year", "Area renewed per year",
+           "Floor area of the spaces that entered use after renewal this week, times 52 (a washroom and a plaza "
+           "count by size, not as one each).", "m2/year", "rate", hi=None),
     Metric("spaces_completed_per_year", "Spaces completed per year",
            "Renewal projects finished this week (a space entering use), times 52.", "spaces/year", "rate", hi=None),
     Metric("spaces_worn_out_per_year", "Spaces worn out per year",
@@ -276,6 +282,9 @@ def collect(model: LilongModel) -> dict[str, float]:
     in_use = pb.status == Status.IN_USE
     out["spaces_in_use"] = in_use.sum()
     out["spaces_in_pipeline"] = ((pb.status >= Status.PROPOSED) & (pb.status <= Status.UNDER_CONSTRUCTION)).sum()
+    public = model.lilong.site_house < 0
+    out["public_spaces_in_use_share"] = in_use[public].mean() if public.any() else np.nan
+    out["area_renewed_m2_per_year"] = model.flows["completed_m2"] * WEEKS_PER_YEAR
     out["spaces_completed_per_year"] = model.flows["completed"] * WEEKS_PER_YEAR
     out["spaces_worn_out_per_year"] = model.flows["worn_out"] * WEEKS_PER_YEAR
     out["mean_fit_in_use"] = _mean_or_nan(pb.fit[in_use])

@@ -48,7 +48,7 @@ from sim.submodels.satisfaction import overall_satisfaction, satisfaction
 # a mechanism an institution does not touch draws the same numbers in every scenario).
 STREAMS = ("space", "population", "turnover", *(c.__name__ for c in channels.CHANNELS), "invitations", "review",
            "announce", "ties", "upkeep", "heritage", "rules", "volunteering", "gatherings", "leaders")
-FLOWS = ("completed", "worn_out", "spent_yuan", "moved_in")  # this week's flows, for rate metrics
+FLOWS = ("completed", "completed_m2", "worn_out", "spent_yuan", "moved_in")  # this week's flows, for rate metrics
 
 
 class LilongModel(Model):

@@ -164,9 +164,10 @@ def generate_lilong(nb: Neighbourhood, rng: np.random.Generator) -> Lilong:
     protected = rng.random(len(kinds)) < nb.heritage_protected_share
 
     house_x, house_y = np.nonzero(kind == CellKind.HOUSE)
-    # Spread households over houses as evenly as possible; houses in random order.
-    order = rng.permutation(len(house_x))
-    household_house = np.sort(order[np.arange(nb.households) % len(house_x)])
+    # Occupy exactly enough houses, chosen at random, `households_per_house` to a house (the rest of
+    # the grid's house cells stand vacant); households are sorted by house.
+    occupied = rng.permutation(len(house_x))[:min(n_houses_needed, len(house_x))]
+    household_house = np.sort(occupied[np.arange(nb.households) % len(occupied)])
 
     lilong = Lilong(width=width, height=height, cell_kind=kind, house_x=house_x, house_y=house_y,
                     site_kind=site_kind, site_box=np.array(boxes, dtype=np.int32).reshape(-1, 4),

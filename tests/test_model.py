@@ -22,6 +22,8 @@ def test_lilong_holds_every_household_and_candidate_sites_of_each_kind():
     # share one (60% of 700 households, four to a house: over a hundred kitchens).
     sharing_houses = np.unique(m.lilong.household_house[m.households.shared_kitchen])
     assert kinds.count("house_kitchen") == len(sharing_houses) > 100
+    per_house = np.bincount(m.lilong.household_house)
+    assert set(per_house[per_house > 0]) == {4}  # households_per_house, exactly (700 = 175 x 4)
     layer = m.grid.cell_kind.data
     assert (layer == CellKind.MAIN_ALLEY).any() and (layer == CellKind.BRANCH_ALLEY).any()
 

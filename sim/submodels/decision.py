@@ -164,5 +164,6 @@ def progress(model: LilongModel) -> None:
         pb.move(finished, Status.IN_USE, week)
         pb.condition[finished] = 1.0
         model.flows["completed"] += len(finished)
+        model.flows["completed_m2"] += float(model.lilong.site_m2[finished].sum())
         for s in finished:
             model.log("built", site=int(s))
