@@ -153,6 +153,8 @@ _METRICS = (
     Metric("upkeep_coverage", "Upkeep given / needed",
            "Mean over spaces in use of this week's upkeep hours given over hours needed to offset decay "
            "(capped at 1); missing with none.", "0-1 scale", "state"),
+    Metric("protected_condition", "Condition of protected spaces in use",
+           "Mean condition of heritage-protected spaces in use; missing with none.", "0-1 scale", "state"),
     Metric("rules_share", "Spaces with maintenance rules",
            "Share of spaces in use that have resident maintenance rules; missing with none.", "share of spaces",
            "share"),
@@ -292,6 +294,7 @@ def collect(model: LilongModel) -> dict[str, float]:
     out["mean_condition"] = _mean_or_nan(pb.condition[in_use])
     out["upkeep_coverage"] = _mean_or_nan(pb.upkeep_coverage[in_use])
     out["rules_share"] = _mean_or_nan(pb.rules[in_use].astype(float))
+    out["protected_condition"] = _mean_or_nan(pb.condition[in_use & model.lilong.site_protected])
     out["spending_yuan_per_year"] = model.flows["spent_yuan"] * WEEKS_PER_YEAR
     out["budget_spent_yuan"] = model.office.spent_yuan
     out["households_moved_in_per_year"] = model.flows["moved_in"] * WEEKS_PER_YEAR

@@ -545,6 +545,11 @@ class Projects:
     rules_lapse_per_week: float = p(0.02, 0, 1, unit="per week",
                                     doc="Weekly chance rules lapse at a space no core member uses (nobody "
                                         "monitors)", source="Ostrom 1990: monitoring; value assumed")
+    heritage_decay_per_week: float = p(0.003, 0, 0.1, unit="condition/week",
+                                       doc="Extra weathering of protected historic fabric that residents' upkeep "
+                                           "cannot offset (only a professional repair restores it)",
+                                       source="protected buildings need specialist repair (brief: Hengfu); value "
+                                              "assumed")
     worn_out_condition: float = p(0.3, 0, 1, unit="0-1 scale",
                                   doc="Condition at which a space goes out of use and needs renewal again",
                                   source=ASSUMED)
