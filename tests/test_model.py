@@ -7,7 +7,6 @@ from sim.agents import Site
 from sim.compare import scenario_path
 from sim.params import load_scenario
 from sim.population import LADDER, Resident
-from sim.projects import Status
 from sim.space import CellKind
 
 

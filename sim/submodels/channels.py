@@ -202,8 +202,12 @@ def platform_meeting(model: LilongModel, rng: np.random.Generator) -> None:
                       who=np.flatnonzero(eligible))
     idx = choose(eligible, among(eligible, prob), plat.meeting_capacity, rng)
     engage(model, idx, Rung.COLLABORATING, voice=4.0)
-    facilitation = (model.planner.params.facilitation_skill if model.planner is not None
-                    else model.committee.params.facilitation_skill)
+    # Officials run the meeting; a planner working with residents lifts its facilitation, as far as
+    # the planner's workshop hours allow (a planner with no hours adds nothing).
+    facilitation = model.committee.params.facilitation_skill
+    if model.planner is not None:
+        share = min(1.0, model.planner.workshop_hours / model.planner.params.talent_spotting_full_hours)
+        facilitation += (model.planner.params.facilitation_skill - facilitation) * share
     learn(model, idx, facilitation)
 
 
