@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 from pandas.testing import assert_frame_equal
 
 from sim import LilongModel
@@ -63,9 +64,6 @@ def test_common_random_numbers_share_the_neighbourhood():
     assert (a.households.need == b.households.need).all()
 
 
-import pytest  # noqa: E402
-
-
 @pytest.mark.parametrize("with_planner, without", [("planner", "top_down"), ("planner_platform", "platform")])
 def test_planner_with_zero_hours_behaves_exactly_like_no_planner(with_planner, without):
     """Every planner effect runs through the planner's hours: none, no difference (with or without the
@@ -81,7 +79,6 @@ def test_planner_with_zero_hours_behaves_exactly_like_no_planner(with_planner, w
 
 
 def test_seed_must_be_an_integer():
-    import pytest
     with pytest.raises(TypeError):
         LilongModel(_params(), seed=1.5)
 
