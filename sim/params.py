@@ -250,6 +250,9 @@ class Behaviour:
                                doc="Weekly chance a willing household starts an initiative of its own (proposes "
                                    "an improvement with its neighbours: involved, no planner needed)",
                                source="residents self-organise through neighbours (issue 7); value assumed")
+    initiative_invites_per_week: int = p(2, 0, 50, unit="households/week",
+                                         doc="Neighbours a household starting an initiative invites to join it",
+                                         source=ASSUMED)
     notice_read_rate: float = p(0.5, 0, 1, unit="probability",
                                 doc="Chance a household reaches a posted notice reads it", source=ASSUMED)
     knowledge_gain: float = p(0.1, 0, 1, unit="share of gap per contact",
