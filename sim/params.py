@@ -527,7 +527,8 @@ class Projects:
     decay_per_week: float = p(0.01, 0, 0.2, unit="condition/week",
                               doc="Condition lost each week in use without upkeep", source=ASSUMED)
     upkeep_hours_per_m2: float = p(0.1, 0, 1, unit="hours/m2/week",
-                                   doc="Upkeep hours per week that fully offset decay", source=ASSUMED)
+                                   doc="Full upkeep of a space per m2 and week (two-thirds of it offsets decay; "
+                                       "more restores condition)", source=ASSUMED)
     user_upkeep_hours_per_week: float = p(0.3, 0, 10, unit="hours/week",
                                           doc="Upkeep one contributing user gives to the spaces it uses (a rota "
                                               "turn, cleaning up)",
