@@ -280,8 +280,10 @@ def collect(model: LilongModel) -> dict[str, float]:
     out["core_upkeep_hours_per_year"] = h.upkeep_hours_week[core].sum() * WEEKS_PER_YEAR
     out["planner_reach_share"] = ((model.week - h.last_visit < WEEKS_PER_YEAR).mean() if model.planner is not None
                                   else np.nan)
-    year_work, top = h.work_hours_year.sum(), max(1, n // 20)
-    top_work = np.partition(h.work_hours_year, n - top)[n - top:].sum()
+    top = max(1, n // 20)
+    working = h.work_hours_year[h.work_hours_year > 0]  # most households give no hours: select among the rest
+    year_work = working.sum()
+    top_work = working.sum() if len(working) <= top else np.partition(working, len(working) - top)[-top:].sum()
     out["top5_work_share"] = top_work / year_work if year_work else np.nan
 
     in_use = pb.status == Status.IN_USE

@@ -108,6 +108,8 @@ class Households:
 
         Taking part at any depth also means being informed.
         """
+        if who.dtype == bool:
+            who = np.flatnonzero(who)  # few take part: index assignment beats three full-length masks
         self.last_at_rung[depth, who] = week
         self.last_at_rung[Rung.INFORMED, who] = week
         self.acts_week[depth, who] += 1

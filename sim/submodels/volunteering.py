@@ -28,11 +28,11 @@ MAX_QUIT_MULTIPLE = 10.0
 
 def _ask(candidates: np.ndarray, k: int, score: np.ndarray) -> np.ndarray:
     """A bool mask of up to ``k`` candidates: those with the highest random ``score``."""
-    k = min(k, int(candidates.sum()))
+    who = np.flatnonzero(candidates)
+    k = min(k, len(who))
     asked = np.zeros(len(candidates), dtype=bool)
     if k > 0:
-        ranked = np.where(candidates, score, -1.0)
-        asked[np.argpartition(-ranked, k - 1)[:k]] = True
+        asked[who[np.argpartition(-score[who], k - 1)[:k]]] = True
     return asked
 
 
