@@ -53,6 +53,23 @@ def _context(loaded: dict[str, Params], preset: str | None, seeds: list[int]) ->
             "variation only (parameters fixed at the scenario's values).")
 
 
+def load_scenarios(scenarios: tuple[str, ...], preset: str | None, weeks: int | None = None,
+                   households: int | None = None, baseline: str | None = None
+                   ) -> tuple[list[Path], dict[str, Params], str]:
+    """(files, parameters by scenario name, baseline): each scenario on the preset, with the command line's
+    horizon and size applied and validated before any run; the baseline defaults to the first scenario."""
+    paths = [scenario_path(s) for s in scenarios]
+    loaded: dict[str, Params] = {}
+    overrides = {k: v for k, v in (("run.weeks", weeks), ("neighbourhood.households", households)) if v is not None}
+    for path in paths:
+        params = load_scenario(path, preset)
+        loaded[params.name] = params.replace(overrides, origin="command line") if overrides else params
+    baseline = baseline or next(iter(loaded))
+    if baseline not in loaded:
+        raise ValueError(f"baseline {baseline!r} is not among the scenarios: {', '.join(loaded)}")
+    return paths, loaded, baseline
+
+
 def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None = "guizhou_west",
             seeds: int = 30, first_seed: int = 0, weeks: int | None = None, households: int | None = None,
             workers: int | None = None, out: Path | None = None, baseline: str | None = None,
@@ -62,20 +79,8 @@ def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None =
     All scenario files are loaded and validated before any run starts.
     """
     start = time.perf_counter()
-    paths = [scenario_path(s) for s in scenarios]
-    loaded: dict[str, Params] = {}
-    for path in paths:
-        params = load_scenario(path, preset)
-        overrides = {}
-        if weeks is not None:
-            overrides["run.weeks"] = weeks
-        if households is not None:
-            overrides["neighbourhood.households"] = households
-        loaded[params.name] = params.replace(overrides, origin="command line") if overrides else params
+    paths, loaded, baseline = load_scenarios(scenarios, preset, weeks, households, baseline)
     names = list(loaded)
-    baseline = baseline or names[0]
-    if baseline not in loaded:
-        raise ValueError(f"baseline {baseline!r} is not among the scenarios: {', '.join(names)}")
     seed_list = common_seeds(seeds, first_seed)
     out = out or Path("results") / datetime.now().strftime("compare-%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
