@@ -1,12 +1,13 @@
 # Two commands do everything on a fresh machine (see README):
-#   make compare   set up .venv, then run the main with/without-planner comparison into results/
-#   make test      set up .venv, then run the whole test suite
+#   make compare   set up .venv, then run the main with/without-planner comparison into results/main/
+#   make test      set up .venv, then ruff and the fast tests (under 5 minutes on an idle 2-core machine)
+# The full suite (slow and browser tests too) is `make test-all`; .ci/run calls it.
 PYTHON ?= $(shell command -v python3.12 || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: compare test bench lint app docs
+.PHONY: compare test test-all bench lint app docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12+ needed (see .python-version)"'
@@ -16,9 +17,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 compare: $(STAMP)
-	$(BIN)/sim compare
+	$(BIN)/sim compare --name main --overwrite
 
 test: $(STAMP)
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/pytest -m "not slow and not browser"
+
+test-all: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/pytest
 

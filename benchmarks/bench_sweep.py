@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from sim import sweep
+from sim.sweep.orchestrate import experiment_inputs
 from sim.sweep.plan import plan_runs
 from sim.sweep.store import Store
 from sim.sweep.task import execute_run
@@ -60,7 +61,7 @@ def store_overhead(folder: Path, runs: int) -> tuple[float, float]:
     exp = sweep.load_experiment(experiment(folder, runs, 156))
     plan = plan_runs(exp)
     store = Store(folder / "overhead")
-    store.open(exp, resume=False, n_runs=len(plan), executor="sequential")
+    store.open(exp, resume=False, planned=plan, executor="sequential", inputs=experiment_inputs(exp))
     sim_s = write_s = 0.0
     for run in plan:
         t = time.perf_counter()

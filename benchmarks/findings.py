@@ -115,8 +115,8 @@ def main() -> None:
     p.append("**2. Expectations from delivery.** Unfunded planner minus `top_down`, overall satisfaction: "
              f"{sat('planner, no budget', 'top_down')}; minus `top_down` with no "
              f"budget either: {sat('planner, no budget', 'top_down, no budget')}. "
-             f"Unfunded planner's involvement, year 1 vs final year: {unfunded.iloc[0]:.3f} vs {unfunded.iloc[-1]:.3f}"
-             f"; external efficacy {mean(per_run, 'planner, no budget', 'external_efficacy')} (start 0.35). "
+             "Unfunded planner's involvement by year: " + ", ".join(f"{v:.3f}" for v in unfunded.to_numpy())
+             + f"; external efficacy {mean(per_run, 'planner, no budget', 'external_efficacy')} (start 0.35). "
              f"`top_down` works vs no works: {sat('top_down', 'top_down, no budget')}.")
     end_pipeline = steps[steps.week == weeks]
     used = (end_pipeline.spaces_in_use + end_pipeline.spaces_in_pipeline).max()

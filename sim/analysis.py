@@ -82,25 +82,31 @@ def fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3f}"
 
 
+def markdown_table(columns: list[str], rows: list[list[object]]) -> list[str]:
+    """Lines of a Markdown table."""
+    return (["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+            + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows])
+
+
 def summary_markdown(summary: pd.DataFrame, baseline: str, context: str = "") -> str:
     """The summary as a Markdown table: value [CI] per scenario, difference vs baseline [CI].
 
     ``context`` (preset, seeds, horizon, households, what the CIs cover) heads the table.
     """
-    lines = ([context, ""] if context else []) + [
-        f"Each metric over the final year (mean of weekly values; running totals: value at the end); "
-        f"difference from `{baseline}` paired on common seeds (* where its 95% CI excludes zero).", "",
-        "| metric | unit | scenario | value [95% CI] | difference vs " + baseline + " [95% CI] |",
-        "|---|---|---|---|---|"]
+    rows = []
     for _, r in summary.iterrows():
         metric = REGISTRY.get(r["metric"].partition("__")[0])
-        unit = metric.unit if metric else ""
         cell = f"{fmt(r['mean'])} [{fmt(r['ci_low'])}, {fmt(r['ci_high'])}]" if r["n"] else "n/a"
         diff = ""
         if "diff_vs_baseline" in r and not pd.isna(r.get("diff_vs_baseline")):
             star = "*" if r["diff_ci_low"] > 0 or r["diff_ci_high"] < 0 else ""
             diff = f"{fmt(r['diff_vs_baseline'])} [{fmt(r['diff_ci_low'])}, {fmt(r['diff_ci_high'])}]{star}"
-        lines.append(f"| {r['metric']} | {unit} | {r['scenario']} | {cell} | {diff} |")
+        rows.append([r["metric"], metric.unit if metric else "", r["scenario"], cell, diff])
+    lines = ([context, ""] if context else []) + [
+        f"Each metric over the final year (mean of weekly values; running totals: value at the end); "
+        f"difference from `{baseline}` paired on common seeds (* where its 95% CI excludes zero).", ""]
+    lines += markdown_table(["metric", "unit", "scenario", "value [95% CI]", f"difference vs {baseline} [95% CI]"],
+                            rows)
     return "\n".join(lines) + "\n"
 
 
@@ -140,17 +146,20 @@ def by_year(steps: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
     for year in range(1, -(-last // 52) + 1):  # a last, partial year counts as a year
         values = window_values(steps, metrics, 52 * (year - 1) + 1, min(52 * year, last))
         frames.append(values.groupby("scenario", sort=False)[list(metrics)].mean().assign(year=year))
-    return pd.concat(frames).reset_index().set_index(["scenario", "year"]).sort_index(level=0, sort_remaining=False)
+    order = {name: k for k, name in enumerate(dict.fromkeys(steps["scenario"]))}  # the comparison's order
+    table = pd.concat(frames).reset_index()
+    table = table.sort_values(["scenario", "year"], key=lambda c: c.map(order) if c.name == "scenario" else c,
+                              kind="stable")
+    return table.set_index(["scenario", "year"])
 
 
 def tipping_markdown(tipped: pd.DataFrame) -> str:
     lines = ["## Tipping: self-organised activity beyond the core", "",
              f"Share of runs in which, in the final year, residents' own activities at shared spaces reached more "
-             f"than {TIPPING_MULTIPLE:g} times as many households as the core (95% Wilson interval).", "",
-             "| scenario | runs tipped | probability [95% CI] |", "|---|---|---|"]
-    for _, r in tipped.iterrows():
-        lines.append(f"| {r['scenario']} | {r['tipped']} of {r['runs']} | {r['probability']:.2f} "
-                     f"[{r['ci_low']:.2f}, {r['ci_high']:.2f}] |")
+             f"than {TIPPING_MULTIPLE:g} times as many households as the core (95% Wilson interval).", ""]
+    lines += markdown_table(["scenario", "runs tipped", "probability [95% CI]"],
+                            [[r.scenario, f"{r.tipped} of {r.runs}", f"{r.probability:.2f} [{r.ci_low:.2f}, "
+                              f"{r.ci_high:.2f}]"] for r in tipped.itertuples()])
     return "\n".join(lines) + "\n"
 
 
@@ -161,9 +170,9 @@ def by_year_markdown(yearly: pd.DataFrame) -> str:
     years = sorted(yearly.index.get_level_values("year").unique())
     for metric in yearly.columns:
         m = REGISTRY[metric]
-        lines += [f"**{m.label}** ({m.unit})", "", "| scenario | " + " | ".join(f"year {y}" for y in years) + " |",
-                  "|---|" + "---|" * len(years)]
-        for scenario, g in yearly[metric].groupby(level="scenario", sort=False):
-            lines.append(f"| {scenario} | " + " | ".join(fmt(v) for v in g.to_numpy()) + " |")
+        lines += [f"**{m.label}** ({m.unit})", ""]
+        lines += markdown_table(["scenario", *(f"year {y}" for y in years)],
+                                [[scenario, *(fmt(v) for v in g.to_numpy())]
+                                 for scenario, g in yearly[metric].groupby(level="scenario", sort=False)])
         lines.append("")
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.analysis import final_year, mean_ci
+from sim.analysis import final_year, markdown_table, mean_ci
 from sim.params import Params
 from sim.runner import RunSpec
 
@@ -71,9 +71,8 @@ def markdown(robust: pd.DataFrame, baseline: str, seeds: int, seconds: float) ->
     lines = ["## Robustness: planner effects under structural assumptions", "",
              f"Paired difference from `{baseline}` in the final year (95% CI over {seeds} seeds; the default row "
              f"uses the headline runs). Each assumption is set low and high, everything else at the scenario's "
-             f"values. These {len(ASSUMPTIONS) * 2} variants took {seconds:.0f} s of the comparison's wall time.", "",
-             "| scenario | metric | assumption | value | difference [95% CI] |", "|---|---|---|---|---|"]
-    for _, r in robust.iterrows():
-        lines.append(f"| {r['scenario']} | {r['metric']} | {r['assumption']} | {r['value']} | "
-                     f"{r['difference']:+.3f} [{r['ci_low']:+.3f}, {r['ci_high']:+.3f}] |")
+             f"values. These {len(ASSUMPTIONS) * 2} variants took {seconds:.0f} s of the comparison's wall time.", ""]
+    lines += markdown_table(["scenario", "metric", "assumption", "value", "difference [95% CI]"],
+                            [[r.scenario, r.metric, r.assumption, r.value,
+                              f"{r.difference:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}]"] for r in robust.itertuples()])
     return "\n".join(lines) + "\n"

@@ -5,11 +5,31 @@ from __future__ import annotations
 import argparse
 import sys
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
-from sim.params import ScenarioError, load_scenario, parameter_rows, parameter_table_markdown
+# Only light modules here: `sim --help` must not import the model (commands import what they need).
+from sim.inputs import InputError, one_line, read_input_toml
+from sim.params import (
+    DEFAULT_SCENARIOS,
+    ScenarioError,
+    load_scenario,
+    parameter_rows,
+    parameter_table_markdown,
+    scenario_path,
+)
+from sim.paths import check_name, check_output_folder, results_path
+from sim.processes import exit_code, raise_on_sigterm
 
 EXIT_BAD_INPUT = 2
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Command-line mistakes as one line on stderr and exit code 2, like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"error: {self.prog}: {one_line(message)} (see {self.prog} --help)\n")
 
 
 def _positive(kind: type, lo: int = 1, hi: int = 10**9):
@@ -38,26 +58,47 @@ def _overrides(pairs: list[str]) -> dict[str, object]:
     return out
 
 
+def _preset_name(preset: str | None) -> str:
+    """The preset as it appears in folder names and tables ("defaults" when none is given)."""
+    if preset is None:
+        return "defaults"
+    return check_name(Path(preset).stem if Path(preset).suffix == ".toml" else preset, "--preset")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.analysis import final_year, fmt
+    from sim.integrity import ResultFolder, input_records
     from sim.metrics import HEADLINE, REGISTRY
+    from sim.params import own_preset, scenario_inputs
+    from sim.provenance import git_commit, package_versions
     from sim.runner import run
 
-    params = load_scenario(args.scenario, args.preset)
+    path = scenario_path(args.scenario)
+    params = load_scenario(path, args.preset)
+    preset = _preset_name(args.preset or own_preset(path))
     overrides = _overrides(args.set)
     if args.steps is not None:
         overrides["run.weeks"] = args.steps
     if overrides:
         params = params.replace(overrides, origin="command line")
-    out = args.out or Path("results") / f"run-{params.name}-seed{args.seed}"
-    out.mkdir(parents=True, exist_ok=True)
-    steps, events = run(params, args.seed)
-    steps.to_parquet(out / "steps.parquet", index=False)
-    steps.to_csv(out / "steps.csv", index=False)
-    events.to_csv(out / "events.csv", index=False)
+    if args.seed is None:  # the scenario file's own seed (saved sessions carry one), else 0
+        args.seed = params.seed if params.seed is not None else 0
+    out = check_output_folder(args.out, "--out") if args.out else results_path(
+        f"run-{params.name}-{preset}-seed{args.seed}")
+    inputs = input_records(scenario_inputs(path, args.preset))
+    with ResultFolder(out, args.overwrite) as folder:
+        steps, events = run(params, args.seed)
+        steps.insert(1, "preset", preset)
+        events.insert(1, "preset", preset)
+        steps.to_parquet(folder.path / "steps.parquet", index=False)
+        steps.to_csv(folder.path / "steps.csv", index=False)
+        events.to_csv(folder.path / "events.csv", index=False)
+        folder.commit({"command": sys.argv, "scenario": str(path), "preset": preset, "seed": args.seed,
+                       "overrides": overrides, "inputs": inputs, "parameters": params.to_dict(),
+                       "versions": package_versions(), "git_commit": git_commit()})
     last = steps.iloc[-1]
     window = final_year(steps).iloc[0]
-    print(f"{params.name}, seed {args.seed}, {params.run.weeks} weeks, "
+    print(f"{params.name}, preset {preset}, seed {args.seed}, {params.run.weeks} weeks, "
           f"{params.neighbourhood.households} households")
     print(f"{'metric':28s} {'last week':>14s} {'final year':>14s}  unit")
     for metric in HEADLINE:
@@ -68,8 +109,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from sim.compare import compare
+    from sim.sizing import check_workers
 
-    out = args.out or (Path("results") / args.name if args.name else None)
+    if args.name is not None and args.out is not None:
+        raise InputError("--name and --out: give one of them")
+    check_workers(args.workers)
+    out = (check_output_folder(args.out, "--out") if args.out
+           else results_path(check_name(args.name, "--name")) if args.name is not None else None)
     if args.posterior:  # parameter uncertainty from a calibration (sim/calibration/posterior.py)
         from sim.calibration.posterior import compare_posterior
 
@@ -79,7 +125,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return 0
     compare(tuple(args.scenarios), preset=args.preset, seeds=args.seeds, first_seed=args.first_seed,
             weeks=args.steps, households=args.households, workers=args.workers, out=out,
-            baseline=args.baseline, progress=not args.quiet, robustness_seeds=args.robustness_seeds)
+            baseline=args.baseline, progress=not args.quiet, robustness_seeds=args.robustness_seeds,
+            overwrite=args.overwrite)
     return 0
 
 
@@ -87,44 +134,103 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim import sweep
 
     exp = sweep.load_experiment(args.experiment).reduced(args.replications, args.samples, args.weeks)
+    store = check_output_folder(args.store, "--store") if args.store else sweep.default_store(exp)
     try:
-        sweep.run(exp, store=args.store, resume=args.resume, executor=args.executor, workers=args.workers,
+        sweep.run(exp, store=store, resume=args.resume, executor=args.executor, workers=args.workers,
                   scheduler=args.scheduler, quiet=args.quiet)
-    except KeyboardInterrupt:
-        store = args.store or sweep.default_store(exp)
-        print(f"\ninterrupted: finished runs are in {store}; complete them with the same command plus --resume",
-              file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interrupt:
+        if store.exists():
+            print(f"\ninterrupted: finished runs are in {store}; complete them with the same command plus --resume",
+                  file=sys.stderr)
+        else:
+            print("\ninterrupted before any run was stored", file=sys.stderr)
+        return exit_code(interrupt)
     return 0
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
     from sim import sweep
 
+    if not args.store.is_dir():
+        raise InputError(f"{args.store}: no such results store (not a folder)")
     sweep.analyse(args.store, quiet=args.quiet)
     return 0
 
 
+def _port_free(host: str, port: int) -> str | None:
+    """None if this process could listen on ``host:port`` now; else why not."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        return f"cannot resolve host {host!r} ({exc.strerror})"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            return f"{host}:{port} is not available ({exc.strerror})"
+    return None
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     import os
-    import subprocess
 
+    from sim.processes import start_child, stop_child
+
+    problem = _port_free(args.host, args.port)
+    if problem:
+        raise InputError(f"--port {args.port}: {problem}; choose another with --port")
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}  # no calls home: rooms may be offline
-    print(f"Explorer: http://{args.host}:{args.port}/    Workshop: http://{args.host}:{args.port}/workshop",
-          flush=True)
     cmd = [sys.executable, "-m", "solara", "run", "sim.app.pages", "--host", args.host, "--port", str(args.port),
            "--production", "--no-open"]
+    server = start_child(cmd, env=env)  # its own process group, and it dies with this process
+    print(f"Explorer: http://{args.host}:{args.port}/    Workshop: http://{args.host}:{args.port}/workshop",
+          flush=True)
     try:
-        return subprocess.call(cmd, env=env)
-    except KeyboardInterrupt:
-        return 0
+        return server.wait()
+    except KeyboardInterrupt as interrupt:  # Ctrl-C or SIGTERM: stop the server and its children too
+        stop_child(server)
+        return exit_code(interrupt)
+    finally:
+        stop_child(server)
+
+
+def _validate_scenario(path: Path, data: dict, args: argparse.Namespace) -> str:
+    return f"scenario {load_scenario(path, args.preset).name}"
+
+
+def _validate_experiment(path: Path, data: dict, args: argparse.Namespace) -> str:
+    from sim.sizing import planned_runs
+    from sim.sweep import load_experiment
+
+    exp = load_experiment(path)
+    return f"experiment {exp.name}, {planned_runs(exp):,} runs"
+
+
+# What `sim validate` recognises, tried in order: (kind, does this TOML look like one?, check it).
+# Targets and calibration files join here when they come.
+FILE_KINDS: list[tuple[str, Callable[[dict], bool], Callable[[Path, dict, argparse.Namespace], str]]] = [
+    ("experiment", lambda data: "scenarios" in data or "design" in data or "parameters" in data,
+     _validate_experiment),
+    ("scenario", lambda data: True, _validate_scenario),
+]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    for path in args.files:
-        params = load_scenario(path, args.preset)
-        print(f"{path}: ok ({params.name})")
-    return 0
+    bad = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            data = read_input_toml(path, InputError)[1]
+            check = next(check for _, looks_like, check in FILE_KINDS if looks_like(data))
+            print(f"{path}: ok ({check(path, data, args)})")
+        except (ScenarioError, InputError) as exc:
+            print(f"error: {one_line(str(exc))}", file=sys.stderr)
+            bad += 1
+    return EXIT_BAD_INPUT if bad else 0
 
 
 def cmd_params(args: argparse.Namespace) -> int:
@@ -149,19 +255,19 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from sim.compare import DEFAULT_SCENARIOS
-
-    parser = argparse.ArgumentParser(prog="sim", description=__doc__)
+    parser = OneLineParser(prog="sim", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("run", help="run one scenario for one seed and print a summary")
-    r.add_argument("scenario", help="scenario file, e.g. scenarios/planner.toml")
+    r.add_argument("scenario", help="scenario name or file, e.g. planner or scenarios/planner.toml")
     r.add_argument("--preset", help="neighbourhood preset (guizhou_west, hengfu_heritage, or a file)")
-    r.add_argument("--seed", type=_positive(int, 0, 2**63 - 1), default=0, help="integer seed (default 0)")
+    r.add_argument("--seed", type=_positive(int, 0, 2**63 - 1),
+                   help="integer seed (default: the scenario file's seed, else 0)")
     r.add_argument("--steps", type=_positive(int, 1, 1040), help="weeks to run (default: the scenario's)")
     r.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
                    help="override a parameter, e.g. --set planner.hours_per_week=8")
-    r.add_argument("--out", type=Path, help="output folder (default results/run-NAME-seedN)")
+    r.add_argument("--out", type=Path, help="output folder (default results/run-NAME-PRESET-seedN)")
+    r.add_argument("--overwrite", action="store_true", help="replace the output folder if it exists")
     r.set_defaults(func=cmd_run)
 
     c = sub.add_parser("compare", help="the main job: compare scenarios on common seeds")
@@ -173,11 +279,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--first-seed", type=_positive(int, 0, 2**62), default=0, help="first seed (default 0)")
     c.add_argument("--steps", type=_positive(int, 1, 1040), help="weeks to run (default 156)")
     c.add_argument("--households", type=_positive(int, 20, 50_000), help="override the preset's households")
-    c.add_argument("--workers", type=_positive(int, 1, 256), help="processes (default: all cores)")
+    c.add_argument("--workers", type=_positive(int, 1, 4096), help="processes (default: all cores, at most 8)")
     c.add_argument("--name", help="results/NAME instead of a timestamped folder")
     c.add_argument("--out", type=Path, help="output folder")
-    c.add_argument("--robustness-seeds", type=_positive(int, 0, 100_000), default=8,
-                   help="seeds for the robustness table under varied structural assumptions (0: skip; default 8)")
+    c.add_argument("--overwrite", action="store_true", help="replace the output folder if it exists")
+    c.add_argument("--robustness-seeds", type=_positive(int, 0, 100_000), default=6,
+                   help="seeds for the robustness table under varied structural assumptions (0: skip; default 6)")
     c.add_argument("--quiet", action="store_true", help="no progress line")
     c.add_argument("--posterior", type=Path, metavar="POSTERIOR",
                    help="a calibration folder (or its posterior.csv): run each seed with a posterior draw and report "
@@ -208,9 +315,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--port", type=_positive(int, 1, 65535), default=8765, help="port (default 8765)")
     ap.set_defaults(func=cmd_app)
 
-    v = sub.add_parser("validate", help="check scenario files without running them")
-    v.add_argument("files", nargs="+")
-    v.add_argument("--preset")
+    v = sub.add_parser("validate", help="check scenario and experiment files without running them")
+    v.add_argument("files", nargs="+", help="scenario or experiment files; each is checked and reported")
+    v.add_argument("--preset", help="check scenarios on this preset")
     v.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("params", help="list every parameter with unit, default and range")
@@ -227,15 +334,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    raise_on_sigterm()
     try:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as done:  # --help, or a usage error already reported on one line
+            return int(done.code or 0)
         return args.func(args)
-    except ScenarioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (ScenarioError, InputError) as exc:
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
+    except OSError as exc:  # a full or read-only disk, a vanished folder: one line, not three tracebacks
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {one_line(where + (exc.strerror or str(exc)))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt as interrupt:
         print("\ninterrupted", file=sys.stderr)
-        return 130
+        return exit_code(interrupt)
 
 
 if __name__ == "__main__":

@@ -131,14 +131,23 @@ _METRICS = (
     Metric("spaces_in_pipeline", "Projects in the pipeline",
            "Projects proposed, in design, approved or under construction this week.", "projects", "count",
            hi=None),
+    Metric("public_spaces_in_use_share", "Neighbourhood spaces in use (share)",
+           "Share of the neighbourhood's candidate sites (activity rooms, attics, plots, corners, alley segments; "
+           "not houses' kitchens and washrooms) in use this week.", "share of sites", "share"),
+    Metric("area_renewed_m2_per_year", "Area renewed per year",
+           "Floor area of the spaces that entered use after renewal this week, times 52 (a washroom and a plaza "
+           "count by size, not as one each).", "m2/year", "rate", hi=None),
     Metric("spaces_completed_per_year", "Spaces completed per year",
            "Renewal projects finished this week (a space entering use), times 52.", "spaces/year", "rate", hi=None),
     Metric("spaces_worn_out_per_year", "Spaces worn out per year",
            "Spaces in use whose condition fell to the renewal threshold this week (back to the pool of sites "
            "needing renewal), times 52.", "spaces/year", "rate", hi=None),
     Metric("mean_fit_in_use", "Needs-fit of spaces in use",
-           "Mean fit of the spaces in use to the needs of the households who use them; missing with none.",
-           "0-1 scale", "state"),
+           "Mean fit of the details of the spaces in use to their users' needs: design quality and whose needs "
+           "were heard at design, adjusted during construction; missing with none.", "0-1 scale", "state"),
+    Metric("type_match_in_use", "Type match of spaces in use",
+           "Mean over spaces in use of the users' need for the type built relative to the best type the site "
+           "allows (whether the right thing was built); missing with none.", "0-1 scale", "state"),
     Metric("mean_condition", "Condition of spaces in use",
            "Mean condition of the spaces in use (1 new, 0 unusable); missing with none.", "0-1 scale", "state"),
     Metric("upkeep_coverage", "Upkeep given / needed",
@@ -160,7 +169,7 @@ REGISTRY: dict[str, Metric] = {m.name: m for m in _METRICS}
 HEADLINE = ("involved_share", "consulted_share", "acts_per_household_year", "satisfaction_overall",
             "satisfaction_overall_p10", "satisfaction_living", "satisfaction_process", "trust_government",
             "trust_planner", "external_efficacy", "belonging", "core_share", "spaces_in_use",
-            "spaces_completed_per_year", "mean_fit_in_use", "mean_condition", "upkeep_coverage",
+            "spaces_completed_per_year", "mean_fit_in_use", "type_match_in_use", "mean_condition", "upkeep_coverage",
             "spending_yuan_per_year", "activity_share")
 GROUP_METRICS = tuple(m.name for m in _METRICS if m.groups)
 
@@ -194,15 +203,13 @@ def glossary_markdown() -> str:
 # ---------------------------------------------------------------- the weekly reporter
 
 
-def _group_means(model: LilongModel, values: np.ndarray) -> dict[str, float]:
-    """Mean of ``values`` within each age group and tenure (one bincount over age x tenure cells)."""
-    cells = np.bincount(model.group_code, weights=values, minlength=6).reshape(3, 2)
-    counts = np.bincount(model.group_code, minlength=6).reshape(3, 2)
-    out = {}
-    for sums, n, names in ((cells.sum(axis=1), counts.sum(axis=1), AGE_NAMES),
-                           (cells.sum(axis=0), counts.sum(axis=0), TENURE_NAMES)):
-        out.update({name: sums[k] / n[k] if n[k] else np.nan for k, name in enumerate(names)})
-    return out
+def group_means(model: LilongModel, values: np.ndarray) -> np.ndarray:
+    """(k, 5) means of k per-household arrays (rows of ``values``) within young, working, retired,
+    long-term and renter households: one matrix product with the household-to-group membership."""
+    sums = values @ model.group_membership  # (k, 5)
+    counts = model.group_counts
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / counts, np.nan)
 
 
 def observed_rungs(model: LilongModel) -> np.ndarray:
@@ -237,10 +244,18 @@ def collect(model: LilongModel) -> dict[str, float]:
         "trust_government": h.trust_government,
         "external_efficacy": h.external_efficacy,
     }
-    for name, values in per_household.items():
-        values = values.astype(float)
-        out[name] = values.mean()
-        out.update({f"{name}__{g}": v for g, v in _group_means(model, values).items()})
+    total_voice = h.voice_recent.sum()
+    # A group's share of recent voice over its share of households (1 = proportionate).
+    per_household["voice_representation"] = h.voice_recent / total_voice * n if total_voice > 0 else np.zeros(n)
+    stacked = np.stack([v.astype(np.float32) for v in per_household.values()])
+    means = stacked.mean(axis=1, dtype=np.float64)
+    for name, mean, by_group in zip(per_household, means, group_means(model, stacked), strict=True):
+        if name == "voice_representation":
+            by_group = by_group if total_voice > 0 else np.full(len(GROUPS), np.nan)
+            out.update({f"{name}__{g}": v for g, v in zip(GROUPS, by_group, strict=True)})
+            continue
+        out[name] = mean
+        out.update({f"{name}__{g}": v for g, v in zip(GROUPS, by_group, strict=True)})
     out["collaborating_share"] = (rung >= Rung.COLLABORATING).mean()
     counts = np.bincount(rung, minlength=len(LADDER)) / n
     out.update({f"ladder_{name}": counts[k] for k, name in enumerate(LADDER)})
@@ -249,10 +264,6 @@ def collect(model: LilongModel) -> dict[str, float]:
         out[name] = getattr(h, name).mean()
     out["satisfaction_overall_p10"] = np.partition(h.satisfaction_overall, n // 10)[n // 10]
     out["trust_planner"] = h.trust_planner.mean() if model.planner is not None else np.nan
-    total_voice = h.voice_recent.sum()
-    shares = _group_means(model, h.voice_recent / total_voice * n) if total_voice > 0 else {}
-    for g in GROUPS:  # a group's share of recent voice over its share of households (1 = proportionate)
-        out[f"voice_representation__{g}"] = shares.get(g, np.nan)
 
     core = h.volunteer | h.leader
     out["core_share"] = core.mean()
@@ -271,9 +282,13 @@ def collect(model: LilongModel) -> dict[str, float]:
     in_use = pb.status == Status.IN_USE
     out["spaces_in_use"] = in_use.sum()
     out["spaces_in_pipeline"] = ((pb.status >= Status.PROPOSED) & (pb.status <= Status.UNDER_CONSTRUCTION)).sum()
+    public = model.lilong.site_house < 0
+    out["public_spaces_in_use_share"] = in_use[public].mean() if public.any() else np.nan
+    out["area_renewed_m2_per_year"] = model.flows["completed_m2"] * WEEKS_PER_YEAR
     out["spaces_completed_per_year"] = model.flows["completed"] * WEEKS_PER_YEAR
     out["spaces_worn_out_per_year"] = model.flows["worn_out"] * WEEKS_PER_YEAR
     out["mean_fit_in_use"] = _mean_or_nan(pb.fit[in_use])
+    out["type_match_in_use"] = _mean_or_nan(pb.type_match[in_use])
     out["mean_condition"] = _mean_or_nan(pb.condition[in_use])
     out["upkeep_coverage"] = _mean_or_nan(pb.upkeep_coverage[in_use])
     out["rules_share"] = _mean_or_nan(pb.rules[in_use].astype(float))

@@ -26,7 +26,7 @@ from mesa.discrete_space import OrthogonalMooreGrid
 from sim.agents import Planner, ResidentsCommittee, Site, StreetOffice
 from sim.metrics import collect
 from sim.params import IMPROVEMENT_TYPES, Params
-from sim.population import Resident, generate_households
+from sim.population import CoopType, Resident, generate_households
 from sim.projects import ProjectBook
 from sim.space import ALLOWED_TYPES, SITE_KIND_NAMES, SiteKind, build_catchment, build_location_network, generate_lilong
 from sim.submodels import (
@@ -48,7 +48,7 @@ from sim.submodels.satisfaction import overall_satisfaction, satisfaction
 # a mechanism an institution does not touch draws the same numbers in every scenario).
 STREAMS = ("space", "population", "turnover", *(c.__name__ for c in channels.CHANNELS), "invitations", "review",
            "announce", "ties", "upkeep", "heritage", "rules", "volunteering", "gatherings", "leaders")
-FLOWS = ("completed", "worn_out", "spent_yuan", "moved_in")  # this week's flows, for rate metrics
+FLOWS = ("completed", "completed_m2", "worn_out", "spent_yuan", "moved_in")  # this week's flows, for rate metrics
 
 
 class LilongModel(Model):
@@ -125,7 +125,7 @@ class LilongModel(Model):
         self.loc_degree = self.house_block_sum(np.ones(h.n)) - 1.0
         users = {SiteKind.HOUSE_KITCHEN: h.shared_kitchen, SiteKind.HOUSE_BATHROOM: h.no_bathroom}
         self.catchment = c = build_catchment(lilong, users, nb.catchment_radius_cells)
-        self.site_reach = np.maximum(to_sites(c, np.ones(h.n), lilong.n_sites), 1e-9)
+        self.site_reach = np.maximum(to_sites(c, np.ones(h.n)), 1e-9)
         self.site_allowed = ALLOWED_TYPES[lilong.site_kind]
         self.site_base_cost = (lilong.site_m2 * self.params.projects.cost_yuan_per_m2
                                * np.where(lilong.site_protected, nb.heritage_cost_multiplier, 1.0))
@@ -138,16 +138,25 @@ class LilongModel(Model):
         h = self.households
         if not hasattr(self, "largest_need"):
             self.largest_need = np.zeros(h.n)
-            self.group_code = np.zeros(h.n, dtype=np.int64)
+            self.group_membership = np.zeros((h.n, 5), dtype=np.float32)  # young, working, retired, long-term,
+            # renter (metrics)
+            self.is_conditional = np.zeros(h.n, dtype=bool)  # upkeep: conditional cooperators
+            self.fixed_contribution = np.zeros(h.n)  # upkeep: chance of giving of the other types
         self.largest_need[rows] = h.need[rows].max(axis=1)
-        self.group_code[rows] = h.age_group[rows] * 2 + h.renter[rows]  # age group x tenure, for metrics
+        self.group_membership[rows] = 0.0
+        self.group_membership[rows, h.age_group[rows]] = 1.0
+        self.group_membership[rows, 3 + h.renter[rows].astype(int)] = 1.0
+        self.group_counts = self.group_membership.sum(axis=0, dtype=np.float64)
+        pp = self.params.projects
+        self.is_conditional[rows] = h.coop_type[rows] == CoopType.CONDITIONAL
+        self.fixed_contribution[rows] = np.where(h.coop_type[rows] == CoopType.FREE_RIDER, pp.free_rider_base,
+                                                 np.where(self.is_conditional[rows], 0.0, pp.other_contribution))
         self.needs_version += 1
 
     def site_mean_need(self) -> np.ndarray:
         """(sites, types): catchment-weighted mean need of each site's households (cached between moves)."""
         if self._mean_need_cache[0] != self.needs_version:
-            h, c, n_sites = self.households, self.catchment, self.lilong.n_sites
-            mean = np.stack([to_sites(c, h.need[:, k], n_sites) for k in range(len(IMPROVEMENT_TYPES))], axis=1)
+            mean = to_sites(self.catchment, self.households.need)
             self._mean_need_cache = (self.needs_version, mean / self.site_reach[:, None])
         return self._mean_need_cache[1]
 

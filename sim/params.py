@@ -8,7 +8,6 @@ and a test keeps the two in step.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -423,8 +422,9 @@ class StreetOffice:
                                     doc="Capital budget for micro-renewal works", source=ASSUMED)
     review_interval_weeks: int = p(13, 1, 52, unit="weeks", doc="Weeks between project reviews",
                                    source=ASSUMED)
-    projects_per_review: int = p(6, 1, 500, unit="projects", doc="Most projects started per review",
-                                 source=ASSUMED)
+    projects_per_review: int = p(10, 1, 500, unit="projects",
+                                 doc="Most projects the office can start per review (its capacity to manage works)",
+                                 source="assumption: high enough that the budget, not the count, binds by default")
     approval_delay_weeks: float = p(16.0, 0, 104, unit="weeks",
                                     doc="Approval delay without coordination", source=ASSUMED)
     coordination_delay_cut: float = p(0.6, 0, 1, unit="share",
@@ -596,6 +596,7 @@ class Params:
     observation: Observation = field(default_factory=Observation)
     run: Run = field(default_factory=Run)
     name: str = "default"
+    seed: int | None = None  # the seed a saved scenario was run with (None: not given)
 
     def replace(self, overrides: dict[str, Any], origin: str = "override") -> Params:
         """Return a copy with ``{"section.key": value}`` or nested overrides applied and validated."""
@@ -662,7 +663,9 @@ def _apply(params: Params, nested: dict[str, Any], origin: str) -> Params:
     changes: dict[str, Any] = {}
     for section, values in nested.items():
         if section == "name":
-            changes["name"] = str(values)
+            from sim.paths import check_name
+
+            changes["name"] = check_name(values, f"{origin}: name", ScenarioError)
             continue
         if section not in SECTIONS:
             raise ScenarioError(f"{origin}: unknown section [{section}]; allowed: " + ", ".join(SECTIONS))
@@ -698,45 +701,100 @@ def _check_consistency(params: Params, origin: str) -> None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: scenario file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    from sim.inputs import read_input_toml
+
+    data = read_input_toml(path, ScenarioError, "scenario file")[1]
+    if not data:
+        raise ScenarioError(f"{path}: empty scenario file; a scenario needs at least a name or a key")
+    return data
+
+
+MAX_EXTENDS_DEPTH = 32
 
 
 def _resolve_chain(path: Path, seen: tuple[Path, ...] = ()) -> list[tuple[Path, dict[str, Any]]]:
     """Files from the root of the ``extends`` chain down to ``path``."""
-    path = path.resolve()
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic-link loop (Python 3.12)
+        raise ScenarioError(f"{path}: symbolic-link loop; expected a scenario file") from None
     if path in seen:
         raise ScenarioError(f"{path}: 'extends' forms a cycle")
+    if len(seen) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError(f"{path}: 'extends' chain longer than {MAX_EXTENDS_DEPTH} files")
     data = _read_toml(path)
     parent = data.pop("extends", None)
     chain: list[tuple[Path, dict[str, Any]]] = []
     if parent is not None:
-        if not isinstance(parent, str):
+        if not isinstance(parent, str) or not parent:
             raise ScenarioError(f"{path}: extends = {parent!r}: expected a file name")
         chain = _resolve_chain(path.parent / parent, seen + (path,))
     return chain + [(path, data)]
 
 
+SESSION_KEYS = ("preset", "seed")  # top-level keys that say how a saved scenario was run
+
+
+def session_keys(chain: list[tuple[Path, dict[str, Any]]]) -> dict[str, Any]:
+    """A scenario chain's ``preset`` (a preset name) and ``seed`` (a whole number), checked; the last file wins."""
+    found: dict[str, Any] = {}
+    for file, data in chain:
+        if "preset" in data:
+            preset = data["preset"]
+            if not isinstance(preset, str) or not resolve_preset(preset).is_file():
+                raise ScenarioError(f"{file}: preset = {preset!r}: expected the name of a file in scenarios/presets")
+            found["preset"] = preset
+        if "seed" in data:
+            seed = data["seed"]
+            if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 2**63 - 1:
+                raise ScenarioError(f"{file}: seed = {seed!r}: expected a whole number, 0 to 2**63 - 1")
+            found["seed"] = seed
+    return found
+
+
+def own_preset(path: str | Path) -> str | None:
+    """The preset a scenario file names for itself (saved sessions do), or None."""
+    return session_keys(_resolve_chain(Path(path))).get("preset")
+
+
+def scenario_inputs(path: str | Path, preset: str | Path | None = None) -> list[tuple[str, Path]]:
+    """(role, resolved file) of every file a scenario load reads: the preset's and the scenario's chains."""
+    chain = _resolve_chain(Path(path))
+    preset = preset if preset is not None else session_keys(chain).get("preset")
+    files = [("preset", f) for f, _ in _resolve_chain(resolve_preset(preset))] if preset is not None else []
+    return files + [("scenario", f) for f, _ in chain]
+
+
 def load_scenario(path: str | Path, preset: str | Path | None = None) -> Params:
     """Load a scenario file (following ``extends``), optionally on top of a preset file.
 
-    Order of precedence: defaults < preset < scenario chain. Raises ScenarioError.
+    Order of precedence: defaults < preset < scenario chain. A scenario file may name its own
+    ``preset`` (used when none is given here) and ``seed`` (in the result's ``seed``; ``sim run``
+    uses it when no ``--seed`` is given): saved workshop sessions carry both. Raises ScenarioError.
     """
     params = Params()
-    files: list[tuple[Path, dict[str, Any]]] = []
-    if preset is not None:
-        files += _resolve_chain(resolve_preset(preset))
-    files += _resolve_chain(Path(path))
+    chain = _resolve_chain(Path(path))
+    session = session_keys(chain)
+    preset = preset if preset is not None else session.get("preset")
+    files = (_resolve_chain(resolve_preset(preset)) if preset is not None else []) + chain
     for file, data in files:
-        data = dict(data)
-        data.pop("description", None)
+        data = {k: v for k, v in data.items() if k not in ("description", *SESSION_KEYS)}
         params = _apply(params, data, str(file))
-    return dataclasses.replace(params, name=files[-1][1].get("name", Path(path).stem))
+    params = dataclasses.replace(params, seed=session.get("seed"))
+    from sim.paths import check_name
+
+    name = files[-1][1].get("name", Path(path).stem)
+    where = f"{files[-1][0]}: name" + ("" if "name" in files[-1][1] else " (from the file name)")
+    return dataclasses.replace(params, name=check_name(name, where, ScenarioError))
+
+
+DEFAULT_SCENARIOS = ("top_down", "consultation", "platform", "planner", "planner_platform")
+
+
+def scenario_path(name_or_path: str | Path) -> Path:
+    """``planner`` -> scenarios/planner.toml; a path (``x.toml``, or anything with a slash) as it is."""
+    p = Path(name_or_path)
+    return p if p.suffix == ".toml" or len(p.parts) > 1 else scenarios_dir() / f"{name_or_path}.toml"
 
 
 def resolve_preset(preset: str | Path) -> Path:

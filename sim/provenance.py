@@ -1,8 +1,7 @@
-"""Provenance for manifests: package versions, the git commit, file hashes."""
+"""Provenance for manifests: package versions and the git commit (input file hashes: sim.integrity)."""
 
 from __future__ import annotations
 
-import hashlib
 import platform
 import subprocess
 from importlib import metadata
@@ -31,7 +30,3 @@ def package_versions() -> dict[str, str]:
             out[name] = "not installed"
     return out
 
-
-def file_record(path: Path) -> dict[str, str]:
-    """A file's path and SHA-256, so a manifest pins exactly which scenario file was used."""
-    return {"path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}

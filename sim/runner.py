@@ -68,9 +68,9 @@ def run_many(specs: Iterable[RunSpec], workers: int | None = None,
     def lost(task: tuple[int, RunSpec], error: str, attempts: int) -> None:
         raise RuntimeError(f"run {task[1].scenario} seed {task[1].seed} failed: {error}")
 
-    factory = ExecutorFactory("sequential" if workers == 1 else "local", workers)
     try:
-        run_resilient(enumerate(specs), _run_indexed, factory, done, lost)
+        with ExecutorFactory("sequential" if workers == 1 else "local", workers) as factory:
+            run_resilient(enumerate(specs), _run_indexed, factory, done, lost)
     finally:
         report.close()
     steps = pd.concat([r[0] for r in results], ignore_index=True)

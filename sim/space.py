@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
+from scipy import sparse
 
 from sim.params import IMPROVEMENT_TYPES, Neighbourhood
 
@@ -163,9 +164,10 @@ def generate_lilong(nb: Neighbourhood, rng: np.random.Generator) -> Lilong:
     protected = rng.random(len(kinds)) < nb.heritage_protected_share
 
     house_x, house_y = np.nonzero(kind == CellKind.HOUSE)
-    # Spread households over houses as evenly as possible; houses in random order.
-    order = rng.permutation(len(house_x))
-    household_house = np.sort(order[np.arange(nb.households) % len(house_x)])
+    # Occupy exactly enough houses, chosen at random, `households_per_house` to a house (the rest of
+    # the grid's house cells stand vacant); households are sorted by house.
+    occupied = rng.permutation(len(house_x))[:min(n_houses_needed, len(house_x))]
+    household_house = np.sort(occupied[np.arange(nb.households) % len(occupied)])
 
     lilong = Lilong(width=width, height=height, cell_kind=kind, house_x=house_x, house_y=house_y,
                     site_kind=site_kind, site_box=np.array(boxes, dtype=np.int32).reshape(-1, 4),
@@ -184,11 +186,29 @@ def chebyshev_to_boxes(x: np.ndarray, y: np.ndarray, boxes: np.ndarray) -> np.nd
 
 @dataclass
 class Catchment:
-    """Sparse household-site weights: who lives within walking distance of which site."""
+    """Sparse household-site weights: who lives within walking distance of which site.
+
+    Links are sorted by household. ``matrix`` (sites x households) aggregates household values
+    over each site's catchment in one sparse product; ``links_of_sites`` finds the links of a few
+    sites without scanning every link.
+    """
 
     household: np.ndarray  # (n_links,)
     site: np.ndarray
     weight: np.ndarray  # float, 1 at the door, 0 at the radius
+    n_households: int
+    n_sites: int
+
+    def __post_init__(self) -> None:
+        shape = (self.n_sites, self.n_households)
+        self.matrix = sparse.csr_matrix((self.weight, (self.site, self.household)), shape=shape)
+        self.by_site = np.argsort(self.site, kind="stable")
+        self._site_sorted = self.site[self.by_site]
+
+    def links_of_sites(self, sites: np.ndarray) -> np.ndarray:
+        """Positions of the links of ``sites`` (indices, ascending), grouped by site."""
+        from sim.submodels.common import positions_of  # a leaf helper; avoids an import cycle
+        return self.by_site[positions_of(self._site_sorted, sites)]
 
 
 def build_catchment(lilong: Lilong, house_site_users: dict[SiteKind, np.ndarray], radius: float) -> Catchment:
@@ -223,11 +243,11 @@ def build_catchment(lilong: Lilong, house_site_users: dict[SiteKind, np.ndarray]
         w_parts.append(np.ones(len(hh)))
     hh, site, w = np.concatenate(hh_parts), np.concatenate(site_parts), np.concatenate(w_parts)
     order = np.argsort(hh, kind="stable")
-    return Catchment(hh[order], site[order], w[order])
+    return Catchment(hh[order], site[order], w[order], len(hh_house), lilong.n_sites)
 
 
 def build_location_network(lilong: Lilong) -> tuple[np.ndarray, np.ndarray]:
-    """Directed edges between households in the same or a Moore-adjacent house."""
+    """Directed edges between households in the same or a Moore-adjacent house, sorted by source."""
     hh_house = lilong.household_house
     n_houses = len(lilong.house_x)
     counts = np.bincount(hh_house, minlength=n_houses)
@@ -249,4 +269,6 @@ def build_location_network(lilong: Lilong) -> tuple[np.ndarray, np.ndarray]:
                 valid &= j != me
                 src_parts.append(me[valid])
                 dst_parts.append(j[valid])
-    return np.concatenate(src_parts), np.concatenate(dst_parts)
+    src, dst = np.concatenate(src_parts), np.concatenate(dst_parts)
+    order = np.argsort(src, kind="stable")  # sorted by source: a household's edges are one run
+    return src[order], dst[order]

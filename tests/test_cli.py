@@ -13,9 +13,11 @@ def test_sim_run_prints_summary_and_writes_tables(tmp_path, capsys):
     code = main(["run", "scenarios/planner.toml", "--seed", "3", "--steps", "52", "--out", str(tmp_path)])
     assert code == 0
     out = capsys.readouterr().out
-    assert "planner, seed 3, 52 weeks" in out and "involved_share" in out
+    assert "planner, preset defaults, seed 3, 52 weeks" in out and "involved_share" in out
     steps = pd.read_parquet(tmp_path / "steps.parquet")
-    assert len(steps) == 53 and (steps["seed"] == 3).all()
+    assert len(steps) == 53 and (steps["seed"] == 3).all() and (steps["preset"] == "defaults").all()
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["preset"] == "defaults" and manifest["inputs"][-1]["role"] == "scenario"
     assert (tmp_path / "steps.csv").exists() and (tmp_path / "events.csv").exists()
 
 
@@ -36,6 +38,8 @@ def test_bad_command_line_value_exits_2(capsys):
 def test_set_override(tmp_path, capsys):
     assert main(["run", "scenarios/planner.toml", "--steps", "5", "--out", str(tmp_path),
                  "--set", "planner.outreach_strategy=nearest", "--set", "planner.hours_per_week=8"]) == 0
+    assert main(["run", "planner", "--steps", "5", "--out", str(tmp_path), "--overwrite",
+                 "--set", "planner.hours_per_week=4"]) == 0
     assert main(["run", "scenarios/planner.toml", "--steps", "5", "--out", str(tmp_path),
                  "--set", "planner.hours_per_week=800"]) == 2
 

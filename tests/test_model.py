@@ -22,6 +22,8 @@ def test_lilong_holds_every_household_and_candidate_sites_of_each_kind():
     # share one (60% of 700 households, four to a house: over a hundred kitchens).
     sharing_houses = np.unique(m.lilong.household_house[m.households.shared_kitchen])
     assert kinds.count("house_kitchen") == len(sharing_houses) > 100
+    per_house = np.bincount(m.lilong.household_house)
+    assert set(per_house[per_house > 0]) == {4}  # households_per_house, exactly (700 = 175 x 4)
     layer = m.grid.cell_kind.data
     assert (layer == CellKind.MAIN_ALLEY).any() and (layer == CellKind.BRANCH_ALLEY).any()
 
@@ -139,3 +141,17 @@ def test_evening_workshops_bring_working_households_in():
             shares.append((last["involved_share__working"] / last["involved_share__retired"]).mean())
         share[evening] = np.mean(shares)
     assert share[1.0] > 1.3 * share[0.0]
+
+
+def test_newcomers_are_not_answered_in_the_week_they_move_in():
+    """A newcomer's first voice is weighed against what the spaces near its room already give, so
+    moving in next to a renewed space is not an answer to anything it asked."""
+    m = LilongModel(load_scenario(scenario_path("planner")), seed=3)
+    answered_on_arrival = arrivals = 0
+    for _ in range(208):
+        need = m.households.need.copy()
+        m.step()
+        moved = np.flatnonzero((m.households.need != need).any(axis=1))
+        arrivals += len(moved)
+        answered_on_arrival += int((m.households.answered_recent[moved] == 1.0).sum())
+    assert arrivals > 100 and answered_on_arrival == 0

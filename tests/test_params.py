@@ -65,3 +65,18 @@ def test_extends_cycle_is_reported(tmp_path):
     (tmp_path / "b.toml").write_text('extends = "a.toml"\n')
     with pytest.raises(ScenarioError, match="cycle"):
         load_scenario(tmp_path / "a.toml")
+
+
+def test_a_scenario_may_name_its_preset_and_seed(tmp_path):
+    from sim.params import load_scenario
+
+    f = tmp_path / "saved.toml"
+    f.write_text('name = "saved"\npreset = "hengfu_heritage"\nseed = 12\n[planner]\nenabled = true\n')
+    p = load_scenario(f)
+    assert p.seed == 12 and p.neighbourhood.households == 900  # the preset's neighbourhood
+    assert load_scenario(f, "guizhou_west").neighbourhood.households == 700  # an explicit preset wins
+    for bad, message in (('preset = "nowhere"', "preset = 'nowhere'"), ("seed = -1", "seed = -1"),
+                         ('seed = "7"', "seed = '7'")):
+        f.write_text(f'name = "saved"\n{bad}\n')
+        with pytest.raises(ScenarioError, match=message):
+            load_scenario(f)

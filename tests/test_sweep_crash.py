@@ -79,15 +79,15 @@ def always_die(task: int) -> int:
 def test_a_killed_pool_worker_is_retried_and_a_persistent_one_recorded(tmp_path):
     from functools import partial
 
-    results, lost = {}, {}
-    factory = ExecutorFactory("local", workers=2)
-    run_resilient(range(8), partial(die_once, marker=str(tmp_path / "m")), factory,
-                  lambda t, r: results.__setitem__(t, r), lambda t, e, n: lost.__setitem__(t, n))
-    assert results == {t: t * 10 for t in range(8)} and not lost
+    with ExecutorFactory("local", workers=2) as factory:  # closed at the end: no idle workers left behind
+        results, lost = {}, {}
+        run_resilient(range(8), partial(die_once, marker=str(tmp_path / "m")), factory,
+                      lambda t, r: results.__setitem__(t, r), lambda t, e, n: lost.__setitem__(t, n))
+        assert results == {t: t * 10 for t in range(8)} and not lost
 
-    results, lost = {}, {}
-    run_resilient(range(5), always_die, factory, lambda t, r: results.__setitem__(t, r),
-                  lambda t, e, n: lost.__setitem__(t, (e, n)))
+        results, lost = {}, {}
+        run_resilient(range(5), always_die, factory, lambda t, r: results.__setitem__(t, r),
+                      lambda t, e, n: lost.__setitem__(t, (e, n)))
     assert 2 in lost and lost[2][1] == 3 and "worker lost" in lost[2][0]
     assert set(results) | set(lost) == set(range(5))
 

@@ -1,1 +1,1 @@
-"""The browser app: an explorer of one run (Mesa SolaraViz) and a bilingual workshop mode."""
+"""The browser app: an explorer of one run and a bilingual workshop mode, on Solara (docs/app.md)."""

@@ -1,64 +1,73 @@
-"""The explorer: one run in Mesa's SolaraViz, with our map, charts and event log as components."""
+"""The explorer: one run, every setting visible and applied at once, map, charts and event log.
+
+Built on Solara directly with the workshop's components (not Mesa's SolaraViz: docs/app.md says why).
+"""
 
 from __future__ import annotations
 
-import solara
-from mesa.visualization import SolaraViz
+import dataclasses
 
-from sim.app.components import Charts, EventLog, LanguageSwitch, MapView, language
+import solara
+
+from sim.app.components import (
+    Charts,
+    Choice,
+    EventLog,
+    MapView,
+    NumberInput,
+    PlayControls,
+    WeekCounter,
+    language,
+    use_live,
+)
 from sim.app.i18n import t
-from sim.app.views import PRESETS, SCENARIOS, Settings, groups_svg
-from sim.model import LilongModel
+from sim.app.settings import SEED, Settings, parameter_field, preset_files, scenario_files
+from sim.app.views import explorer_charts, groups_svg
 from sim.params import OUTREACH_STRATEGIES
 
-
-class ExplorerModel(LilongModel):
-    """The model built from the explorer's controls (keyword arguments, as SolaraViz passes them).
-
-    The scenario name is ``institutions``: Mesa's SolaraViz treats a ``scenario`` argument as
-    its own experimental Scenario object.
-    """
-
-    def __init__(self, institutions: str = "planner_platform", preset: str = "guizhou_west", planner_on: bool = True,
-                 planner_hours: float = 16.0, outreach_strategy: str = "least_heard",
-                 budget_yuan: int = 600_000, seed: int = 0) -> None:
-        self.settings = Settings(institutions, preset, planner_on, float(planner_hours), outreach_strategy,
-                                 float(budget_yuan), int(seed))
-        super().__init__(self.settings.params(), self.settings.seed)
-
-
-def model_params(lang: str = "en") -> dict:
-    d = Settings()
-    return {
-        "institutions": {"type": "Select", "value": d.scenario, "values": list(SCENARIOS),
-                         "label": t("scenario", lang)},
-        "preset": {"type": "Select", "value": d.preset, "values": list(PRESETS), "label": t("preset", lang)},
-        "planner_on": {"type": "Checkbox", "value": d.planner_on, "label": t("planner_on", lang)},
-        "planner_hours": {"type": "SliderFloat", "value": d.planner_hours, "min": 0.0, "max": 60.0, "step": 1.0,
-                          "label": t("planner_hours", lang)},
-        "outreach_strategy": {"type": "Select", "value": d.outreach_strategy, "values": list(OUTREACH_STRATEGIES),
-                              "label": t("outreach_strategy", lang)},
-        "budget_yuan": {"type": "SliderInt", "value": int(d.budget_yuan), "min": 0, "max": 3_000_000,
-                        "step": 50_000, "label": t("budget", lang)},
-        "seed": {"type": "SliderInt", "value": d.seed, "min": 0, "max": 999, "step": 1, "label": t("seed", lang)},
-    }
-
-
-def MapPanel(model: ExplorerModel) -> solara.Element:
-    """Left: language, week, the map with its legend and inspector, the event log."""
-    return solara.Column(children=[LanguageSwitch(), solara.Text(t("week_n", language.value, week=model.week),
-                                                                 classes=["week-counter"]),
-                                   MapView(model, model.week), EventLog(model, model.week)])
-
-
-def ChartsPanel(model: ExplorerModel) -> solara.Element:
-    """Right: the live charts."""
-    return solara.Column(children=[Charts([(model.settings.scenario, model)], model.week),
-                                   solara.HTML(tag="div", unsafe_innerHTML=groups_svg(model, language.value))])
+HOURS = parameter_field("planner", "hours_per_week")
+BUDGET = parameter_field("street_office", "budget_yuan_per_year")
 
 
 @solara.component
 def Explorer() -> None:
-    model = solara.use_memo(ExplorerModel, [])  # built per browser session, never shared
-    SolaraViz(model, components=[(MapPanel, 0), (ChartsPanel, 0)],
-              model_params=model_params(language.value), name=t("app_title", language.value), play_interval=150)
+    lang = language.value
+    live = use_live(lambda: [Settings()])
+    frame = live.frame()
+    snap = frame.sides[0]
+    s = snap.settings
+    scenarios = solara.use_memo(scenario_files, [])
+    presets = solara.use_memo(preset_files, [])
+    charts = solara.use_memo(lambda: explorer_charts(snap, lang) + [groups_svg(snap, lang)], [frame.seq, lang])
+
+    def change(**values: object) -> None:
+        live.rebuild([dataclasses.replace(s, **values)])
+
+    def choose_scenario(scenario: str) -> None:  # the scenario's own planner and budget, same place and seed
+        live.rebuild([Settings.from_scenario(scenario, s.preset, s.seed)])
+
+    with solara.Column(classes=["page", "explorer"], gap="4px"):
+        with solara.Row(classes=["toolbar"]):
+            WeekCounter(frame)
+            PlayControls(live)
+        with solara.Div(classes=["explorer-main"]):
+            with solara.Column(gap="6px", classes=["explorer-settings"]):
+                Choice(t("scenario", lang), s.scenario, scenarios, choose_scenario, classes=["scenario-choice"])
+                Choice(t("preset", lang), s.preset, presets, lambda v: change(preset=v), classes=["preset-choice"])
+                with solara.Div(classes=["planner-on"]):
+                    solara.Checkbox(label=t("planner_on", lang), value=s.planner_on,
+                                    on_value=lambda v: change(planner_on=bool(v)))
+                NumberInput(t("planner_hours", lang), s.planner_hours, HOURS,
+                            lambda v: change(planner_hours=float(v)), classes=["hours-input"],
+                            disabled=not s.planner_on)
+                Choice(t("outreach_strategy", lang), s.outreach_strategy, dict.fromkeys(OUTREACH_STRATEGIES, ""),
+                       lambda v: change(outreach_strategy=v), classes=["outreach-choice"], disabled=not s.planner_on)
+                NumberInput(t("budget", lang), s.budget_yuan, BUDGET, lambda v: change(budget_yuan=float(v)),
+                            classes=["budget-input"])
+                NumberInput(t("seed", lang), s.seed, SEED, lambda v: change(seed=int(v)), classes=["seed-input"])
+                solara.Text(t("restart_note", lang), classes=["field-hint"])
+            with solara.Column(gap="8px", classes=["explorer-map"]):
+                MapView(snap, frame.generation, frame.seq)
+                EventLog(snap)
+            with solara.Column(classes=["explorer-charts"]):
+                Charts(charts)

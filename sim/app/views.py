@@ -1,316 +1,456 @@
-"""What the app shows, as plain data and SVG/HTML strings (no Solara here, so it is easy to test).
+"""What the app shows, as plain data and SVG/HTML strings, built from frames (no Solara here).
 
-Settings -> parameters -> model -> map cells, charts, cards, log lines, reports. The app
-never changes model internals; it only builds models and calls ``step``.
+Every function reads :class:`~sim.app.session.Snapshot` copies, never a live model, so it is
+safe while a model steps and easy to test. Colours are colour-blind safe (ColorBrewer BuPu and
+PuOr classes, the Okabe-Ito palette); a test checks them under simulated colour-vision deficiency.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import asdict, dataclass
+import math
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 
-from sim.agents import Site
-from sim.app.i18n import name, t
-from sim.compare import scenario_path
-from sim.model import LilongModel
-from sim.params import IMPROVEMENT_TYPES, Params, load_scenario
+from sim.app.i18n import TEXT, improvement_a, metric_definition, metric_label, metric_unit, name, t
+from sim.app.session import Frame, Snapshot
+from sim.metrics import REGISTRY
 from sim.population import LADDER
 from sim.projects import STATUS_NAMES
-from sim.space import SITE_KIND_NAMES, CellKind
+from sim.space import CellKind
 
-SCENARIOS = ("top_down", "consultation", "planner", "planner_platform")
-PRESETS = ("guizhou_west", "hengfu_heritage")
-CELL_PX = 22
-RUNG_COLOURS = ("#d9d9d9", "#c6dbef", "#6baed6", "#2171b5", "#08519c", "#f16913")
-STATUS_COLOURS = ("#bdbdbd", "#fee391", "#fec44f", "#fe9929", "#d95f0e", "#31a354")
-ALLEY_COLOURS = {CellKind.MAIN_ALLEY: "#8c8c8c", CellKind.BRANCH_ALLEY: "#b5b5b5"}
+CELL = 20  # map units per grid cell (the SVG scales to its box)
+LABEL_BAND = 18  # map units above the grid for the alley numbers
+BADGE = 8  # map units: a house's own kitchen or washroom, in a corner of the house
+
+# Households by the deepest part they took recently (sequential BuPu; white = unaware).
+RUNG_COLOURS = ("#ffffff", "#bfd3e6", "#9ebcda", "#8c96c6", "#8856a7", "#810f7c")
+# Households by satisfaction, in the bands of SCALE_WORDS (diverging PuOr: orange low, purple high).
+SATISFACTION_COLOURS = ("#e66101", "#fdb863", "#f7f7f7", "#b2abd2", "#5e3c99")
+# Project stage of a shared space (Okabe-Ito; idle spaces are white with a dashed outline).
+STATUS_COLOURS = ("#ffffff", "#f0e442", "#56b4e9", "#0072b2", "#d55e00", "#009e73")
+ALLEY_COLOURS = {CellKind.MAIN_ALLEY: "#9a8f78", CellKind.BRANCH_ALLEY: "#e6dcc3"}
+PLANNER_COLOUR = "#000000"
+# One colour and dash per line (left/right in the workshop), Okabe-Ito.
+SERIES_STYLES = (("#0072b2", ""), ("#d55e00", "7 4"), ("#009e73", "2 3"), ("#cc79a7", "10 3 2 3"),
+                 ("#e69f00", "4 2"))
+SCALE_WORDS = ((0.2, "scale_very_low"), (0.4, "scale_low"), (0.6, "scale_middling"), (0.8, "scale_high"),
+               (math.inf, "scale_very_high"))
+
+
+def scale_band(value: float) -> int:
+    """Which of the five plain-language bands of a 0-1 score ``value`` falls in."""
+    return next(k for k, (upper, _) in enumerate(SCALE_WORDS) if value < upper)
+
+
+def scale_word(value: float, lang: str = "en") -> str:
+    return t(SCALE_WORDS[scale_band(value)][1], lang)
+
+
+# ---------------------------------------------------------------- numbers in words
+
+
+def _unit(column: str) -> str:
+    return REGISTRY[column.partition("__")[0] if column not in REGISTRY else column].unit
+
+
+def fmt_value(column: str, value: float, lang: str = "en") -> str:
+    """A metric's value for people: shares in %, 0-1 scores with a word, counts and yuan with units."""
+    return _format(column, value, lang, signed=False)
+
+
+def fmt_diff(column: str, diff: float, lang: str = "en") -> str:
+    """A difference of two values: shares in percentage points, the rest in the metric's unit."""
+    return _format(column, diff, lang, signed=True)
+
+
+def _format(column: str, value: float, lang: str, signed: bool) -> str:
+    if value is None or not np.isfinite(value):
+        return "–"
+    unit, sign = _unit(column), "+" if signed else ""
+    if unit.startswith("share"):
+        if not signed:
+            return f"{value:.0%}"
+        points = 100 * value
+        return t("points", lang, value=f"{points:+.0f}" if abs(points) >= 1 or points == 0 else f"{points:+.1f}")
+    if unit == "0-1 scale":
+        return f"{value:{sign}.2f}" + ("" if signed else f" ({scale_word(value, lang)})")
+    if unit == "spaces":
+        return t("spaces_n", lang, value=f"{value:{sign}.0f}")
+    if unit == "yuan":
+        return t("yuan_n", lang, value=f"{value:{sign},.0f}")
+    return f"{value:{sign},.1f} {metric_unit(column, lang)}"
+
+
+def _axis_number(column: str, value: float, lang: str) -> str:
+    unit = _unit(column)
+    if unit.startswith("share"):
+        return f"{value:.0%}"
+    if unit.startswith("yuan"):
+        if lang == "zh":
+            return f"{value / 1e4:g}万" if value else "0"
+        return f"{value / 1e6:g}M" if value >= 1e6 else f"{value / 1e3:g}k" if value else "0"
+    return f"{value:g}"
+
+
+AXIS_FLOOR = {"spaces": 4, "projects": 4, "yuan": 100_000, "yuan/year": 100_000}  # an empty chart's axis
+
+
+def _nice_ceiling(x: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 x 10^k at or above ``x`` (at least 1)."""
+    if not np.isfinite(x) or x <= 1:
+        return 1.0
+    power = 10 ** math.floor(math.log10(x))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= x)
+
+
+# ---------------------------------------------------------------- the map
+
+
+def alley_of(lilong: object, x: int) -> int:
+    """The alley number the event log uses for column ``x`` (strips numbered from 1, west to east)."""
+    return int(x) // int(lilong.strip_width) + 1
+
+
+def map_ground(snap: Snapshot, lang: str = "en") -> dict:
+    """What does not change while a model runs: size, alleys with tooltips, alley numbers."""
+    lil = snap.lilong
+    cells = []
+    for kind, colour in ALLEY_COLOURS.items():
+        key = "main_alley_n" if kind == CellKind.MAIN_ALLEY else "branch_alley_n"
+        for x, y in np.argwhere(lil.cell_kind == kind):
+            cells.append({"x": int(x) * CELL, "y": LABEL_BAND + int(y) * CELL, "w": CELL, "h": CELL, "fill": colour,
+                          "tip": t(key, lang, n=alley_of(lil, x))})
+    side = (lil.strip_width - 1) // 2
+    labels = [{"x": (s * lil.strip_width + side) * CELL + CELL / 2, "y": 13, "text": t("alley_n", lang, n=s + 1)}
+              for s in range(lil.width // lil.strip_width)]
+    return {"width": lil.width * CELL, "height": LABEL_BAND + lil.height * CELL, "alleys": cells, "labels": labels}
+
+
+def _rung_summary(rungs: np.ndarray, lang: str) -> str:
+    counts = Counter(int(r) for r in rungs)
+    return ", ".join(f"{counts[r]} {name(LADDER[r], lang)}" for r in sorted(counts, reverse=True))
+
+
+def map_cells(snap: Snapshot, colour_by: str = "rung", lang: str = "en") -> dict:
+    """What changes each week: households (a stripe each, in their house), houses' tooltips, spaces, planner."""
+    lil = snap.lilong
+    stripes, houses, sites = [], [], []
+    order = np.argsort(lil.household_house, kind="stable")
+    bounds = np.searchsorted(lil.household_house[order], np.arange(len(lil.house_x) + 1))
+    for i in range(len(lil.house_x)):
+        members = order[bounds[i]:bounds[i + 1]]
+        x0, y0 = int(lil.house_x[i]) * CELL + 1, LABEL_BAND + int(lil.house_y[i]) * CELL + 1
+        inner = CELL - 2
+        for k, hh in enumerate(members):
+            fill = (RUNG_COLOURS[int(snap.rung[hh])] if colour_by == "rung"
+                    else SATISFACTION_COLOURS[scale_band(float(snap.satisfaction[hh]))])
+            stripes.append({"x": round(x0 + k * inner / len(members), 2), "y": y0,
+                            "w": round(inner / len(members), 2), "h": inner, "fill": fill})
+        sat = float(snap.satisfaction[members].mean()) if len(members) else float("nan")
+        tip = t("house_tip", lang, house=i + 1, alley=alley_of(lil, lil.house_x[i]), n=len(members),
+                rungs=_rung_summary(snap.rung[members], lang),
+                satisfaction=f"{sat:.2f} ({scale_word(sat, lang)})" if len(members) else "–")
+        houses.append({"id": f"h{i}", "x": x0, "y": y0, "w": inner, "h": inner, "tip": tip})
+    for s, (x0, x1, y0, y1) in enumerate(lil.site_box):
+        state = snap.sites[s]
+        status = STATUS_NAMES.index(state["status"])
+        in_house = lil.site_house[s] >= 0
+        if in_house and status == 0:
+            continue  # a house's own kitchen or washroom shows once a project touches it
+        if in_house:  # a badge in the house's top corner: kitchen on the left, washroom on the right
+            right = state["kind"] == "house_bathroom"
+            box = (int(x0) * CELL + (CELL - BADGE - 1 if right else 1), LABEL_BAND + int(y0) * CELL + 1, BADGE,
+                   BADGE)
+        else:
+            box = (int(x0) * CELL + 3, LABEL_BAND + int(y0) * CELL + 3, int(x1 - x0 + 1) * CELL - 6,
+                   int(y1 - y0 + 1) * CELL - 6)
+        sites.append({"id": f"s{s}", "x": box[0], "y": box[1], "w": box[2], "h": box[3],
+                      "fill": STATUS_COLOURS[status], "dash": "" if status else "4 3", "sw": 1.2 if in_house else 2,
+                      "opacity": round(0.35 + 0.65 * float(state["condition"]), 3)
+                      if state["status"] == "in_use" else 1.0,
+                      "tip": site_tip(state, alley_of(lil, x0), lang)})
+    planner = None
+    if snap.planner_cell is not None:
+        x, y = snap.planner_cell
+        planner = {"cx": x * CELL + CELL / 2, "cy": LABEL_BAND + y * CELL + CELL / 2, "r": CELL / 2.6}
+    return {"stripes": stripes, "houses": houses, "sites": sites, "planner": planner}
+
+
+def site_tip(state: dict, alley: int, lang: str = "en") -> str:
+    """A shared space in words: what and where, its stage and improvement, its condition."""
+    improvement = f" · {name(state['improvement'], lang)}" if state["improvement"] else ""
+    tip = t("site_tip", lang, kind=name(state["kind"], lang), alley=alley, status=name(state["status"], lang),
+            improvement=improvement, condition=f"{state['condition']:.2f} ({scale_word(state['condition'], lang)})")
+    return tip + (f"; {t('protected', lang)}" if state.get("heritage_protected") else "")
 
 
 @dataclass(frozen=True)
-class Settings:
-    """The controls of the app: one typed object that builds the model (and a scenario file)."""
-
-    scenario: str = "planner_platform"
-    preset: str = "guizhou_west"
-    planner_on: bool = True
-    planner_hours: float = 16.0
-    outreach_strategy: str = "least_heard"
-    budget_yuan: float = 600_000.0
-    seed: int = 0
-
-    @classmethod
-    def from_scenario(cls, scenario: str, preset: str = "guizhou_west", seed: int = 0) -> Settings:
-        p = load_scenario(scenario_path(scenario), preset)
-        return cls(scenario, preset, p.planner.enabled, p.planner.hours_per_week, p.planner.outreach_strategy,
-                   p.street_office.budget_yuan_per_year, seed)
-
-    def overrides(self) -> dict[str, object]:
-        return {"planner.enabled": self.planner_on, "planner.hours_per_week": float(self.planner_hours),
-                "planner.outreach_strategy": self.outreach_strategy,
-                "street_office.budget_yuan_per_year": float(self.budget_yuan)}
-
-    def params(self) -> Params:
-        base = load_scenario(scenario_path(self.scenario), self.preset)
-        return base.replace(self.overrides(), origin="app settings")
-
-    def model(self) -> LilongModel:
-        return LilongModel(self.params(), int(self.seed))
+class LegendItem:
+    colour: str
+    label: str
+    shape: str = "square"  # square, outlined (a space), dashed (an idle space), round (the planner)
 
 
-# ---------------------------------------------------------------- map
+def legend(colour_by: str, lang: str = "en", window_weeks: int = 13) -> list[tuple[str, list[LegendItem]]]:
+    """The map's legend in groups: (title, items), in the map's own colours."""
+    if colour_by == "rung":
+        houses = (t("legend_houses_rung", lang, weeks=window_weeks),
+                  [LegendItem(c, name(r, lang)) for c, r in zip(RUNG_COLOURS, LADDER, strict=True)])
+    else:
+        bounds = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+        houses = (t("legend_houses_satisfaction", lang),
+                  [LegendItem(c, f"{bounds[k]:.1f}–{bounds[k + 1]:.1f} {t(SCALE_WORDS[k][1], lang)}")
+                   for k, c in enumerate(SATISFACTION_COLOURS)])
+    sites = (t("legend_sites", lang), [LegendItem(c, name(s, lang), "dashed" if k == 0 else "outlined")
+                                       for k, (c, s) in enumerate(zip(STATUS_COLOURS, STATUS_NAMES, strict=True))])
+    ways = (t("legend_ways", lang), [LegendItem(ALLEY_COLOURS[CellKind.MAIN_ALLEY], t("main_alley", lang)),
+                                     LegendItem(ALLEY_COLOURS[CellKind.BRANCH_ALLEY], t("branch_alley", lang)),
+                                     LegendItem(PLANNER_COLOUR, t("planner_marker", lang), "round")])
+    return [houses, sites, ways]
 
 
-def _satisfaction_colour(v: float) -> str:
-    v = float(np.clip(v, 0, 1))
-    r, g = int(215 - 160 * v), int(48 + 140 * v)
-    return f"#{r:02x}{g:02x}{60:02x}"
-
-
-def map_cells(model: LilongModel, colour_by: str = "rung", lang: str = "en") -> list[dict]:
-    """SVG rectangles for the map: alleys, houses (coloured by their households), sites, planner."""
-    lil, h = model.lilong, model.households
-    cells: list[dict] = []
-    for kind, colour in ALLEY_COLOURS.items():
-        tip = t(kind.name.lower(), lang)
-        cells += [{"id": "", "x": int(x) * CELL_PX, "y": int(y) * CELL_PX, "w": CELL_PX, "h": CELL_PX,
-                   "fill": colour, "opacity": 1.0, "tip": tip} for x, y in np.argwhere(lil.cell_kind == kind)]
-    n_houses = len(lil.house_x)
-    count = np.bincount(lil.household_house, minlength=n_houses)
-    safe = np.maximum(count, 1)
-    rung = np.bincount(lil.household_house, weights=h.rung, minlength=n_houses) / safe
-    sat = np.bincount(lil.household_house, weights=h.satisfaction_overall, minlength=n_houses) / safe
-    for i in range(n_houses):
-        fill = RUNG_COLOURS[int(round(rung[i]))] if colour_by == "rung" else _satisfaction_colour(sat[i])
-        tip = (f"{t('house', lang)} {i}: {t('households_here', lang, n=int(count[i]))}; "
-               f"{t('rung', lang)} {rung[i]:.1f}; {t('satisfaction', lang)} {sat[i]:.2f}")
-        cells.append({"id": f"h{i}", "x": int(lil.house_x[i]) * CELL_PX + 1, "y": int(lil.house_y[i]) * CELL_PX + 1,
-                      "w": CELL_PX - 2, "h": CELL_PX - 2, "fill": fill, "opacity": 1.0, "tip": tip})
-    pb = model.projects
-    for s, (x0, x1, y0, y1) in enumerate(lil.site_box):
-        status = STATUS_NAMES[pb.status[s]]
-        improvement = name(None if pb.type[s] < 0 else _improvement(pb.type[s]), lang)
-        tip = (f"{name(SITE_KIND_NAMES[lil.site_kind[s]], lang)}: {name(status, lang)}; {improvement}; "
-               f"{t('condition', lang)} {pb.condition[s]:.2f}"
-               + (f"; {t('protected', lang)}" if lil.site_protected[s] else ""))
-        cells.append({"id": f"s{s}", "x": int(x0) * CELL_PX + 3, "y": int(y0) * CELL_PX + 3,
-                      "w": int(x1 - x0 + 1) * CELL_PX - 6, "h": int(y1 - y0 + 1) * CELL_PX - 6,
-                      "fill": STATUS_COLOURS[pb.status[s]],
-                      "opacity": 0.45 + 0.55 * float(pb.condition[s]) if status == "in_use" else 0.9, "tip": tip})
-    return cells
-
-
-def planner_marker(model: LilongModel) -> dict | None:
-    if model.planner is None:
-        return None
-    x, y = model.planner.cell.coordinate
-    return {"cx": x * CELL_PX + CELL_PX / 2, "cy": y * CELL_PX + CELL_PX / 2, "r": CELL_PX / 2.5}
-
-
-def _improvement(k: int) -> str:
-    return IMPROVEMENT_TYPES[int(k)]
-
-
-def inspect(model: LilongModel, cell_id: str, lang: str = "en") -> dict[str, object]:
-    """State of a clicked house (its households, summarised) or site."""
+def inspect(snap: Snapshot, cell_id: str, lang: str = "en") -> list[tuple[str, str]]:
+    """A clicked house (its households, summarised) or space, as (label, value) rows in plain words."""
+    lil = snap.lilong
+    index = int(cell_id[1:])
+    yes_no = {True: t("yes", lang), False: t("no", lang)}
     if cell_id.startswith("s"):
-        state = model.agents_by_type[Site][int(cell_id[1:])].state()
-        for key in ("kind", "status", "improvement"):
-            state[key] = name(state[key], lang)
-        return state
-    house = int(cell_id[1:])
-    h = model.households
-    members = np.flatnonzero(model.lilong.household_house == house)
-    rungs = [name(LADDER[r], lang) for r in h.rung[members]]
-    return {"households": len(members), "rungs": ", ".join(rungs),
-            "satisfaction_overall": round(float(h.satisfaction_overall[members].mean()), 3),
-            "trust_government": round(float(h.trust_government[members].mean()), 3),
-            "external_efficacy": round(float(h.external_efficacy[members].mean()), 3),
-            "retired": int((h.age_group[members] == 2).sum()), "renters": int(h.renter[members].sum())}
+        s = snap.sites[index]
+        alley = t("alley_n", lang, n=alley_of(lil, lil.site_box[index, 0]))
+        return [(t("kind", lang), f"{name(s['kind'], lang)}, {alley}"),
+                (t("status", lang), name(s["status"], lang)), (t("improvement", lang), name(s["improvement"], lang)),
+                (t("area_m2", lang), f"{s['m2']:.0f}"),
+                (t("fit", lang), f"{s['fit']:.2f} ({scale_word(s['fit'], lang)})"),
+                (t("condition", lang), f"{s['condition']:.2f} ({scale_word(s['condition'], lang)})"),
+                (t("rules", lang), yes_no[bool(s["rules"])]),
+                (t("heritage", lang), yes_no[bool(s.get("heritage_protected"))]),
+                (t("cost_yuan", lang), f"{s['cost_yuan']:,.0f}")]
+    members = np.flatnonzero(lil.household_house == index)
+    rows = [(t("house_title", lang, house=index + 1, alley=alley_of(lil, lil.house_x[index])), ""),
+            (t("households", lang), str(len(members))),
+            (t("deepest_part", lang), _rung_summary(snap.rung[members], lang))]
+    for column, values in (("satisfaction_overall", snap.satisfaction), ("trust_government", snap.trust_government)):
+        rows.append((metric_label(column, lang), fmt_value(column, float(values[members].mean()), lang)
+                     if len(members) else "–"))
+    rows += [(t("retired_n", lang), str(int((snap.age_group[members] == 2).sum()))),
+             (t("renters_n", lang), str(int(snap.renter[members].sum())))]
+    for s in np.flatnonzero(lil.site_house == index):  # the house's own shared kitchen and washroom
+        rows.append((name(snap.sites[s]["kind"], lang), site_tip(snap.sites[s], alley_of(lil, lil.house_x[index]),
+                                                                 lang).split(": ", 1)[-1].split("：", 1)[-1]))
+    return rows
 
 
 # ---------------------------------------------------------------- charts
 
-SERIES_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
 
+def line_chart_svg(column: str, series: list[tuple[str, np.ndarray, np.ndarray]], lang: str = "en",
+                   title: str | None = None) -> str:
+    """A line chart as an HTML figure (title and legend as text that wraps, the plot as scalable SVG).
 
-def line_chart_svg(title: str, series: list[tuple[str, np.ndarray, np.ndarray]], y_max: float | None = None,
-                   width: int = 360, height: int = 170) -> str:
-    """A small line chart as SVG: ``series`` is [(label, weeks, values)]."""
-    left, right, top, bottom = 38, 8, 22, 22
+    ``series`` is [(label, weeks, values)] of one metric; its y range is the metric's own (0-1 for
+    shares and scores) or a round number above the data, never an empty axis.
+    """
+    width, height, left, right, top, bottom = 360, 150, 46, 10, 8, 24
+    metric = REGISTRY[column.partition("__")[0] if column not in REGISTRY else column]
     finite = [v[np.isfinite(v)] for _, _, v in series]
-    hi = y_max if y_max is not None else max([float(f.max()) for f in finite if len(f)] + [1e-9]) * 1.1
+    data_max = max([float(f.max()) for f in finite if len(f)] + [0.0])
+    hi = metric.hi if metric.hi is not None else _nice_ceiling(max(data_max * 1.05, AXIS_FLOOR.get(metric.unit, 1)))
     x_hi = max([float(w.max()) for _, w, _ in series if len(w)] + [1.0])
+    x_hi = max(x_hi, 4.0)
 
     def xy(w: np.ndarray, v: np.ndarray) -> str:
         ok = np.isfinite(v)
         px = left + (width - left - right) * w[ok] / x_hi
-        py = top + (height - top - bottom) * (1 - v[ok] / hi)
+        py = top + (height - top - bottom) * (1 - np.clip(v[ok], 0, hi) / hi)
         return " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px, py, strict=True))
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}">',
-             f'<text x="{left}" y="14" font-size="12" font-weight="bold">{html.escape(title)}</text>',
-             f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="#999"/>',
-             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="#999"/>',
-             f'<text x="{left - 4}" y="{top + 4}" font-size="10" text-anchor="end">{hi:.2g}</text>',
-             f'<text x="{left - 4}" y="{height - bottom}" font-size="10" text-anchor="end">0</text>',
-             f'<text x="{width - right}" y="{height - 6}" font-size="10" text-anchor="end">{int(x_hi)}</text>']
-    for k, (label, weeks, values) in enumerate(series):
-        colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
-        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{xy(weeks, values)}"/>')
-        parts.append(f'<text x="{left + 6 + 110 * k}" y="{height - 6}" font-size="10" fill="{colour}">'
-                     f'{html.escape(label)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    label = title or metric_label(column, lang)
+    grid = []
+    for frac in (0.0, 0.5, 1.0):
+        y = top + (height - top - bottom) * (1 - frac)
+        grid.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#ddd"/>'
+                    f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="13" text-anchor="end">'
+                    f'{html.escape(_axis_number(column, hi * frac, lang))}</text>')
+    lines, keys = [], []
+    for k, (name_, weeks, values) in enumerate(series):
+        colour, dash = SERIES_STYLES[k % len(SERIES_STYLES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        if len(weeks) > 1:
+            lines.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr} '
+                         f'points="{xy(weeks, values)}"/>')
+        elif len(weeks) == 1 and np.isfinite(values[0]):
+            lines.append(f'<circle r="3" fill="{colour}" cx="{left}" '
+                         f'cy="{top + (height - top - bottom) * (1 - min(values[0], hi) / hi):.1f}"/>')
+        keys.append(f'<span class="key"><svg width="26" height="10" aria-hidden="true"><line x1="0" y1="5" x2="26" '
+                    f'y2="5" stroke="{colour}" stroke-width="3"{dash_attr}/></svg> {html.escape(name_)}</span>')
+    keys_html = f'<div class="keys">{"".join(keys)}</div>' if len(series) > 1 else ""
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+           f'aria-label="{html.escape(label)}" preserveAspectRatio="xMidYMid meet">{"".join(grid)}'
+           f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="#888"/>'
+           f'<text x="{left}" y="{height - 6}" font-size="13">0</text>'
+           f'<text x="{(left + width - right) / 2}" y="{height - 6}" font-size="13" text-anchor="middle" '
+           f'fill="#555">{t("week_axis", lang)}</text>'
+           f'<text x="{width - right}" y="{height - 6}" font-size="13" text-anchor="end">{int(x_hi)}</text>'
+           f'{"".join(lines)}</svg>')
+    return (f'<figure class="chart" data-metric="{column}" title="{html.escape(metric_definition(column, lang))}">'
+            f'<figcaption>{html.escape(label)}</figcaption>{keys_html}{svg}</figure>')
 
 
-CHARTS = (("engagement", "involved_share", 1.0), ("satisfaction_overall", "satisfaction_overall", 1.0),
-          ("trust", "trust_government", 1.0), ("spaces_built", "spaces_in_use", None),
-          ("condition", "mean_condition", 1.0))
+# Explorer: one model, related metrics together (title key, metrics; the first sets the axis).
+# Workshop: one metric per chart, a line per side.
+EXPLORER_CHARTS = (("chart_engagement", ("informed_share", "consulted_share", "involved_share")),
+                   ("chart_satisfaction", ("satisfaction_overall", "satisfaction_overall_p10")),
+                   ("chart_trust", ("trust_government", "trust_planner")),
+                   (None, ("spaces_in_use",)),
+                   (None, ("mean_condition",)),
+                   (None, ("budget_spent_yuan",)))
+WORKSHOP_CHARTS = ("involved_share", "satisfaction_overall", "trust_government", "spaces_in_use", "mean_condition",
+                   "budget_spent_yuan")
 
 
-def charts_svg(models: list[tuple[str, LilongModel]], lang: str = "en") -> list[str]:
-    """One chart per headline indicator, a line per model."""
-    frames = [(label, m.dataframe()) for label, m in models]
-    out = []
-    for key, metric, y_max in CHARTS:
-        series = [(label, df["week"].to_numpy(float), df[metric].to_numpy(float)) for label, df in frames]
-        out.append(line_chart_svg(t(key, lang), series, y_max))
-    return out
+def _series(snap: Snapshot, column: str) -> tuple[np.ndarray, np.ndarray]:
+    df = snap.history
+    return df["week"].to_numpy(float), df[column].to_numpy(float)
 
 
-def groups_svg(model: LilongModel, lang: str = "en") -> str:
-    """Bars: overall satisfaction by age group and tenure now."""
+def explorer_charts(snap: Snapshot, lang: str = "en") -> list[str]:
+    """The explorer's charts: related metrics of one run together (engagement by depth, ...)."""
+    return [line_chart_svg(shown[0], [(metric_label(m, lang), *_series(snap, m)) for m in shown], lang,
+                           title=t(title, lang) if title else None) for title, shown in EXPLORER_CHARTS]
+
+
+def scenario_label(settings: object, lang: str = "en") -> str:
+    return name(settings.scenario, lang)
+
+
+def workshop_charts(frame: Frame, lang: str = "en") -> list[str]:
+    """The workshop's charts: one metric each, one line per side."""
+    return [line_chart_svg(column, [(scenario_label(s.settings, lang), *_series(s, column)) for s in frame.sides],
+                           lang) for column in WORKSHOP_CHARTS]
+
+
+def groups_svg(snap: Snapshot, lang: str = "en") -> str:
+    """Bars: overall satisfaction by age group and tenure this week."""
     groups = ("young", "working", "retired", "long_term", "renter")
-    values = [model.metrics[f"satisfaction_overall__{g}"] for g in groups]
-    width, height, bar = 360, 170, 52
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">',
-             f'<text x="8" y="14" font-size="12" font-weight="bold">{html.escape(t("by_group", lang))}</text>']
-    for k, (g, v) in enumerate(zip(groups, values, strict=True)):
-        v = 0.0 if not np.isfinite(v) else v
-        h = 110 * v
-        x = 12 + k * (bar + 16)
-        parts.append(f'<rect x="{x}" y="{138 - h:.1f}" width="{bar}" height="{h:.1f}" fill="#6baed6"/>')
-        parts.append(f'<text x="{x + bar / 2}" y="{134 - h:.1f}" font-size="10" text-anchor="middle">{v:.2f}</text>')
-        parts.append(f'<text x="{x + bar / 2}" y="156" font-size="10" text-anchor="middle">'
-                     f'{html.escape(name(g, lang))}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    width, height, bar = 360, 160, 52
+    bars = []
+    for k, g in enumerate(groups):
+        v = snap.metrics.get(f"satisfaction_overall__{g}", float("nan"))
+        v = 0.0 if not np.isfinite(v) else float(v)
+        h, x = 100 * v, 12 + k * (bar + 16)
+        bars.append(f'<rect x="{x}" y="{120 - h:.1f}" width="{bar}" height="{h:.1f}" '
+                    f'fill="{SATISFACTION_COLOURS[scale_band(v)]}" stroke="#555"/>'
+                    f'<text x="{x + bar / 2}" y="{116 - h:.1f}" font-size="13" text-anchor="middle">{v:.2f}</text>'
+                    + "".join(f'<text x="{x + bar / 2}" y="{136 + 12 * i}" font-size="13" text-anchor="middle">'
+                              f'{html.escape(word)}</text>' for i, word in enumerate(_two_lines(name(g, lang)))))
+    return (f'<figure class="chart" data-metric="satisfaction_overall_groups"><figcaption>{t("by_group", lang)}'
+            f'</figcaption><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label="{html.escape(t("by_group", lang))}">{"".join(bars)}</svg></figure>')
+
+
+def _two_lines(label: str) -> list[str]:
+    """A bar label on at most two lines (split at the space nearest the middle)."""
+    if len(label) <= 10 or " " not in label:
+        return [label]
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return [label[:cut], label[cut + 1:]]
 
 
 # ---------------------------------------------------------------- workshop cards and log
 
-CARDS = (("engagement", "involved_share", "{:.0%}"), ("satisfaction_overall", "satisfaction_overall", "{:.2f}"),
-         ("trust", "trust_government", "{:.2f}"), ("spaces_built", "spaces_in_use", "{:.0f}"),
-         ("yuan_spent", "budget_spent_yuan", "{:,.0f}"))
+CARDS = ("involved_share", "satisfaction_overall", "trust_government", "spaces_in_use", "budget_spent_yuan")
 
 
-def cards(left: LilongModel, right: LilongModel, lang: str = "en") -> list[dict[str, str]]:
-    """Indicator cards: each side's value now and the difference (right minus left)."""
+def cards(frame: Frame, lang: str = "en") -> list[dict[str, str]]:
+    """Indicator cards: each side's value now and the difference, right minus left, in words."""
+    left, right = frame.sides[0], frame.sides[1]
+    names = (scenario_label(left.settings, lang), scenario_label(right.settings, lang))
     out = []
-    for key, metric, fmt in CARDS:
-        a, b = left.metrics[metric], right.metrics[metric]
-        diff = b - a
-        diff_text = f"{diff:+.0%}" if "%" in fmt else ("+" if diff > 0 else "") + fmt.format(diff)
-        out.append({"label": t(key, lang), "left": fmt.format(a), "right": fmt.format(b), "diff": diff_text})
+    for column in CARDS:
+        a, b = float(left.metrics[column]), float(right.metrics[column])
+        out.append({"metric": column, "label": metric_label(column, lang),
+                    "definition": metric_definition(column, lang),
+                    "left_name": names[0], "right_name": names[1],
+                    "left": fmt_value(column, a, lang), "right": fmt_value(column, b, lang),
+                    "diff": fmt_diff(column, b - a, lang),
+                    "diff_note": t("minus", lang, right=names[1], left=names[0]),
+                    "scale_note": t("scale_note", lang) if _unit(column) == "0-1 scale" else ""})
     return out
 
 
-def event_lines(model: LilongModel, lang: str = "en", last: int = 12) -> list[str]:
-    """The latest events in plain language, newest first."""
-    lines = []
-    for e in reversed(model.events[-last:]):
-        key = f"{e['event']}_{e['detail']}" if e["event"] in ("proposed", "designed") else f"{e['event']}_"
-        lines.append(t(key, lang, week=e["week"], alley=e["alley"], improvement=name(e["improvement"], lang),
-                       site_kind=name(e["site_kind"], lang), cost=f"{e['cost_yuan']:,.0f}"))
-    return lines
+def event_lines(snap: Snapshot, lang: str = "en", last: int = 12) -> list[str]:
+    """The latest events in plain language, newest first; a kind without a sentence gets a generic one."""
+    return [event_line(e, lang) for e in reversed(snap.events[-last:])]
 
 
-# ---------------------------------------------------------------- saving and exporting
+def event_line(e: dict, lang: str = "en") -> str:
+    kind, detail = str(e.get("event", "")), e.get("detail") or ""
+    improvement = e.get("improvement")
+    cost = e.get("cost_yuan")
+    values = {"week": e.get("week", "?"), "alley": e.get("alley", "?"), "improvement": name(improvement, lang),
+              "improvement_a": improvement_a(improvement, lang), "site_kind": name(e.get("site_kind"), lang),
+              "cost": f"{cost:,.0f}" if isinstance(cost, (int, float)) else "–"}
+    for key in (f"{kind}_{detail}", f"{kind}_"):
+        if key in TEXT and "alley" in e and improvement is not None:
+            return t(key, lang, **values)
+    what = name(kind, lang) + (f" ({name(str(detail), lang)})" if detail else "")
+    if "alley" in e and e.get("site_kind"):
+        return t("event_at_site", lang, what=what, **values)
+    return t("event_plain", lang, what=what, week=values["week"])
 
 
-def scenario_toml(settings: Settings, name_: str) -> str:
-    """A scenario file that reproduces ``settings`` (extends the chosen institutional scenario)."""
-    values = settings.overrides()
-    return (f'name = "{name_}"\n'
-            f'description = "Saved from the workshop app on {datetime.now():%Y-%m-%d %H:%M}; '
-            f'run with --preset {settings.preset} --seed {settings.seed}"\n'
-            f'extends = "{scenario_path(settings.scenario).resolve()}"\n\n'
-            "[planner]\n"
-            f"enabled = {str(values['planner.enabled']).lower()}\n"
-            f"hours_per_week = {values['planner.hours_per_week']}\n"
-            f'outreach_strategy = "{values["planner.outreach_strategy"]}"\n\n'
-            "[street_office]\n"
-            f"budget_yuan_per_year = {values['street_office.budget_yuan_per_year']}\n")
+# ---------------------------------------------------------------- report
 
 
-def save_scenario(settings: Settings, folder: Path, name_: str) -> Path:
-    """Write the scenario file and check it loads to the same parameters."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name_}.toml"
-    path.write_text(scenario_toml(settings, name_))
-    loaded = load_scenario(path, settings.preset)
-    assert loaded.replace({"name": settings.params().name}) == settings.params(), "saved scenario differs"
-    return path
-
-
-def report_html(left: tuple[Settings, LilongModel], right: tuple[Settings, LilongModel], lang: str = "en") -> str:
-    """A one-page HTML report: cards, charts, event logs, parameters and seed."""
-    (ls, lm), (rs, rm) = left, right
-    labels = (name(ls.scenario, lang), name(rs.scenario, lang))
-    rows = "".join(f"<tr><td>{c['label']}</td><td>{c['left']}</td><td>{c['right']}</td><td>{c['diff']}</td></tr>"
-                   for c in cards(lm, rm, lang))
-    charts = "".join(charts_svg([(labels[0], lm), (labels[1], rm)], lang))
-    params = "".join(f"<tr><td>{k}</td><td>{html.escape(str(a))}</td><td>{html.escape(str(b))}</td></tr>"
-                     for (k, a), b in zip(asdict(ls).items(), asdict(rs).values(), strict=True))
-    logs = "".join(f"<td><ul>{''.join(f'<li>{html.escape(x)}</li>' for x in event_lines(m, lang, 15))}</ul></td>"
-                   for m in (lm, rm))
-    return f"""<!doctype html><html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
-<title>{t('report_title', lang)}</title>
-<style>body{{font-family:sans-serif;margin:24px;max-width:1100px}}td,th{{border:1px solid #ccc;padding:4px 8px}}
-table{{border-collapse:collapse;margin:8px 0}}svg{{margin:4px}}</style></head><body>
-<h1>{t('report_title', lang)}: {labels[0]} / {labels[1]}</h1>
-<p>{t('week_n', lang, week=lm.week)} · {name(ls.preset, lang)} · {t('seed', lang)} {ls.seed}</p>
-<table><tr><th></th><th>{labels[0]}</th><th>{labels[1]}</th><th>{t('difference', lang)}</th></tr>{rows}</table>
-<div>{charts}</div>
-<h2>{t('event_log', lang)}</h2><table><tr><th>{labels[0]}</th><th>{labels[1]}</th></tr><tr>{logs}</tr></table>
-<h2>{t('parameters', lang)}</h2><table><tr><th></th><th>{labels[0]}</th><th>{labels[1]}</th></tr>{params}</table>
-<p>Generated {datetime.now():%Y-%m-%d %H:%M} by sim {__import__('sim').__version__}</p></body></html>"""
-
-
-def sweep_bands(scenarios: tuple[str, ...], preset: str, results: Path = Path("results"),
-                metrics: tuple[str, ...] = ("involved_share", "satisfaction_overall")) -> list[dict]:
-    """Point means with 95% CIs from analysed sweep stores, for these scenarios and this preset.
-
-    Each row names the store, the scenario, the varied parameters at that point, the metric and
-    its band: answers to "what if the budget were halved?" without running anything.
-    """
-    import pandas as pd
-
-    rows = []
-    for table in sorted(results.glob("sweeps/*/analysis/point_means.csv")):
-        means = pd.read_csv(table)
-        keep = means[means.scenario.isin(scenarios) & (means.preset == preset) & means.metric.isin(metrics)]
-        params = [c for c in means.columns if "." in c]
-        for r in keep.to_dict("records"):
-            rows.append({"store": table.parent.parent.name, "scenario": r["scenario"], "metric": r["metric"],
-                         "point": ", ".join(f"{p.split('.', 1)[1]}={r[p]:g}" if isinstance(r[p], (int, float))
-                                            else f"{p.split('.', 1)[1]}={r[p]}" for p in params),
-                         "mean": r["mean"], "ci_low": r["ci_low"], "ci_high": r["ci_high"]})
+def settings_rows(settings: object, lang: str = "en") -> list[tuple[str, str]]:
+    """A side's settings in words; planner details only where there is a planner."""
+    rows = [(t("scenario", lang), name(settings.scenario, lang)), (t("preset", lang), name(settings.preset, lang)),
+            (t("seed", lang), str(settings.seed)),
+            (t("planner_on", lang), t("yes", lang) if settings.planner_on else t("no", lang))]
+    if settings.planner_on:
+        rows += [(t("planner_hours", lang), f"{settings.planner_hours:g}"),
+                 (t("outreach_strategy", lang), name(settings.outreach_strategy, lang))]
+    else:
+        rows += [(t("planner_hours", lang), t("no_planner", lang)),
+                 (t("outreach_strategy", lang), t("no_planner", lang))]
+    rows.append((t("budget", lang), f"{settings.budget_yuan:,.0f}"))
     return rows
 
 
-def precomputed_summary(results: Path = Path("results")) -> tuple[Path, list[dict]] | None:
-    """The newest `sim compare` summary under ``results/``, as rows for instant answers."""
-    import pandas as pd
+def report_html(frame: Frame, lang: str = "en") -> str:
+    """A one-page HTML report: cards, charts (both lines told apart by colour, dash and key), logs, settings."""
+    from sim import __version__
 
-    found = sorted(results.glob("*/summary.csv"), key=lambda p: p.stat().st_mtime)
-    if not found:
-        return None
-    table = pd.read_csv(found[-1])
-    table = table[table.metric.isin(["involved_share", "satisfaction_overall", "trust_government"])]
-    return found[-1].parent, table.to_dict("records")
+    left, right = frame.sides
+    names = [scenario_label(s.settings, lang) for s in frame.sides]
+    labels = [html.escape(n) for n in names]
+    e = html.escape
+    rows = "".join(f"<tr><td title='{e(c['definition'])}'>{e(c['label'])}</td><td>{e(c['left'])}</td>"
+                   f"<td>{e(c['right'])}</td><td><b>{e(c['diff'])}</b><br><small>{e(c['diff_note'])}</small></td></tr>"
+                   for c in cards(frame, lang))
+    charts = "".join(workshop_charts(frame, lang))
+    logs = "".join(f"<td><ul>{''.join(f'<li>{e(x)}</li>' for x in event_lines(s, lang, 15))}</ul></td>"
+                   for s in frame.sides)
+    params = "".join(f"<tr><td>{e(a[0])}</td><td>{e(a[1])}</td><td>{e(b[1])}</td></tr>"
+                     for a, b in zip(settings_rows(left.settings, lang), settings_rows(right.settings, lang),
+                                     strict=True))
+    return f"""<!doctype html><html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
+<title>{t('report_title', lang)}</title>
+<style>body{{font-family:sans-serif;margin:24px;max-width:1100px}}td,th{{border:1px solid #ccc;padding:4px 8px;
+vertical-align:top}}table{{border-collapse:collapse;margin:8px 0}}.charts{{display:grid;
+grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:12px}}figure{{margin:0}}figcaption{{font-weight:bold}}
+.key{{margin-right:12px;font-size:0.9em}}</style></head><body>
+<h1>{t('report_title', lang)}: {labels[0]} / {labels[1]}</h1>
+<p>{t('week_n', lang, week=frame.week)} · {e(name(left.settings.preset, lang))} · {t('seed', lang)}
+{left.settings.seed}</p>
+<table><tr><th></th><th>{labels[0]}</th><th>{labels[1]}</th>
+<th>{e(t('minus', lang, **dict(zip(("left", "right"), names, strict=True))))}</th></tr>{rows}</table>
+<div class="charts">{charts}</div>
+<h2>{t('event_log', lang)}</h2><table><tr><th>{labels[0]}</th><th>{labels[1]}</th></tr><tr>{logs}</tr></table>
+<h2>{t('parameters', lang)}</h2><table><tr><th></th><th>{labels[0]}</th><th>{labels[1]}</th></tr>{params}</table>
+<p>{e(t('generated', lang, time=f"{datetime.now():%Y-%m-%d %H:%M}", version=__version__))}</p></body></html>"""

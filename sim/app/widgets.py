@@ -1,4 +1,10 @@
-"""A clickable SVG map of the lilong as an ipyvue template (renders offline, no extra JavaScript)."""
+"""A clickable SVG map of the lilong as an ipyvue template (renders offline, no extra JavaScript).
+
+The ground (alleys with their numbers) is sent once per model; each week only households,
+houses' tooltips, spaces and the planner change. Both go as JSON text: as Python lists of
+dicts, every render would walk their thousand entries looking for child elements (two thirds
+of a workshop step's server time). The SVG scales to its box (``viewBox``).
+"""
 
 from __future__ import annotations
 
@@ -7,27 +13,46 @@ import traitlets
 
 
 class LilongMap(ipyvue.VueTemplate):
-    """Rectangles with native hover tooltips; a click sets ``selected`` to the cell's id."""
+    """Households as stripes in their houses, spaces outlined; hover tooltips; a click sets ``selected``."""
 
     template = traitlets.Unicode("""
 <template>
-  <svg :width="width" :height="height" :viewBox="'0 0 ' + width + ' ' + height" class="lilong-map"
-       style="max-width: 100%; height: auto; background: #f4f1ea">
-    <rect v-for="(c, i) in cells" :key="i" :x="c.x" :y="c.y" :width="c.w" :height="c.h" :fill="c.fill"
-          :fill-opacity="c.opacity" :stroke="c.id && c.id === selected ? '#000' : 'none'" stroke-width="2"
-          :data-cell="c.id" :style="c.id ? 'cursor: pointer' : ''" @click="c.id && pick(c.id)">
-      <title>{{ c.tip }}</title>
-    </rect>
-    <circle v-if="planner" :cx="planner.cx" :cy="planner.cy" :r="planner.r" fill="#e7298a" stroke="#fff"
-            stroke-width="2" class="planner-marker"><title>{{ planner_label }}</title></circle>
+  <svg :viewBox="'0 0 ' + ground.width + ' ' + ground.height" class="lilong-map" :data-week="week"
+       preserveAspectRatio="xMidYMin meet" role="img" :aria-label="label">
+    <rect x="0" y="0" :width="ground.width" :height="ground.height" fill="#fbfaf7"/>
+    <rect v-for="(c, i) in ground.alleys" :key="'a' + i" :x="c.x" :y="c.y" :width="c.w" :height="c.h"
+          :fill="c.fill"><title>{{ c.tip }}</title></rect>
+    <text v-for="(l, i) in ground.labels" :key="'l' + i" :x="l.x" :y="l.y" font-size="12" font-weight="bold"
+          text-anchor="middle" fill="#333" class="alley-label">{{ l.text }}</text>
+    <rect v-for="(c, i) in cells.stripes" :key="'p' + i" :x="c.x" :y="c.y" :width="c.w" :height="c.h"
+          :fill="c.fill"/>
+    <rect v-for="c in cells.houses" :key="c.id" :x="c.x" :y="c.y" :width="c.w" :height="c.h" fill="transparent"
+          :stroke="c.id === selected ? '#000' : '#b0b0b0'" :stroke-width="c.id === selected ? 3 : 0.8"
+          :data-cell="c.id" style="cursor: pointer" @click="pick(c.id)"><title>{{ c.tip }}</title></rect>
+    <rect v-for="c in cells.sites" :key="c.id" :x="c.x" :y="c.y" :width="c.w" :height="c.h" rx="4"
+          :fill="c.fill" :fill-opacity="c.opacity" stroke="#222" :stroke-width="c.id === selected ? 2 * c.sw : c.sw"
+          :stroke-dasharray="c.dash" :data-cell="c.id" style="cursor: pointer" @click="pick(c.id)">
+      <title>{{ c.tip }}</title></rect>
+    <circle v-if="cells.planner" :cx="cells.planner.cx" :cy="cells.planner.cy" :r="cells.planner.r"
+            :fill="planner_colour" stroke="#fff" stroke-width="2.5" class="planner-marker">
+      <title>{{ planner_label }}</title></circle>
   </svg>
 </template>
+<script>
+module.exports = {
+  computed: {
+    ground() { return JSON.parse(this.ground_json || '{"width": 1, "height": 1, "alleys": [], "labels": []}'); },
+    cells() { return JSON.parse(this.cells_json || '{"stripes": [], "houses": [], "sites": [], "planner": null}'); },
+  },
+};
+</script>
 """).tag(sync=True)
-    cells = traitlets.List().tag(sync=True)
-    planner = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
+    ground_json = traitlets.Unicode("").tag(sync=True)
+    cells_json = traitlets.Unicode("").tag(sync=True)
+    week = traitlets.Int(0).tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
     planner_label = traitlets.Unicode("planner").tag(sync=True)
-    width = traitlets.Int(400).tag(sync=True)
-    height = traitlets.Int(400).tag(sync=True)
+    planner_colour = traitlets.Unicode("#000").tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)
 
     def vue_pick(self, cell_id: str) -> None:

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.population import Households, Rung
-from sim.submodels.common import links_of, pick
+from sim.submodels.common import links_of, pick, positions_of, uniform
 from sim.submodels.decision import expect_from_links, pipeline_links
-from sim.submodels.participation import choose, invited_now, learn, propensity
+from sim.submodels.participation import among, choose, invited_now, learn, propensity
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -46,7 +46,8 @@ def invite_neighbours(model: LilongModel, inviters: np.ndarray, per_inviter: int
     Draws from its own stream: how many numbers it needs depends on who invites, and the channels
     that invite keep their own streams aligned across scenarios.
     """
-    edges = pick(inviters[model.net_src], int(inviters.sum()) * per_inviter, model.streams["invitations"])
+    who = np.flatnonzero(inviters)
+    edges = pick(positions_of(model.net_src, who), len(who) * per_inviter, model.streams["invitations"])
     invited = model.net_dst[edges]
     model.households.invited_until[invited] = model.week + model.params.behaviour.invitation_weeks
     return invited
@@ -56,7 +57,7 @@ def notices(model: LilongModel, rng: np.random.Generator) -> None:
     """The committee posts notices; some households read them and become informed."""
     h = model.households
     reach = model.committee.params.notice_reach_per_week * model.params.behaviour.notice_read_rate
-    read = rng.random(h.n) < reach * (0.5 + h.interest)
+    read = uniform(rng, h.n) < reach * (0.5 + h.interest)
     h.take_part(read, Rung.INFORMED, model.week)
 
 
@@ -64,14 +65,14 @@ def complaints(model: LilongModel, rng: np.random.Generator) -> None:
     """Any household may complain to the committee about an unmet need (voice, shallow)."""
     h = model.households
     p = model.params.behaviour.complaint_rate * propensity(model, Rung.CONSULTED, h.trust_government)
-    engage(model, np.flatnonzero(rng.random(h.n) < p), Rung.CONSULTED, voice=1.0)
+    engage(model, np.flatnonzero(uniform(rng, h.n) < p), Rung.CONSULTED, voice=1.0)
 
 
 def initiatives(model: LilongModel, rng: np.random.Generator) -> None:
     """Residents propose improvements on their own, collecting neighbours' support (involved; no planner)."""
     h, b = model.households, model.params.behaviour
     p = b.initiative_rate * propensity(model, Rung.INVOLVED, h.trust_government, invited_now(model))
-    starters = rng.random(h.n) < p
+    starters = uniform(rng, h.n) < p
     engage(model, np.flatnonzero(starters), Rung.INVOLVED, voice=3.0, hours=2.0)
     learn(model, np.flatnonzero(starters), model.committee.params.facilitation_skill)
     invite_neighbours(model, starters, b.leader_invites_per_week)
@@ -107,7 +108,7 @@ def _trust_in_planner_channel(h: Households) -> np.ndarray:
 def _visit_order(model: LilongModel, candidates: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Scores for the planner's outreach strategy (higher is visited first)."""
     h = model.households
-    tiebreak = rng.random(h.n) * 1e-3
+    tiebreak = uniform(rng, h.n) * 1e-3
     strategy = model.planner.params.outreach_strategy
     if strategy == "nearest":
         score = -model.distance_to_planner
@@ -141,8 +142,8 @@ def planner_visits(model: LilongModel, rng: np.random.Generator) -> None:
     h.invited_until[visited] = model.week + b.invitation_weeks
     h.take_part(visited, Rung.INFORMED, model.week)
     trust = _trust_in_planner_channel(h)
-    prob = propensity(model, Rung.CONSULTED, trust, invited=1.0)[visited]
-    engage(model, visited[rng.random(n_visits) < prob], Rung.CONSULTED, voice=1.0)
+    prob = propensity(model, Rung.CONSULTED, trust, invited=1.0, who=visited)
+    engage(model, visited[uniform(rng, n_visits) < prob], Rung.CONSULTED, voice=1.0)
 
 
 def planner_workshops(model: LilongModel, rng: np.random.Generator) -> None:
@@ -164,14 +165,14 @@ def planner_workshops(model: LilongModel, rng: np.random.Generator) -> None:
     invited = invited_now(model)
     eligible = (invited > 0) | (h.rung >= Rung.CONSULTED) | h.leader | model.in_workstation_reach
     trust = _trust_in_planner_channel(h)
-    take_up = (propensity(model, Rung.INVOLVED, trust, invited, evening_share=pp.evening_share)
+    who = np.flatnonzero(eligible)
+    take_up = (propensity(model, Rung.INVOLVED, trust, invited, evening_share=pp.evening_share, who=who)
                * (0.5 + 0.5 * pp.facilitation_skill))
     # Workshops recur weekly: ``take_up`` is the chance of coming at all while the invitation (or
     # one's recent engagement) lasts, spread as a weekly hazard over that period.
     b = model.params.behaviour
-    period = np.where(invited > 0, b.invitation_weeks, b.activity_memory_weeks)
-    prob = 1 - (1 - take_up) ** (1 / period)
-    idx = choose(eligible, prob, seats, rng)
+    period = np.where(invited[who] > 0, b.invitation_weeks, b.activity_memory_weeks)
+    idx = choose(eligible, among(eligible, 1 - (1 - take_up) ** (1 / period)), seats, rng)
     engage(model, idx, Rung.INVOLVED, voice=3.0)
     learn(model, idx, pp.facilitation_skill)
     expect_from_links(model, pipeline_links(model, idx))  # they worked on the projects near them
@@ -193,12 +194,13 @@ def platform_meeting(model: LilongModel, rng: np.random.Generator) -> None:
         return
     h = model.households
     eligible = (h.rung >= Rung.INVOLVED) | h.leader | h.volunteer
-    voiced = np.where(~eligible & (h.voice_recent > 0), h.voice_recent + rng.random(h.n) * 1e-6, -np.inf)
+    voiced = np.where(~eligible & (h.voice_recent > 0), h.voice_recent + uniform(rng, h.n) * 1e-6, -np.inf)
     k = min(plat.representatives_per_meeting, int(np.isfinite(voiced).sum()))
     if k > 0:
         eligible[np.argpartition(-voiced, k - 1)[:k]] = True
-    prob = propensity(model, Rung.COLLABORATING, h.trust_government, invited=1.0, evening_share=plat.evening_share)
-    idx = choose(eligible, prob, plat.meeting_capacity, rng)
+    prob = propensity(model, Rung.COLLABORATING, h.trust_government, invited=1.0, evening_share=plat.evening_share,
+                      who=np.flatnonzero(eligible))
+    idx = choose(eligible, among(eligible, prob), plat.meeting_capacity, rng)
     engage(model, idx, Rung.COLLABORATING, voice=4.0)
     facilitation = (model.planner.params.facilitation_skill if model.planner is not None
                     else model.committee.params.facilitation_skill)

@@ -7,6 +7,11 @@ import numpy as np
 from sim.space import Catchment
 
 
+def uniform(rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` uniform draws in [0, 1) as float32: the weekly draws, half the cost of float64."""
+    return rng.random(n, dtype=np.float32)
+
+
 def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
@@ -21,18 +26,23 @@ def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return np.divide(numerator, denominator, out=np.zeros(len(numerator)), where=denominator > 0)
 
 
-def to_sites(c: Catchment, household_values: np.ndarray, n_sites: int) -> np.ndarray:
-    """Catchment-weighted sum over each site's households."""
-    return np.bincount(c.site, weights=c.weight * household_values[c.household], minlength=n_sites)
+def to_sites(c: Catchment, household_values: np.ndarray) -> np.ndarray:
+    """Catchment-weighted sum over each site's households (of each column, if 2-D)."""
+    return c.matrix @ household_values
+
+
+def positions_of(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Positions in ``sorted_keys`` of every entry equal to one of ``keys`` (in key order)."""
+    starts = np.searchsorted(sorted_keys, keys, side="left")
+    ends = np.searchsorted(sorted_keys, keys, side="right")
+    lengths = ends - starts
+    offsets = np.repeat(ends - lengths.cumsum(), lengths)
+    return offsets + np.arange(lengths.sum())
 
 
 def links_of(c: Catchment, households: np.ndarray) -> np.ndarray:
     """Positions of the catchment links of ``households`` (links are sorted by household)."""
-    starts = np.searchsorted(c.household, households, side="left")
-    ends = np.searchsorted(c.household, households, side="right")
-    lengths = ends - starts
-    offsets = np.repeat(ends - lengths.cumsum(), lengths)
-    return offsets + np.arange(lengths.sum())
+    return positions_of(c.household, households)
 
 
 def max_by_household(household: np.ndarray, values: np.ndarray, n_households: int) -> np.ndarray:
@@ -44,9 +54,9 @@ def max_by_household(household: np.ndarray, values: np.ndarray, n_households: in
     return out
 
 
-def pick(mask: np.ndarray, limit: int, rng: np.random.Generator) -> np.ndarray:
-    """Indices of ``mask``; a random subset of ``limit`` of them if there are more."""
-    idx = np.flatnonzero(mask)
+def pick(mask_or_indices: np.ndarray, limit: int, rng: np.random.Generator) -> np.ndarray:
+    """Indices of a bool mask (or the given sorted indices); a random subset of ``limit`` if there are more."""
+    idx = np.flatnonzero(mask_or_indices) if mask_or_indices.dtype == bool else mask_or_indices
     if len(idx) > limit:
         idx = np.sort(rng.choice(idx, size=limit, replace=False))
     return idx

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.population import Rung
 from sim.projects import Status
-from sim.submodels.common import links_of
+from sim.submodels.common import links_of, uniform
 from sim.submodels.design import adjust_during_construction, design_fit
 from sim.submodels.voice import heard_demand, promise
 
@@ -45,7 +45,7 @@ def review(model: LilongModel, rng: np.random.Generator) -> None:
     if model.week == 0 or model.week % interval != 0:
         return
     idle = pb.status == Status.IDLE
-    tiebreak = rng.random(len(idle)) * 1e-6  # drawn every review: the stream stays aligned across scenarios
+    tiebreak = uniform(rng, len(idle)) * 1e-6  # drawn every review: the stream stays aligned across scenarios
     if not idle.any():
         return
     demand = heard_demand(model) / (model.site_base_cost[:, None] / 10_000)  # voiced need per 10,000 yuan
@@ -58,16 +58,9 @@ def review(model: LilongModel, rng: np.random.Generator) -> None:
     best = score.max(axis=1) + tiebreak
     pending = (pb.status >= Status.PROPOSED) & (pb.status <= Status.DESIGNED)
     room = office.budget_left_yuan - model.site_base_cost[pending].sum()
-    chosen = []
-    for s in np.argsort(-best):
-        if not np.isfinite(best[s]) or len(chosen) == office.params.projects_per_review:
-            break
-        if model.site_base_cost[s] <= room:
-            chosen.append(s)
-            room -= model.site_base_cost[s]
-    if not chosen:
+    sites = greedy_within_budget(best, model.site_base_cost, room, office.params.projects_per_review)
+    if len(sites) == 0:
         return
-    sites = np.array(chosen)
     pb.type[sites] = best_type[sites]
     pb.move(sites, Status.PROPOSED, model.week)
     _announce(model, sites)
@@ -77,11 +70,30 @@ def review(model: LilongModel, rng: np.random.Generator) -> None:
         model.log("proposed", site=int(s), detail="voiced" if pb.voiced[s] else "office_priority")
 
 
+def greedy_within_budget(score: np.ndarray, cost: np.ndarray, budget: float, most: int) -> np.ndarray:
+    """Sites taken in order of score (finite scores only), each if it still fits the budget, up to ``most``."""
+    order = np.argsort(-score, kind="stable")
+    order = order[np.isfinite(score[order])]
+    cost = cost[order]
+    chosen: list[int] = []
+    start = 0
+    while len(chosen) < most:
+        fits = np.flatnonzero(cost[start:] <= budget)  # the next site, in score order, that still fits
+        if len(fits) == 0:
+            break
+        k = start + fits[0]
+        chosen.append(int(order[k]))
+        budget -= cost[k]
+        start = k + 1
+    return np.array(chosen, dtype=np.int64)
+
+
 def _announce(model: LilongModel, sites: np.ndarray) -> None:
     """The committee notifies the households a new project would serve; they expect its value within a year."""
     c = model.catchment
-    near = np.flatnonzero(np.isin(c.site, sites) & (c.weight > NEAR_WEIGHT))
-    read = near[model.streams["announce"].random(len(near)) < model.params.behaviour.notice_read_rate]
+    links = c.links_of_sites(np.sort(sites))
+    near = np.sort(links[c.weight[links] > NEAR_WEIGHT])
+    read = near[uniform(model.streams["announce"], len(near)) < model.params.behaviour.notice_read_rate]
     model.households.take_part(np.unique(c.household[read]), Rung.INFORMED, model.week)
     expect_from_links(model, read)
 
@@ -152,5 +164,6 @@ def progress(model: LilongModel) -> None:
         pb.move(finished, Status.IN_USE, week)
         pb.condition[finished] = 1.0
         model.flows["completed"] += len(finished)
+        model.flows["completed_m2"] += float(model.lilong.site_m2[finished].sum())
         for s in finished:
             model.log("built", site=int(s))

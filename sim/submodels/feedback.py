@@ -24,6 +24,7 @@ import numpy as np
 
 from sim.population import NEVER, Rung
 from sim.projects import Status
+from sim.submodels.common import links_of, uniform
 from sim.submodels.decision import NEAR_WEIGHT
 
 if TYPE_CHECKING:
@@ -38,11 +39,17 @@ LEADER_MIN_TIES = 3
 LEADER_MIN_KNOWLEDGE = 0.3
 
 
-def served_by(model: LilongModel, sites: np.ndarray, main_need_only: bool = True) -> np.ndarray:
-    """Households living near any of ``sites`` (a bool mask), if ``main_need_only`` only where its type
-    meets one of their main needs."""
+def served_by(model: LilongModel, sites: np.ndarray, main_need_only: bool = True,
+              among: np.ndarray | None = None) -> np.ndarray:
+    """Households (of ``among``, a bool mask, if given) living near any of ``sites`` (a bool mask), if
+    ``main_need_only`` only where its type meets one of their main needs."""
     h, pb, c = model.households, model.projects, model.catchment
-    links = np.flatnonzero(sites[c.site] & (c.weight > NEAR_WEIGHT))
+    if among is None:
+        links = c.links_of_sites(np.flatnonzero(sites))
+    else:
+        links = links_of(c, np.flatnonzero(among))
+        links = links[sites[c.site[links]]]
+    links = links[c.weight[links] > NEAR_WEIGHT]
     hh, site = c.household[links], c.site[links]
     if main_need_only:
         hh = hh[h.need[hh, pb.type[site]] >= MAIN_NEED_SHARE * model.largest_need[hh]]
@@ -62,8 +69,11 @@ def responsiveness(model: LilongModel) -> None:
     pending = h.promised_due != NEVER
     gained = h.delivered - h.promised_base >= RESPONSE_GAIN
     kept = pending & (gained | (tied & new[site]))
-    under_way = np.where(tied, pipeline[site], served_by(model, pipeline))
-    broken = pending & (model.week >= h.promised_due) & ~kept & ~under_way
+    due = pending & (model.week >= h.promised_due) & ~kept
+    # Still waiting if what it waits for is visibly under way: its site, or (voice alone) a project
+    # meeting a main need near it.
+    under_way = np.where(tied, pipeline[site], served_by(model, pipeline, among=due & ~tied))
+    broken = due & ~under_way
     settled = kept | broken
     awaiting = h.awaiting_since != NEVER
     answered = awaiting & kept
@@ -99,6 +109,7 @@ def leaders(model: LilongModel, rng: np.random.Generator) -> None:
     eligible = ((h.rung >= Rung.COLLABORATING) & ~h.leader & (h.internal_efficacy > LEADER_MIN_EFFICACY)
                 & (h.knowledge > LEADER_MIN_KNOWLEDGE) & (h.meeting_ties >= LEADER_MIN_TIES))
     rate = b.leader_rate * (b.leader_base_factor + spotting)
-    new = eligible & (rng.random(h.n) < rate)
-    h.leader = (h.leader | new) & ~(rng.random(h.n) < b.leader_step_down_per_week)
+    draw = uniform(rng, h.n)  # eligible households are not leaders: one draw serves both groups
+    new = eligible & (draw < rate)
+    h.leader = (h.leader & ~(draw < b.leader_step_down_per_week)) | new
     h.volunteer |= h.leader

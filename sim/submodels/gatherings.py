@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.projects import Status
-from sim.submodels.common import ratio
+from sim.submodels.common import ratio, uniform
 from sim.submodels.upkeep import USE_THRESHOLD, use_weighted_view
 
 if TYPE_CHECKING:
@@ -38,5 +38,5 @@ def gatherings(model: LilongModel, rng: np.random.Generator) -> None:
     use_of_organised = np.bincount(hh, weights=organised_use, minlength=h.n)
     seen = use_weighted_view(hh, site, organised_use, share, use_of_organised)
     user_of_organised = use_of_organised > USE_THRESHOLD
-    willing = user_of_organised & (seen >= h.threshold) & (rng.random(h.n) < 0.3 + 0.7 * h.time_available)
+    willing = user_of_organised & (seen >= h.threshold) & (uniform(rng, h.n) < 0.3 + 0.7 * h.time_available)
     h.in_activity = willing | (core & user_of_organised)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.projects import Status
+from sim.submodels.common import uniform
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 def inspections(model: LilongModel, rng: np.random.Generator) -> None:
     """Heritage volunteers inspect protected spaces in use; early repairs where decay is found."""
     plat, pb = model.committee.platform, model.projects
-    draw = rng.random(model.lilong.n_sites)  # every week, whatever the scenario: aligned streams
+    draw = uniform(rng, model.lilong.n_sites)  # every week, whatever the scenario: aligned streams
     if not plat.heritage_volunteers:
         return
     found = np.flatnonzero((pb.status == Status.IN_USE) & model.lilong.site_protected

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.population import N_RUNGS, Rung
-from sim.submodels.common import ratio, sigmoid
+from sim.submodels.common import ratio, sigmoid, uniform
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -54,20 +54,30 @@ def weekly_disposition(model: LilongModel) -> None:
 
 
 def propensity(model: LilongModel, depth: int, trust: np.ndarray, invited: np.ndarray | float = 0.0,
-               evening_share: float | None = None) -> np.ndarray:
-    """Probability that each household takes up an opportunity at ``depth`` this week.
+               evening_share: float | None = None, who: np.ndarray | None = None) -> np.ndarray:
+    """Probability that each household (or each of the households ``who``, indices) takes up an
+    opportunity at ``depth`` this week.
 
     ``evening_share``: the share of sessions held in evenings or at weekends (the rest in office
     hours); ``None`` for acts done at one's convenience (a survey form, a complaint, a visit at home).
     """
     h, b = model.households, model.params.behaviour
-    z = (model.disposition + b.weight_trust * trust + b.weight_invitation * invited
+    rows = slice(None) if who is None else who
+    invited = invited[rows] if isinstance(invited, np.ndarray) else invited
+    z = (model.disposition[rows] + b.weight_trust * trust[rows] + b.weight_invitation * invited
          - b.depth_cost * max(0, depth - Rung.CONSULTED))
     w_time = b.weight_time * (b.shallow_time_share if depth <= Rung.CONSULTED else 1.0)
     if evening_share is None:
-        return sigmoid(z + w_time * np.maximum(h.time_weekday, h.time_evening))
-    return ((1 - evening_share) * sigmoid(z + w_time * h.time_weekday)
-            + evening_share * sigmoid(z + w_time * h.time_evening))
+        return sigmoid(z + w_time * np.maximum(h.time_weekday[rows], h.time_evening[rows]))
+    return ((1 - evening_share) * sigmoid(z + w_time * h.time_weekday[rows])
+            + evening_share * sigmoid(z + w_time * h.time_evening[rows]))
+
+
+def among(eligible: np.ndarray, values_for_eligible: np.ndarray) -> np.ndarray:
+    """A full-length array: ``values_for_eligible`` where ``eligible`` (a mask), 0 elsewhere."""
+    out = np.zeros(len(eligible))
+    out[eligible] = values_for_eligible
+    return out
 
 
 def invited_now(model: LilongModel) -> np.ndarray:
@@ -81,7 +91,7 @@ def choose(eligible: np.ndarray, prob: np.ndarray, seats: int, rng: np.random.Ge
     Draws one number per household whatever the eligibility, so a mechanism's stream stays
     aligned across scenarios (common random numbers).
     """
-    willing = eligible & (rng.random(len(prob)) < prob)
+    willing = eligible & (uniform(rng, len(prob)) < prob)
     idx = np.flatnonzero(willing)
     if len(idx) > seats:
         idx = np.sort(rng.choice(idx, size=seats, replace=False))

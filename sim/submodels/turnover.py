@@ -1,6 +1,6 @@
 """Submodel 0, households moving: renters often, long-term residents rarely.
 
-Each week some households move out (or die) and newcomers take their rooms. A newcomer keeps
+Every four weeks some households move out (or die) and newcomers take their rooms. A newcomer keeps
 the room's attributes (rented or not, shared kitchen, no private bathroom) and draws
 everything else afresh from the population: its age, needs, time, trust and efficacy; it
 knows nothing of renewal yet, has no ties, no voice, no promises, and is not in the core.
@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.population import generate_households
+from sim.submodels.common import uniform
+from sim.submodels.upkeep import delivered_to
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -21,15 +23,23 @@ if TYPE_CHECKING:
 WEEKS_PER_YEAR = 52
 
 
+MONTH_WEEKS = 4  # rooms change hands at the end of a (four-week) month
+
+
 def move(model: LilongModel, rng: np.random.Generator) -> None:
-    """Households moving out this week are replaced by newcomers in the same rooms."""
+    """At each month's end, households moving out are replaced by newcomers in the same rooms."""
+    if model.week % MONTH_WEEKS:
+        return
     h, pop = model.households, model.params.population
-    weekly = np.where(h.renter, pop.renter_moves_per_year, pop.long_term_moves_per_year) / WEEKS_PER_YEAR
-    rows = np.flatnonzero(rng.random(h.n) < weekly)
+    yearly = np.where(h.renter, pop.renter_moves_per_year, pop.long_term_moves_per_year)
+    rows = np.flatnonzero(uniform(rng, h.n) < 1 - (1 - yearly) ** (MONTH_WEEKS / WEEKS_PER_YEAR))
     if len(rows) == 0:
         return
     units = {"renter": h.renter[rows], "shared_kitchen": h.shared_kitchen[rows], "no_bathroom": h.no_bathroom[rows]}
     newcomers = generate_households(pop, len(rows), rng, informed_share=0.0, units=units)
     h.replace_rows(rows, newcomers)
+    # A newcomer gets what the spaces near its room give from the start (not only once use is
+    # next computed), so that what it says this week is weighed against what it already has.
+    h.delivered[rows] = delivered_to(model, rows)
     model.households_changed(rows)
     model.flows["moved_in"] += len(rows)

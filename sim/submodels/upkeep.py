@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import CoopType, Rung
+from sim.population import Rung
 from sim.projects import Status
-from sim.submodels.common import max_by_household, ratio
+from sim.submodels.common import links_of, max_by_household, ratio, uniform
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -35,13 +35,23 @@ def _links_in_use(model: LilongModel) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """Catchment links to spaces in use: household, site, and each link's value this week."""
     pb, c, h = model.projects, model.catchment, model.households
     in_use = pb.status == Status.IN_USE
-    key = (in_use.tobytes(), model.needs_version)
-    if model.live_links_cache[0] != key:  # the set of spaces in use (and needs) change rarely
-        live = np.flatnonzero(in_use[c.site])
-        hh, site = c.household[live], c.site[live]
-        model.live_links_cache = (key, hh, site, c.weight[live] * h.need[hh, pb.type[site]])
-    _, hh, site, weighted_need = model.live_links_cache
-    return hh, site, weighted_need * pb.fit[site] * pb.condition[site]
+    key = in_use.tobytes()
+    if model.live_links_cache[0] != key:  # the set of spaces in use changes rarely
+        live = np.sort(c.links_of_sites(np.flatnonzero(in_use)))  # by household, as the catchment
+        model.live_links_cache = (key, c.household[live], c.site[live], c.weight[live])
+    _, hh, site, weight = model.live_links_cache
+    return hh, site, weight * h.need[hh, pb.type[site]] * pb.fit[site] * pb.condition[site]
+
+
+def delivered_to(model: LilongModel, rows: np.ndarray) -> np.ndarray:
+    """What the spaces in use give households ``rows`` (indices) now: 1 - prod(1 - value) over their links."""
+    c, pb, h = model.catchment, model.projects, model.households
+    links = links_of(c, rows)
+    links = links[pb.status[c.site[links]] == Status.IN_USE]
+    hh, site = c.household[links], c.site[links]
+    value = c.weight[links] * h.need[hh, pb.type[site]] * pb.fit[site] * pb.condition[site]
+    position = np.searchsorted(rows, hh)  # rows are sorted
+    return 1 - np.exp(np.bincount(position, weights=np.log1p(-np.minimum(value, 0.999)), minlength=len(rows)))
 
 
 def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
@@ -52,7 +62,8 @@ def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
     use = value * (0.3 + 0.7 * h.time_available[hh])
     h.use = np.bincount(hh, weights=use, minlength=n)
     pb.users = np.bincount(site, weights=use, minlength=n_sites)
-    h.meeting_ties += rng.poisson(model.params.behaviour.tie_rate * h.use * (1 + h.in_activity))
+    users = np.flatnonzero(h.use > 0)
+    h.meeting_ties[users] += rng.poisson(model.params.behaviour.tie_rate * h.use[users] * (1 + h.in_activity[users]))
     h.delivered = 1 - np.exp(np.bincount(hh, weights=np.log1p(-np.minimum(value, 0.999)), minlength=n))
 
     engaged = (h.rung >= Rung.CONSULTED).astype(float)
@@ -60,7 +71,7 @@ def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
     model.site_engaged_share_seen = use_weighted_view(hh, site, use, share, h.use)
     model.link_cache = (hh, site, use)
 
-    works = np.flatnonzero(pb.status[c.site] == Status.UNDER_CONSTRUCTION)
+    works = np.sort(c.links_of_sites(np.flatnonzero(pb.status == Status.UNDER_CONSTRUCTION)))
     h.disruption = max_by_household(c.household[works], c.weight[works], n)
 
 
@@ -88,11 +99,11 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     user = h.use > USE_THRESHOLD
     rules_seen = use_weighted_view(hh, site, use, pb.rules.astype(float), h.use)
     boost = pp.rules_cooperation_boost * rules_seen
-    p = np.select([h.coop_type == CoopType.CONDITIONAL, h.coop_type == CoopType.FREE_RIDER],
-                  [match * h.coop_belief, np.full(h.n, pp.free_rider_base)], pp.other_contribution) + boost
+    # Conditional cooperators give in proportion to their belief; free riders and others at fixed rates.
+    p = model.is_conditional * (match * h.coop_belief) + model.fixed_contribution + boost
     p = np.clip(p, 0, 1) * (0.4 + 0.6 * h.time_available)
     core = h.volunteer | h.leader
-    gives = user & ((rng.random(h.n) < p) | core)
+    gives = user & ((uniform(rng, h.n) < p) | core)
     hours = gives * np.where(core, pp.volunteer_hours_per_week, pp.user_upkeep_hours_per_week)
     h.contributed = gives
     h.upkeep_hours_week = hours
@@ -110,7 +121,7 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     pb.upkeep_hours = np.bincount(site, weights=share_of_use * hours[hh], minlength=n_sites)
     given = np.bincount(site, weights=use * gives[hh], minlength=n_sites)
     give_share = ratio(given, pb.users)
-    cond = h.coop_type == CoopType.CONDITIONAL
+    cond = model.is_conditional
     seen = use_weighted_view(hh, site, use, give_share, h.use)
     h.coop_belief[cond & user] = (BELIEF_RETENTION * h.coop_belief + (1 - BELIEF_RETENTION) * seen)[cond & user]
 
@@ -143,7 +154,7 @@ def maintenance_rules(model: LilongModel, rng: np.random.Generator) -> None:
     plat = model.committee.platform
     if plat.self_management_rules:
         p = p + plat.rules_per_week
-    draw = rng.random(len(pb.rules))
+    draw = uniform(rng, len(pb.rules))
     in_use = pb.status == Status.IN_USE
     new = in_use & ~pb.rules & (draw < p)
     lapse = in_use & pb.rules & ~present & (draw < pp.rules_lapse_per_week)

@@ -58,14 +58,11 @@ def promise(h: Households, who: np.ndarray, value: np.ndarray | float, due: int,
 
 def heard_demand(model: LilongModel) -> np.ndarray:
     """(sites, types): needs voiced recently by each site's catchment, weighted by voice."""
-    h, c = model.households, model.catchment
-    weight = c.weight * h.voice_recent[c.household]
-    n_sites = model.lilong.n_sites
-    return np.stack([np.bincount(c.site, weights=weight * h.need[c.household, k], minlength=n_sites)
-                     for k in range(h.need.shape[1])], axis=1)
+    h = model.households
+    return to_sites(model.catchment, h.need * h.voice_recent[:, None])
 
 
 def heard_share(model: LilongModel) -> np.ndarray:
     """Per site: catchment-weighted share of households whose voice was heard recently."""
     heard = (model.households.voice_recent > HEARD_LEVEL).astype(float)
-    return to_sites(model.catchment, heard, model.lilong.n_sites) / model.site_reach
+    return to_sites(model.catchment, heard) / model.site_reach

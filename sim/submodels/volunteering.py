@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.population import CoopType, Rung
-from sim.submodels.common import logit, sigmoid
+from sim.submodels.common import logit, sigmoid, uniform
 from sim.submodels.participation import propensity
 from sim.submodels.upkeep import USE_THRESHOLD
 
@@ -26,38 +26,45 @@ DISCOURAGED_EFFICACY = 0.2  # external efficacy below which volunteers lose hear
 MAX_QUIT_MULTIPLE = 10.0
 
 
-def _ask(candidates: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    """A bool mask of up to ``k`` candidates, chosen at random (one draw per household: aligned streams)."""
-    score = np.where(candidates, rng.random(len(candidates)), -1.0)
+def _ask(candidates: np.ndarray, k: int, score: np.ndarray) -> np.ndarray:
+    """A bool mask of up to ``k`` candidates: those with the highest random ``score``."""
     k = min(k, int(candidates.sum()))
     asked = np.zeros(len(candidates), dtype=bool)
     if k > 0:
-        asked[np.argpartition(-score, k - 1)[:k]] = True
+        ranked = np.where(candidates, score, -1.0)
+        asked[np.argpartition(-ranked, k - 1)[:k]] = True
     return asked
 
 
 def recruit(model: LilongModel, rng: np.random.Generator) -> None:
-    """Who is asked to volunteer this week, who says yes, who starts unasked, and who quits."""
+    """Who is asked to volunteer this week, who says yes, who starts unasked, and who quits.
+
+    Two draws per household each week, whoever asks: one orders whom the team and the planner
+    ask; the other decides, for the disjoint groups it concerns, whether an asked household says
+    yes, an unasked one starts anyway, or a volunteer quits (common random numbers across scenarios).
+    """
     h, b, plat = model.households, model.params.behaviour, model.committee.platform
     pool = (h.use > USE_THRESHOLD) & ~h.volunteer & (h.rung >= Rung.INVOLVED)
-    asked = np.zeros(h.n, dtype=bool)
-    if plat.volunteer_team:
-        asked |= _ask(pool, plat.team_asks_per_week, rng)
-    if model.planner is not None:
-        attendee = np.zeros(h.n, dtype=bool)
-        attendee[model.workshop_attendees] = True
-        k = int(round(model.planner.params.volunteer_asks_per_week * model.planner.talent_spotting))
-        asked |= _ask(pool & attendee, k, rng)
+    attendee = np.zeros(h.n, dtype=bool)
+    attendee[model.workshop_attendees] = True
+    team_asks = plat.team_asks_per_week if plat.volunteer_team else 0
+    planner_asks = (int(round(model.planner.params.volunteer_asks_per_week * model.planner.talent_spotting))
+                    if model.planner is not None else 0)
+    order, draw = uniform(rng, h.n), uniform(rng, h.n)
+    asked = _ask(pool, team_asks, order) | _ask(pool & attendee, planner_asks, order)
     asked[model.leader_invitees[pool[model.leader_invitees]]] = True  # leaders ask the neighbours they approach
     willing = h.coop_type != CoopType.FREE_RIDER
-    yes = sigmoid(logit(propensity(model, Rung.COLLABORATING, h.trust_government, invited=1.0, evening_share=0.5))
-                  - b.volunteer_commitment_cost)
-    accept = asked & willing & (rng.random(h.n) < yes)
-    unasked = (pool & willing & (h.belonging > 0.5)
-               & (rng.random(h.n) < b.spontaneous_volunteer_per_week))
+    accept = np.zeros(h.n, dtype=bool)
+    who = np.flatnonzero(asked & willing)
+    if len(who):
+        yes = sigmoid(logit(propensity(model, Rung.COLLABORATING, h.trust_government, invited=1.0,
+                                       evening_share=0.5, who=who)) - b.volunteer_commitment_cost)
+        accept[who[draw[who] < yes]] = True
+    unasked = pool & ~asked & willing & (h.belonging > 0.5) & (draw < b.spontaneous_volunteer_per_week)
     join = accept | unasked
     h.take_part(join, Rung.COLLABORATING, model.week)
-    discouraged = sigmoid(-20 * (h.external_efficacy - DISCOURAGED_EFFICACY))
+    volunteers = np.flatnonzero(h.volunteer & ~h.leader)  # disjoint from the pool
+    discouraged = sigmoid(-20 * (h.external_efficacy[volunteers] - DISCOURAGED_EFFICACY))
     quit_rate = b.volunteer_quit_per_week * (1 + (MAX_QUIT_MULTIPLE - 1) * discouraged)
-    quit_ = h.volunteer & ~h.leader & (rng.random(h.n) < quit_rate)
-    h.volunteer = (h.volunteer | join) & ~quit_
+    h.volunteer[volunteers[draw[volunteers] < quit_rate]] = False
+    h.volunteer |= join

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 import matplotlib
@@ -15,11 +16,40 @@ import pandas as pd  # noqa: E402
 
 from sim.analysis import mean_ci  # noqa: E402
 from sim.figures import save_figure  # noqa: E402
+from sim.integrity import ResultFolder  # noqa: E402
+from sim.metrics import REGISTRY, label  # noqa: E402
 from sim.sweep.designs import design_points, problem  # noqa: E402
 from sim.sweep.experiment import Experiment, ExperimentError, load_experiment  # noqa: E402
 from sim.sweep.store import Store  # noqa: E402
 
 MAX_FIGURE_METRICS = 6
+MIN_BAND_N = 3  # a CI band from fewer replications is too wide or too unstable to show
+
+
+def metric_label(name: str) -> str:
+    """A metric's (or group column's) human label and unit, from the metric registry."""
+    metric = REGISTRY.get(name) or REGISTRY.get(name.partition("__")[0])
+    if metric is None or not metric.unit or "(" in metric.label:  # "Involved or deeper (share)" says it already
+        return label(name)
+    return f"{label(name)} ({metric.unit})"
+
+
+def valid_range(name: str) -> tuple[float | None, float | None]:
+    """The values a metric can take (bands are clipped to it); (None, None) if unbounded or unknown."""
+    metric = REGISTRY.get(name) or REGISTRY.get(name.partition("__")[0])
+    return (metric.lo, metric.hi) if metric is not None else (None, None)
+
+
+def parameter_label(key: str) -> str:
+    """``planner.hours_per_week`` -> "planner: hours per week (hours/week)"."""
+    import dataclasses
+
+    from sim.params import SECTIONS
+
+    section, _, name = key.partition(".")
+    fields = {f.name: f for f in dataclasses.fields(SECTIONS[section])} if section in SECTIONS else {}
+    unit = fields[name].metadata["unit"] if name in fields else ""
+    return f"{section}: {name.replace('_', ' ')}" + (f" ({unit})" if unit and unit != "choice" else "")
 
 
 def _ci(values: pd.Series) -> pd.Series:
@@ -117,14 +147,20 @@ def response_curves(means: pd.DataFrame, exp: Experiment, folder: Path) -> list[
     fig, axes = _metric_axes(len(metrics))
     for ax, metric in zip(axes, metrics, strict=False):
         m = means[means.metric == metric]
-        for label, g in m.groupby(["scenario", "preset", *others], sort=False):
+        lo, hi = valid_range(metric)
+        for key, g in m.groupby(["scenario", "preset", *others], sort=False):
             g = g.sort_values(x)
-            ax.plot(g[x], g["mean"], marker="o", label=" / ".join(map(str, label)))
-            ax.fill_between(g[x], g["ci_low"], g["ci_high"], alpha=0.2)
-        ax.set_xlabel(x)
-        ax.set_title(metric)
+            line, = ax.plot(g[x], g["mean"], marker="o", label=" / ".join(map(str, key)))
+            shown = g[g["n"] >= MIN_BAND_N]
+            ax.fill_between(shown[x], shown["ci_low"].clip(lo, hi), shown["ci_high"].clip(lo, hi),
+                            alpha=0.2, color=line.get_color())
+        ax.set_xlabel(parameter_label(x))
+        ax.set_title(metric_label(metric), fontsize=9)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=7)
+    n = int(means["n"].min()) if len(means) else 0
+    fig.suptitle("Mean over replications" + (f" with 95% CI bands (n = {n})" if n >= MIN_BAND_N
+                                              else f" (n = {n}: too few replications for CI bands)"))
     return [save_figure(fig, folder / "response_curves.png")]
 
 
@@ -141,9 +177,9 @@ def heatmaps(means: pd.DataFrame, exp: Experiment, folder: Path) -> list[Path]:
             image = ax.imshow(table.to_numpy(float), aspect="auto", cmap="viridis", origin="lower")
             ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns], rotation=45)
             ax.set_yticks(range(table.shape[0]), [str(r) for r in table.index])
-            ax.set_xlabel(a)
-            ax.set_ylabel(b)
-            ax.set_title(f"{metric}\n{scenario} / {preset}", fontsize=9)
+            ax.set_xlabel(parameter_label(a))
+            ax.set_ylabel(parameter_label(b))
+            ax.set_title(f"{metric_label(metric)}\n{scenario} / {preset}", fontsize=9)
             fig.colorbar(image, ax=ax)
         paths.append(save_figure(fig, folder / f"heatmap_{metric}.png"))
     return paths
@@ -158,10 +194,15 @@ def tornado(indices: pd.DataFrame, exp: Experiment, folder: Path) -> list[Path]:
     fig, axes = _metric_axes(len(metrics))
     for ax, metric in zip(axes, metrics, strict=False):
         g = first[first.metric == metric].sort_values(value)
-        ax.barh(g["parameter"], g[value], xerr=g[err], color="tab:blue", alpha=0.8, label=value)
-        if exp.design == "sobol":
-            ax.barh(g["parameter"], g["S1"], color="tab:orange", alpha=0.8, label="S1")
-        ax.set_title(metric, fontsize=9)
+        y = np.arange(len(g))
+        if exp.design == "sobol":  # total and first-order side by side, each with its CI
+            ax.barh(y + 0.2, g["ST"], height=0.4, xerr=g["ST_conf"], color="tab:blue", label="total (ST)")
+            ax.barh(y - 0.2, g["S1"], height=0.4, xerr=g["S1_conf"], color="tab:orange", label="first-order (S1)")
+            ax.axvline(0, color="grey", linewidth=0.8)
+        else:
+            ax.barh(y, g[value], xerr=g[err], color="tab:blue", label="mu*")
+        ax.set_yticks(y, [parameter_label(k) for k in g["parameter"]])
+        ax.set_title(metric_label(metric), fontsize=9)
         ax.tick_params(axis="y", labelsize=7)
     axes[0].legend(fontsize=7)
     fig.suptitle(f"{'Sobol indices' if exp.design == 'sobol' else 'Morris mu*'}: "
@@ -176,30 +217,35 @@ def analyse_store(store: Path, quiet: bool = False) -> Path:
             print(text, file=sys.stderr)
 
     s = Store(store)
-    if not s.manifest_path.exists():
-        raise ExperimentError(f"{store}: not a results store (no manifest.json)")
-    exp = load_experiment(store / "experiment.toml", check_scenarios=False).reduced(**s.manifest()["settings"])
-    runs = s.read("runs")
+    manifest = s.manifest()  # one line if missing or damaged
+    exp = load_experiment(store / "experiment.toml", check_scenarios=False).reduced(**manifest.get("settings", {}))
+    runs = s.read("runs")  # only runs in the plan, checked against their checksums
     if runs.empty:
         raise ExperimentError(f"{store}: no finished runs to analyse")
-    out = store / "analysis"
-    out.mkdir(exist_ok=True)
-    means = point_means(runs, exp)
-    means.to_csv(out / "point_means.csv", index=False)
-    written = [out / "point_means.csv"]
-    if len(exp.scenarios) > 1:
-        diffs = paired_differences(runs, exp)
-        diffs.to_csv(out / "paired_differences.csv", index=False)
-        written.append(out / "paired_differences.csv")
-    indices = pd.DataFrame()
-    if exp.design in ("sobol", "morris"):
-        indices = sensitivity(runs, s.read_plan(), exp, say)
-        name = "sobol_indices.csv" if exp.design == "sobol" else "morris.csv"
-        indices.to_csv(out / name, index=False)
-        written.append(out / name)
-    written += response_curves(means, exp, out) + heatmaps(means, exp, out) + tornado(indices, exp, out)
+    stray = s.stray_files()
+    if stray:
+        say(f"  {len(stray)} file(s) not in the store's plan ignored: {', '.join(stray[:3])}"
+            + (" ..." if len(stray) > 3 else ""))
+    with ResultFolder(store / "analysis", overwrite=True) as folder:  # replaced whole, never half-updated
+        out = folder.path
+        means = point_means(runs, exp)
+        means.to_csv(out / "point_means.csv", index=False)
+        written = [out / "point_means.csv"]
+        if len(exp.scenarios) > 1:
+            diffs = paired_differences(runs, exp)
+            diffs.to_csv(out / "paired_differences.csv", index=False)
+            written.append(out / "paired_differences.csv")
+        indices = pd.DataFrame()
+        if exp.design in ("sobol", "morris"):
+            indices = sensitivity(runs, s.read_plan(), exp, say)
+            name = "sobol_indices.csv" if exp.design == "sobol" else "morris.csv"
+            indices.to_csv(out / name, index=False)
+            written.append(out / name)
+        written += response_curves(means, exp, out) + heatmaps(means, exp, out) + tornado(indices, exp, out)
+        final = folder.commit({"store": str(store), "runs_analysed": len(runs),
+                               "created": datetime.now().isoformat(timespec="seconds")})
     failures = s.read("failures")
-    say(f"{exp.name}: {len(runs)} runs analysed ({len(failures)} failed) -> {out}/")
+    say(f"{exp.name}: {len(runs)} runs analysed ({len(failures)} failed) -> {final}/")
     for path in written:
         say(f"  {path.name}")
-    return out
+    return final

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import tomllib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.inputs import read_input_toml
 from sim.metrics import HEADLINE
-from sim.params import SECTIONS, Params, ScenarioError, load_scenario
+from sim.params import SECTIONS, Params, ScenarioError, load_scenario, scenario_path
+from sim.paths import check_name
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 KEEP = ("final", "yearly", "every")
@@ -68,8 +70,6 @@ class Experiment:
 
     def scenario_file(self, name: str) -> Path:
         """A scenario by name (scenarios/NAME.toml), or a file relative to the experiment file."""
-        from sim.compare import scenario_path
-
         p = Path(name)
         return self.source.parent / p if p.suffix == ".toml" and not p.is_absolute() else scenario_path(name)
 
@@ -115,6 +115,9 @@ def _field(key: str, origin: str) -> dataclasses.Field:
 
 def _factor(key: str, spec: Any, design: str, origin: str) -> Factor:
     f = _field(key, origin)
+    if f.default is dataclasses.MISSING:  # a table such as [street_office] priorities
+        raise ExperimentError(f"{origin}: [parameters.\"{key}\"]: a table of values cannot be varied; vary "
+                              "single-valued parameters (see `sim params`)")
     if not isinstance(spec, dict) or set(spec) - {"values", "range"}:
         raise ExperimentError(f"{origin}: [parameters.\"{key}\"] takes 'values' (grid) or 'range' (sampling)")
     if design == "grid":
@@ -129,9 +132,10 @@ def _factor(key: str, spec: Any, design: str, origin: str) -> Factor:
         return Factor(key, values=tuple(values))
     rng = spec.get("range")
     if (not isinstance(rng, list) or len(rng) != 2 or any(isinstance(v, bool) or not isinstance(v, (int, float))
-                                                           for v in rng) or rng[0] >= rng[1]):
-        raise ExperimentError(f"{origin}: [parameters.\"{key}\"] range: a {design} design needs [low, high] "
-                              "numbers with low < high")
+                                                           for v in rng)
+            or not all(math.isfinite(v) for v in rng) or rng[0] >= rng[1]):
+        raise ExperimentError(f"{origin}: [parameters.\"{key}\"] range = {rng!r}: a {design} design needs "
+                              "[low, high], finite numbers with low < high")
     if f.metadata["lo"] is None or f.metadata["choices"]:
         raise ExperimentError(f"{origin}: [parameters.\"{key}\"]: only numeric parameters can be sampled")
     lo, hi = f.metadata["lo"], f.metadata["hi"]
@@ -148,18 +152,15 @@ def load_experiment(path: str | Path, check_scenarios: bool = True) -> Experimen
     """
     path = Path(path)
     origin = str(path)
-    try:
-        text = path.read_text()
-        data = tomllib.loads(text)
-    except FileNotFoundError:
-        raise ExperimentError(f"{origin}: experiment file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ExperimentError(f"{origin}: not valid TOML: {exc}") from None
+    text, data = read_input_toml(path, ExperimentError, "experiment file")
     unknown = set(data) - set(TOP_KEYS)
     if unknown:
         raise ExperimentError(f"{origin}: unknown key {sorted(unknown)[0]!r}; allowed: " + ", ".join(TOP_KEYS))
-    if not isinstance(data.get("name"), str) or not data["name"]:
-        raise ExperimentError(f"{origin}: name: required, a non-empty string")
+    if "name" not in data:
+        raise ExperimentError(f"{origin}: name: required (it names the store folder)")
+    check_name(data["name"], f"{origin}: name", ExperimentError)
+    if not isinstance(data.get("description", ""), str):
+        raise ExperimentError(f"{origin}: description = {data['description']!r}: expected text")
     design = data.get("design", {})
     if not isinstance(design, dict) or set(design) - set(DESIGN_KEYS):
         raise ExperimentError(f"{origin}: [design] takes keys " + ", ".join(DESIGN_KEYS))

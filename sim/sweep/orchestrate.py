@@ -5,10 +5,15 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from sim.integrity import input_records
+from sim.params import scenario_inputs
+from sim.paths import results_path
 from sim.progress import Progress
+from sim.sizing import check_design_size
 from sim.sweep.executors import ExecutorFactory, run_resilient
 from sim.sweep.experiment import Experiment, load_experiment
 from sim.sweep.plan import SweepRun, plan_runs
@@ -17,7 +22,7 @@ from sim.sweep.task import execute_run
 
 
 def default_store(exp: Experiment) -> Path:
-    return Path("results") / "sweeps" / exp.name
+    return results_path("sweeps", exp.name)
 
 
 def _say(quiet: bool, text: str) -> None:
@@ -25,62 +30,95 @@ def _say(quiet: bool, text: str) -> None:
         print(text, file=sys.stderr)
 
 
+def experiment_inputs(exp: Experiment) -> list[dict[str, str]]:
+    """Every file the experiment's runs depend on, hashed: the experiment, its scenarios and presets."""
+    files: list[tuple[str, Path]] = [("experiment", exp.source)]
+    for scenario in exp.scenarios:
+        for preset in exp.presets:
+            files += scenario_inputs(exp.scenario_file(scenario), preset)
+    return input_records(files)
+
+
 def run(experiment: str | Path | Experiment, store: str | Path | None = None, resume: bool = False,
         executor: str = "local", workers: int | None = None, scheduler: str | None = None,
         quiet: bool = False, pilot: bool = True) -> Path:
     """Run (or, with ``resume``, complete) an experiment; return the store's path.
 
-    Every run is validated before the first starts. Finished runs are written to the
-    store as they complete; a run that raises is recorded as failed and the sweep goes on.
+    Every run is validated, and the design's size checked, before the first starts. Finished
+    runs are written to the store as they complete; a run that raises is recorded as failed
+    and the sweep goes on. One session writes to a store at a time.
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    store_path = Path(store) if store is not None else default_store(exp)
+    check_design_size(exp, store_path, quiet)
+    factory = ExecutorFactory(executor, workers, scheduler)
     planned = plan_runs(exp)
     runs = list({r.run_id: r for r in planned}.values())  # a design may repeat a point: run it once
-    store_obj = Store(store or default_store(exp))
-    factory = ExecutorFactory(executor, workers, scheduler)
-    store_obj.open(exp, resume, len(runs), factory.kind)
-    store_obj.write_plan(planned)
-    finished = store_obj.finished_ids()
-    pending = [r for r in runs if r.run_id not in finished]
-    repeats = f" ({len(planned) - len(runs)} repeated design points run once)" if len(planned) > len(runs) else ""
-    _say(quiet, f"{exp.name}: {len(runs)} runs{repeats}, {len(runs) - len(pending)} already in {store_obj.path}; "
-                f"executor {factory.kind} with {factory.workers} worker(s)")
-    progress = Progress(len(runs), done=len(runs) - len(pending), enabled=not quiet)
-    work = partial(execute_run, keep=exp.keep, metrics=exp.metrics)
+    store_obj = Store(store_path)
+    damaged = store_obj.open(exp, resume, planned, factory.kind, experiment_inputs(exp))
     failed = 0
-
-    def done(run: SweepRun, result: dict) -> None:
-        nonlocal failed
-        if result["ok"]:
-            store_obj.write_result(run, result)
-        else:
-            store_obj.write_failure(run, result["error"], attempts=1)
-            failed += 1
-        progress.tick(failed=not result["ok"])
-
-    def lost(run: SweepRun, error: str, attempts: int) -> None:
-        nonlocal failed
-        store_obj.write_failure(run, error, attempts)
-        failed += 1
-        progress.tick(failed=True)
-
-    if pilot and len(pending) > factory.workers:
-        first, pending = pending[0], pending[1:]
-        start = time.perf_counter()
-        result = work(first)
-        seconds = time.perf_counter() - start
-        done(first, result)
-        size = sum(p.stat().st_size for t in ("runs", "steps")
-                   for p in [store_obj.table_dir(t) / f"{first.run_id}.parquet"] if p.exists())
-        estimate = seconds * len(pending) / max(1, min(factory.workers, os.cpu_count() or 1))
-        _say(quiet, f"  pilot run {seconds:.2f} s, {size / 1024:.0f} KiB: the remaining {len(pending)} runs "
-                    f"need about {estimate:.0f} s and {size * len(pending) / 2**20:.1f} MiB")
     try:
-        run_resilient(pending, work, factory, done, lost)
+        if damaged:
+            _say(quiet, f"{store_obj.path}: {len(damaged)} damaged run file(s) found, their runs are run again: "
+                        + ", ".join(damaged[:5]) + (" ..." if len(damaged) > 5 else ""))
+        finished = store_obj.verified
+        pending = [r for r in runs if r.run_id not in finished]
+        repeats = (f" ({len(planned) - len(runs)} repeated design points run once)"
+                   if len(planned) > len(runs) else "")
+        _say(quiet, f"{exp.name}: {len(runs)} runs{repeats}, {len(runs) - len(pending)} already in "
+                    f"{store_obj.path}; executor {factory.kind} with {factory.workers} worker(s)")
+        progress = Progress(len(runs), done=len(runs) - len(pending), enabled=not quiet)
+        work = partial(execute_run, keep=exp.keep, metrics=exp.metrics)
+
+        def done(run: SweepRun, result: dict) -> None:
+            nonlocal failed
+            if result["ok"]:
+                store_obj.write_result(run, result)
+            else:
+                store_obj.write_failure(run, result["error"], attempts=1)
+                failed += 1
+            progress.tick(failed=not result["ok"])
+
+        def lost(run: SweepRun, error: str, attempts: int) -> None:
+            nonlocal failed
+            store_obj.write_failure(run, error, attempts)
+            failed += 1
+            progress.tick(failed=True)
+
+        try:
+            with factory:
+                if pilot and len(pending) > factory.workers:
+                    first, pending = pending[0], pending[1:]
+                    _pilot(first, work, factory, done, lost, store_obj, len(pending), quiet)
+                run_resilient(pending, work, factory, done, lost)
+        finally:
+            progress.close()
     finally:
-        progress.close()
-        factory.close()
         store_obj.close_session(len(store_obj.finished_ids()), failed)
     _say(quiet, f"{exp.name}: {len(store_obj.finished_ids())}/{len(runs)} runs stored, {failed} failed -> "
                 f"{store_obj.path}")
     return store_obj.path
+
+
+def _pilot(first: SweepRun, work: Callable, factory: ExecutorFactory, done: Callable, lost: Callable,
+           store: Store, remaining: int, quiet: bool) -> None:
+    """Run one run through the executor and print what the rest will take, worker start-up included."""
+    timing: dict[str, float] = {}
+
+    def timed_done(run: SweepRun, result: dict) -> None:
+        timing["run_s"] = result["wall_s"]
+        done(run, result)
+
+    start = time.perf_counter()
+    run_resilient([first], work, factory, timed_done, lost)
+    elapsed = time.perf_counter() - start
+    if "run_s" not in timing:
+        return
+    run_s = timing["run_s"]
+    startup = max(0.0, elapsed - run_s)  # starting a worker: a process, imports, the executor's overhead
+    size = sum(p.stat().st_size for t in ("runs", "steps")
+               for p in [store.table_dir(t) / f"{first.run_id}.parquet"] if p.exists())
+    lanes = max(1, min(factory.workers, os.cpu_count() or 1))
+    estimate = startup + run_s * remaining / lanes
+    _say(quiet, f"  pilot run {run_s:.2f} s, worker start-up {startup:.1f} s, {size / 1024:.0f} KiB: the "
+                f"remaining {remaining} runs need about {estimate:.0f} s and {size * remaining / 2**20:.1f} MiB")

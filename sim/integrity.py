@@ -1,0 +1,305 @@
+"""Result folders a researcher can trust: complete or absent, never mixed, checked when read.
+
+One model for every result folder (``sim run``, ``sim compare``, a sweep store, later a
+calibration):
+
+- a folder is written under a hidden temporary name beside its final place
+  (``.tmp-NAME-PID``), every file and folder is fsynced, and it is renamed into place only
+  when complete; an existing folder is refused unless the caller asked to overwrite;
+- its ``manifest.json`` records every input file read (role, path, SHA-256: scenario chain,
+  preset chain, experiment; targets and calibration files fit the same list) and the
+  SHA-256 of every file written, so a reader can check nothing was edited or damaged since;
+- files added to a long-lived folder (a store's runs) are written the same way, one at a time;
+- one writer per folder at a time (an advisory ``flock``);
+- temporaries left by a killed process are removed on the next start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sim.inputs import InputError
+
+MANIFEST = "manifest.json"
+TEMP_PREFIX = ".tmp-"
+OLD_PREFIX = ".old-"
+
+
+# ----------------------------------------------------------------- hashing and durable writes
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file's or a folder's entries to disk (a rename is durable once its folder is synced)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def temp_name(path: Path) -> Path:
+    """The hidden name a file or folder is written under before it is renamed to ``path``."""
+    return path.with_name(f"{TEMP_PREFIX}{path.name}-{os.getpid()}")
+
+
+def write_atomic(path: Path, data: bytes) -> str:
+    """Write ``data`` to ``path`` all or nothing (temporary, fsync, rename, fsync folder); its SHA-256."""
+    tmp = temp_name(path)
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_path(path.parent)
+    return sha256_bytes(data)
+
+
+def write_json_atomic(obj: Any, path: Path) -> str:
+    return write_atomic(path, json.dumps(obj, indent=2, default=str).encode())
+
+
+# ----------------------------------------------------------------- inputs and checksums
+
+def input_records(inputs: Iterable[tuple[str, Path]]) -> list[dict[str, str]]:
+    """Each input file once, in order: its role (scenario, preset, experiment, ...), path and SHA-256."""
+    records: dict[str, dict[str, str]] = {}
+    for role, path in inputs:
+        resolved = str(Path(path).resolve())
+        records.setdefault(resolved, {"role": role, "path": resolved, "sha256": sha256_file(Path(resolved))})
+    return list(records.values())
+
+
+def changed_inputs(records: list[dict[str, str]]) -> list[str]:
+    """Input files (from a manifest) that are gone or whose content differs now."""
+    changed = []
+    for record in records:
+        path = Path(record["path"])
+        try:
+            now = sha256_file(path)
+        except OSError:
+            changed.append(f"{path} ({record['role']}, no longer readable)")
+            continue
+        if now != record["sha256"]:
+            changed.append(f"{path} ({record['role']}, edited)")
+    return changed
+
+
+def folder_checksums(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``folder`` (except its manifest and hidden temporaries), by relative path."""
+    return {p.relative_to(folder).as_posix(): sha256_file(p) for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != MANIFEST and not p.name.startswith(TEMP_PREFIX)}
+
+
+def damaged_files(folder: Path, checksums: dict[str, str]) -> list[str]:
+    """Files whose content no longer matches ``checksums`` (missing, truncated, overwritten)."""
+    bad = []
+    for rel, digest in checksums.items():
+        path = folder / rel
+        try:
+            ok = sha256_file(path) == digest
+        except OSError:
+            ok = False
+        if not ok:
+            bad.append(rel)
+    return bad
+
+
+def read_manifest(folder: Path, error: type[Exception] = InputError) -> dict[str, Any]:
+    """A folder's manifest, or ``error`` with one line if it is missing or damaged."""
+    path = folder / MANIFEST
+    try:
+        manifest = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise error(f"{folder}: no {MANIFEST}; not a results folder made by sim") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError
+        raise error(f"{path}: damaged (not valid JSON); the folder cannot be trusted") from None
+    if not isinstance(manifest, dict):
+        raise error(f"{path}: damaged (not a JSON object); the folder cannot be trusted")
+    return manifest
+
+
+# ----------------------------------------------------------------- temporaries of killed processes
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove ``.tmp-*``/``.old-*`` entries in ``folder`` whose writing process is gone."""
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for entry in folder.iterdir():
+        if not entry.name.startswith((TEMP_PREFIX, OLD_PREFIX)):
+            continue
+        pid = entry.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and _pid_alive(int(pid)) and int(pid) != os.getpid():
+            continue  # another live process is writing it
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
+
+
+# ----------------------------------------------------------------- a folder written all at once
+
+def _is_empty_dir(path: Path) -> bool:
+    return path.is_dir() and not any(path.iterdir())
+
+
+def _sync_tree(folder: Path) -> None:
+    for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        fsync_path(path)
+    fsync_path(folder)
+
+
+class ResultFolder:
+    """A results folder written under a temporary name and renamed into place by :meth:`commit`.
+
+    ::
+
+        with ResultFolder(Path("results/mine"), overwrite=False) as out:
+            table.to_csv(out.path / "table.csv")
+            out.commit({"inputs": ...})          # adds checksums, writes manifest.json, renames
+
+    Leaving the block without ``commit`` (an error, Ctrl-C) removes the temporary folder;
+    a ``kill -9`` leaves it, and the next ResultFolder in the same parent removes it.
+    """
+
+    def __init__(self, final: Path, overwrite: bool = False) -> None:
+        self.final = Path(final)
+        self.overwrite = overwrite
+        self.path = temp_name(self.final)
+        self.committed = False
+
+    def __enter__(self) -> ResultFolder:
+        if self.final.exists() and not self.final.is_dir():
+            raise InputError(f"{self.final}: exists and is not a folder")
+        if self.final.exists() and not self.overwrite and not _is_empty_dir(self.final):
+            raise InputError(f"{self.final}: already exists; pass --overwrite to replace it, "
+                             "or choose another --name or --out")
+        try:
+            self.final.parent.mkdir(parents=True, exist_ok=True)
+            clean_stale_temporaries(self.final.parent)
+            self.path.mkdir()
+        except OSError as exc:
+            raise InputError(f"{self.final}: cannot create: {exc.strerror or exc}") from None
+        return self
+
+    def commit(self, manifest: dict[str, Any]) -> Path:
+        """Record checksums in ``manifest.json``, sync everything to disk, rename into place."""
+        manifest = {**manifest, "files": folder_checksums(self.path)}
+        (self.path / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str))
+        _sync_tree(self.path)
+        old = None
+        if self.final.exists():
+            old = self.final.with_name(f"{OLD_PREFIX}{self.final.name}-{os.getpid()}")
+            os.rename(self.final, old)  # a kill between the two renames leaves no folder, never a mixed one
+        try:
+            os.rename(self.path, self.final)
+        except OSError as exc:
+            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
+                raise InputError(f"{self.final}: appeared while this run was writing; its results are "
+                                 f"in {self.path}") from None
+            raise
+        fsync_path(self.final.parent)
+        self.committed = True
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return self.final
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.committed:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+def rescue(write: Any, what: str) -> Path | None:
+    """After a failed write, try to keep computed results elsewhere: ``write(folder)`` into a new temp folder.
+
+    Returns the folder, or None if nothing could be written there either.
+    """
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=f"sim-rescued-{what}-"))
+    except OSError:
+        return None
+    try:
+        write(folder)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    return folder
+
+
+# ----------------------------------------------------------------- one writer at a time
+
+class WriterLock:
+    """An exclusive advisory lock on ``folder/.lock``: one writing session per results folder.
+
+    The kernel releases it when the process dies, so a killed session never leaves the
+    folder locked.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.fd: int | None = None
+
+    def __enter__(self) -> WriterLock:
+        path = self.folder / ".lock"
+        try:
+            self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise InputError(f"{self.folder}: cannot lock for writing: {exc.strerror or exc}") from None
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(self.fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            os.close(self.fd)
+            self.fd = None
+            raise InputError(f"{self.folder}: another session (pid {holder}) is writing here; wait for it to "
+                             "finish or stop it, then --resume") from None
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, str(os.getpid()).encode(), 0)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+

@@ -1,0 +1,150 @@
+"""Resource limits checked before a job starts: workers, memory and disk, with the numbers.
+
+A job too big for this machine is refused within a second, saying how big it is and what
+fits, instead of failing after minutes with a MemoryError or an OOM-killed sweep.
+The per-unit sizes below are rough measurements on a 2-core machine (Python 3.12, the
+default 700-household neighbourhood); estimates are for orders of magnitude, not budgets.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from math import prod
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.inputs import InputError
+
+if TYPE_CHECKING:
+    from sim.runner import RunSpec
+    from sim.sweep.experiment import Experiment
+
+WORKERS_PER_CORE = 4  # more processes than this only queue for the cores and cost memory
+WORKER_BYTES = 250 * 2**20  # resident size of one worker running a default model (~200 MiB measured)
+PLAN_BYTES_PER_RUN = 1_500  # a planned sweep run in the driver (measured ~1.45 KB)
+PLAN_SECONDS_PER_RUN = 0.0005  # planning one run: validation and its id (measured ~0.45 ms)
+STORE_BYTES_PER_RUN = 16 * 2**10  # the runs and steps files of one finished run (keep = final)
+BYTES_PER_VALUE = 8
+MEMORY_SHARE = 0.5  # a job may plan to use at most this share of the memory available now
+
+
+def available_memory() -> int:
+    """Bytes of memory available to new processes now (MemAvailable; physical memory elsewhere)."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n:,.1f} PiB"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:,.0f} days"
+
+
+def check_workers(workers: int | None, option: str = "--workers") -> None:
+    """Refuse more local worker processes than WORKERS_PER_CORE per core or than memory holds."""
+    if workers is None:
+        return
+    cores = os.cpu_count() or 1
+    limit = WORKERS_PER_CORE * cores
+    if workers > limit:
+        raise InputError(f"{option} {workers}: at most {limit} on this machine ({WORKERS_PER_CORE} x {cores} "
+                         "cores); more processes only wait for the cores and use memory")
+    memory = available_memory()
+    if workers * WORKER_BYTES > memory:
+        raise InputError(f"{option} {workers}: {workers} workers need about {_size(workers * WORKER_BYTES)} of "
+                         f"memory, {_size(memory)} is available; use at most {max(1, memory // WORKER_BYTES)}")
+
+
+def _check_memory(need: int, what: str, advice: str) -> None:
+    budget = int(available_memory() * MEMORY_SHARE)
+    if need > budget:
+        raise InputError(f"{what} needs about {_size(need)} of memory; at most {_size(budget)} is usable here "
+                         f"(half of what is available); {advice}")
+
+
+def planned_runs(exp: Experiment) -> int:
+    """How many runs an experiment plans, counted without sampling the design."""
+    k = len(exp.factors)
+    if exp.design == "grid":
+        points = prod(len(f.values) for f in exp.factors)
+    elif exp.design == "lhs":
+        points = exp.samples
+    else:  # Saltelli: N (k + 2) points; Morris: r (k + 1)
+        points = exp.samples * (k + (2 if exp.design == "sobol" else 1))
+    return points * len(exp.presets) * len(exp.scenarios) * exp.replications
+
+
+def check_design_size(exp: Experiment, store: Path | None = None, quiet: bool = False) -> int:
+    """Refuse a design whose plan does not fit in memory or whose store does not fit on disk; return its runs."""
+    runs = planned_runs(exp)
+    what = (f"{exp.source}: the {exp.design} design ({runs:,} runs = points x {len(exp.presets)} preset(s) x "
+            f"{len(exp.scenarios)} scenario(s) x {exp.replications} replications)")
+    _check_memory(runs * PLAN_BYTES_PER_RUN, what, "reduce samples, values or replications")
+    if store is not None:
+        weeks = exp.weeks or 156
+        kept = {"final": 1, "yearly": weeks // 52 + 2, "every": weeks + 1}[exp.keep]
+        disk = runs * (STORE_BYTES_PER_RUN + kept * (len(exp.metrics) + 2) * BYTES_PER_VALUE)
+        existing = next((p for p in [store.absolute(), *store.absolute().parents] if p.exists()), Path("/"))
+        free = shutil.disk_usage(existing).free
+        if disk > free:
+            raise InputError(f"{what} needs about {_size(disk)} of disk for its store; {_size(free)} is free "
+                             f"under {existing}")
+    planning = runs * PLAN_SECONDS_PER_RUN
+    if planning > 30 and not quiet:
+        print(f"{exp.name}: planning {runs:,} runs takes about {_duration(planning)} before the first starts",
+              file=sys.stderr)
+    return runs
+
+
+def check_compare_size(specs: Sequence[RunSpec], workers: int | None, progress: bool = True) -> None:
+    """Refuse a comparison whose tables do not fit in memory; print an estimate for a large one."""
+    from sim.sweep.experiment import metric_names
+
+    check_workers(workers)
+    rows = sum(s.params.run.weeks + 1 for s in specs)
+    columns = len(metric_names()) + 3
+    need = 2 * rows * columns * BYTES_PER_VALUE  # every run's steps, and their concatenation
+    what = f"the comparison ({len(specs):,} runs, {rows:,} weekly rows)"
+    _check_memory(need, what, "use fewer --seeds or --steps, or a sweep (results go to disk as they finish)")
+    if progress and len(specs) > 200:
+        per_run = pilot_seconds(specs[0])
+        lanes = max(1, min(workers or os.cpu_count() or 1, os.cpu_count() or 1))
+        print(f"estimate: {len(specs):,} runs, about {_duration(per_run * len(specs) / lanes)} on {lanes} "
+              f"core(s), {_size(need / 2)} of tables in memory", file=sys.stderr)
+
+
+PILOT_WEEKS = 8
+
+
+def pilot_seconds(spec: RunSpec) -> float:
+    """Seconds one run of ``spec`` takes, from building its model and a few weeks of it."""
+    from sim.model import LilongModel
+
+    start = time.perf_counter()
+    model = LilongModel(spec.params, spec.seed)
+    built = time.perf_counter()
+    weeks = min(PILOT_WEEKS, spec.params.run.weeks)
+    model.run_weeks(weeks)
+    per_week = (time.perf_counter() - built) / weeks
+    return (built - start) + per_week * spec.params.run.weeks
