@@ -121,7 +121,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
         compare_posterior(args.posterior, tuple(args.scenarios), preset=args.preset, seeds=args.seeds,
                           first_seed=args.first_seed, weeks=args.steps, households=args.households,
-                          workers=args.workers, out=out, baseline=args.baseline, progress=not args.quiet)
+                          workers=args.workers, out=out, baseline=args.baseline, progress=not args.quiet,
+                          overwrite=args.overwrite)
         return 0
     compare(tuple(args.scenarios), preset=args.preset, seeds=args.seeds, first_seed=args.first_seed,
             weeks=args.steps, households=args.households, workers=args.workers, out=out,

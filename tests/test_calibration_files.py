@@ -160,3 +160,16 @@ def test_cli_exits_2_with_one_line_before_any_run(tmp_path, capsys):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert str(bad_rob) in result.stderr and "samples = 0" in result.stderr
     assert not (tmp_path / "store").exists()
+
+
+def test_parameter_table_marks_each_parameter_calibrated_measured_or_assumed():
+    from sim.params import parameter_rows, parameter_table_markdown
+
+    status = {f"{r['section']}.{r['key']}": r["status"] for r in parameter_rows()}
+    cal = load_calibration(ROOT / "scenarios" / "calibration" / "guizhou_west.toml")
+    for key in cal.keys:
+        assert status[key].startswith("calibrated to turnout_young"), key
+        assert all(name in status[key] for name in cal.fit)
+    assert status["population.shared_kitchen_share"] == "measured"
+    assert status["behaviour.weight_social"] == "assumed"
+    assert "| status |" in parameter_table_markdown().splitlines()[0]

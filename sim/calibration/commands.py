@@ -20,6 +20,7 @@ def _executor_options(p: argparse.ArgumentParser, positive) -> None:  # noqa: AN
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from sim.calibration.engine import calibrate
     from sim.calibration.spec import load_calibration, settings_of
+    from sim.processes import exit_code
 
     cal = load_calibration(args.calibration)
     if args.quick:
@@ -33,15 +34,16 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     try:
         calibrate(cal, out, resume=args.resume, executor=args.executor, workers=args.workers,
                   scheduler=args.scheduler, quiet=args.quiet)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:  # Ctrl-C or SIGTERM
         print(f"\ninterrupted: finished populations are in {out}; continue with the same command plus --resume",
               file=sys.stderr)
-        return 130
+        return exit_code(interrupt)
     return 0
 
 
 def cmd_robustness(args: argparse.Namespace) -> int:
     from sim.calibration.robustness import load_robustness, robustness
+    from sim.processes import exit_code
 
     exp = load_robustness(args.experiment).reduced(args.samples, args.replications, args.weeks)
     if args.check:
@@ -51,10 +53,10 @@ def cmd_robustness(args: argparse.Namespace) -> int:
     try:
         robustness(exp, store=args.store, resume=args.resume, executor=args.executor, workers=args.workers,
                    scheduler=args.scheduler, quiet=args.quiet)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         print("\ninterrupted: finished runs are stored; continue with the same command plus --resume",
               file=sys.stderr)
-        return 130
+        return exit_code(interrupt)
     return 0
 
 

@@ -8,11 +8,13 @@
   samplers do, so fast simulations are not favoured): the same calibration gives the same
   populations whatever the executor, the number of workers or the order runs finish in.
 - **Distance and tolerance.** Each fitted statistic's distance from its target is divided by the
-  target's uncertainty and the largest is taken (a maximum norm): a particle is accepted at
-  threshold ε when every target is within ε times its uncertainty. Thresholds fall generation by
-  generation (a quantile of the last generation's distances) down to the calibration's
-  ``tolerance``; the last population is then a sample from the posterior under a uniform error
-  model of half-width tolerance × uncertainty (Wilkinson 2013).
+  target's uncertainty; the scaled errors combine by their Euclidean length (``norm = "euclidean"``,
+  the default) or their largest (``"max"``: accepted at threshold ε when every target is within ε
+  times its uncertainty). Thresholds fall generation by generation (a quantile of the last
+  generation's distances) down to the calibration's ``tolerance``; the last population is then a
+  sample from the posterior under an error model uniform on that ball (or box) of scaled errors
+  (Wilkinson 2013). The Euclidean norm keeps every target in play while the threshold falls; with
+  the maximum, a target the population cannot yet reach freezes the threshold at its distance.
 - **Resume.** pyabc writes each finished population to an SQLite history. A calibration killed
   at any moment (``kill -9``) loses only the population being sampled; run again with
   ``--resume`` it reloads the history (``ABCSMC.load``), rebuilds the threshold from the last
@@ -21,12 +23,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
 import time
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+import warnings
+from concurrent.futures import Executor, Future
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -37,8 +39,10 @@ import numpy as np
 import pandas as pd
 
 from sim.calibration.files import InputError
-from sim.calibration.simulate import Simulator, abc_name
-from sim.calibration.spec import Calibration
+from sim.calibration.simulate import RUNS, Simulator, abc_name
+from sim.calibration.spec import Calibration, settings_of
+from sim.integrity import WriterLock, input_records, read_manifest, write_atomic, write_json_atomic
+from sim.params import scenario_inputs, scenario_path
 from sim.provenance import git_commit, package_versions
 from sim.sweep.executors import ExecutorFactory, run_resilient
 
@@ -50,57 +54,39 @@ if TYPE_CHECKING:
     import pyabc
 
 
-# ---------------------------------------------------------------- executors kept across chunks
+# ---------------------------------------------------------------- cancelling what a finished generation left
 
 
-class _Reusable(Executor):
-    """An executor kept across ``run_resilient`` calls: its ``shutdown`` only cancels what is queued."""
+class _Tracking(Executor):
+    """The factory's executor, remembering what was submitted so a finished generation can cancel the rest."""
 
-    def __init__(self, inner: Executor) -> None:
-        self.inner = inner
-        self.futures: list[Future] = []
+    def __init__(self, inner: Executor, futures: list[Future]) -> None:
+        self.inner, self.futures = inner, futures
 
     def submit(self, fn, /, *args, **kwargs) -> Future:  # noqa: ANN001
         future = self.inner.submit(fn, *args, **kwargs)
-        self.futures = [f for f in self.futures if not f.done()] + [future]
+        self.futures[:] = [f for f in self.futures if not f.done()] + [future]
         return future
 
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        for future in self.futures:
-            future.cancel()
-        self.futures = []
 
-    @property
-    def broken(self) -> bool:
-        return bool(getattr(self.inner, "_broken", False))
-
-
-class ReusingFactory:
-    """An ExecutorFactory whose executor lives until ``close`` (or until its process pool breaks)."""
+class TrackingFactory:
+    """An ExecutorFactory as run_resilient sees it, whose queued particles can be cancelled (``cancel_queued``).
+    The executor itself lives until the calibration closes the factory."""
 
     def __init__(self, factory: ExecutorFactory) -> None:
-        self.factory, self.workers, self.kind = factory, factory.workers, factory.kind
-        self._current: _Reusable | None = None
+        self.factory, self.workers = factory, factory.workers
+        self.futures: list[Future] = []
 
-    def make(self) -> Executor:
-        if self._current is not None and self._current.broken:
-            self._close_current()
-        if self._current is None:
-            self._current = _Reusable(self.factory.make())
-        return self._current
+    def executor(self) -> Executor:
+        return _Tracking(self.factory.executor(), self.futures)
 
-    def _close_current(self) -> None:
-        if self._current is not None:
-            inner = self._current.inner
-            if isinstance(inner, ProcessPoolExecutor):
-                inner.shutdown(wait=True, cancel_futures=True)  # no worker outlives the calibration
-            else:
-                inner.shutdown(wait=False)
-        self._current = None
+    def renew(self) -> Executor:
+        return _Tracking(self.factory.renew(), self.futures)
 
-    def close(self) -> None:
-        self._close_current()
-        self.factory.close()
+    def cancel_queued(self) -> None:
+        for future in self.futures:
+            future.cancel()  # a particle already running finishes; its result is not used
+        self.futures.clear()
 
 
 # ---------------------------------------------------------------- the sampler
@@ -109,14 +95,17 @@ class ReusingFactory:
 _LOADED: tuple[bytes, object] | None = None
 
 
-def _evaluate(payload: bytes, master_seed: int, t: int, index: int) -> tuple[int, object]:
-    """Worker: sample, simulate and judge particle ``index`` of generation ``t`` (seeded by both)."""
+def _evaluate(payload: bytes, master_seed: int, t: int, index: int) -> tuple[int, object, int]:
+    """Worker: sample, simulate and judge particle ``index`` of generation ``t`` (seeded by both).
+    Returns (index, particle, model runs it took)."""
     global _LOADED
     if _LOADED is None or _LOADED[0] is not payload and _LOADED[0] != payload:
         _LOADED = (payload, cloudpickle.loads(payload))
     state = np.random.SeedSequence(master_seed, spawn_key=(t + 1, index)).generate_state(1)[0]
     np.random.seed(int(state))
-    return index, _LOADED[1]()
+    before = RUNS["done"]
+    particle = _LOADED[1]()
+    return index, particle, RUNS["done"] - before
 
 
 class _Complete(Exception):
@@ -130,7 +119,7 @@ def _pyabc():
     return pyabc
 
 
-def make_sampler(factory: ExecutorFactory, master_seed: int, runs_per_particle: int, say,  # noqa: ANN001
+def make_sampler(factory: ExecutorFactory, master_seed: int, say,  # noqa: ANN001
                  costs: Path | None = None) -> pyabc.sampler.Sampler:
     """A pyabc sampler evaluating particles on ``factory``'s executor (see the module docstring)."""
     pyabc = _pyabc()
@@ -138,7 +127,7 @@ def make_sampler(factory: ExecutorFactory, master_seed: int, runs_per_particle: 
     class ExecutorSampler(pyabc.sampler.Sampler):
         def __init__(self) -> None:
             super().__init__()
-            self.factory = ReusingFactory(factory)
+            self.factory = TrackingFactory(factory)
             self.acceptance_guess = 0.5
 
         def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False,  # noqa: ANN001
@@ -148,7 +137,8 @@ def make_sampler(factory: ExecutorFactory, master_seed: int, runs_per_particle: 
             particles: dict[int, object] = {}
             accepted: list[int] = []
             lost: list[str] = []
-            state = {"next": 0, "prefix": 0}  # first index not yet submitted; indices below prefix all finished
+            # first index not yet submitted; indices below prefix all finished; model runs done
+            state = {"next": 0, "prefix": 0, "runs": 0}
 
             def cutoff() -> int | None:
                 """Index of the n-th accepted particle once every particle before it has finished."""
@@ -159,9 +149,10 @@ def make_sampler(factory: ExecutorFactory, master_seed: int, runs_per_particle: 
                 nth = sorted(accepted)[n - 1]
                 return nth if state["prefix"] > nth else None
 
-            def done(_index: int, result: tuple[int, object]) -> None:
-                index, particle = result
+            def done(_index: int, result: tuple[int, object, int]) -> None:
+                index, particle, runs = result
                 particles[index] = particle
+                state["runs"] += runs
                 if particle.accepted:
                     accepted.append(index)
                 if cutoff() is not None:
@@ -185,6 +176,7 @@ def make_sampler(factory: ExecutorFactory, master_seed: int, runs_per_particle: 
                 try:
                     run_resilient(tasks, work, self.factory, done, gone, max_in_flight=2 * self.factory.workers)
                 except _Complete:
+                    self.factory.cancel_queued()
                     break
             last = cutoff() if ok else max(particles, default=-1)
             sample = self._create_empty_sample()
@@ -197,18 +189,15 @@ def make_sampler(factory: ExecutorFactory, master_seed: int, runs_per_particle: 
             self.acceptance_guess = max(0.005, min(1.0, sample.n_accepted / max(1, considered)))
             seconds = time.perf_counter() - start
             record = {"generation": t, "accepted": sample.n_accepted, "particles_in_sample": considered,
-                      "particles_simulated": len(particles), "model_runs": len(particles) * runs_per_particle,
+                      "particles_simulated": len(particles), "model_runs": state["runs"],
                       "wall_s": round(seconds, 2), "ok": ok, "finished": datetime.now().isoformat(timespec="seconds")}
             if costs is not None:
                 pd.DataFrame([record]).to_csv(costs, mode="a", header=not costs.exists(), index=False)
             label = "prior sample" if t < 0 else f"generation {t}"
             say(f"  {label}: {sample.n_accepted} accepted of {considered} "
-                f"({sample.n_accepted / max(1, considered):.1%}); {len(particles) * runs_per_particle} model runs "
+                f"({sample.n_accepted / max(1, considered):.1%}); {state['runs']} model runs "
                 f"in {seconds:.0f} s")
             return sample
-
-        def stop(self) -> None:
-            self.factory.close()
 
     return ExecutorSampler()
 
@@ -243,33 +232,44 @@ def _manifest_path(out: Path) -> Path:
     return out / "manifest.json"
 
 
+def inputs(cal: Calibration) -> list[dict[str, str]]:
+    """Every input file the calibration read (role, path, SHA-256): its file, target files, scenarios, presets."""
+    files = [("calibration", cal.source)] + [("targets", Path(t.file)) for t in cal.targets]
+    for setting in settings_of(cal.targets):
+        files += scenario_inputs(scenario_path(setting.scenario), setting.preset)
+    return input_records(files)
+
+
 def _open(cal: Calibration, out: Path, resume: bool, executor: str) -> dict:
+    """Start a session in ``out`` (a new calibration, or with ``resume`` the same one continued)."""
     path = _manifest_path(out)
     if path.exists():
-        if not resume:
-            raise InputError(f"{out}: a calibration is already here; pass --resume to continue it, or choose "
-                             "another --out")
-        manifest = json.loads(path.read_text())
-        if manifest["digest"] != cal.digest:
-            raise InputError(f"{out}: this folder holds calibration {manifest['name']!r} "
-                             f"({'quick' if manifest['quick'] else 'full'}) from other files or settings; resume "
+        manifest = read_manifest(out, InputError)
+        if manifest.get("digest") != cal.digest:
+            raise InputError(f"{out}: this folder holds calibration {manifest.get('name')!r} "
+                             f"({'quick' if manifest.get('quick') else 'full'}) from other files or settings; resume "
                              "with the same files and options, or use another --out")
     else:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "calibration.toml").write_text(cal.text)
         manifest = {"name": cal.name, "calibration_file": str(cal.source), "digest": cal.digest,
-                    "quick": cal.is_quick, "settings": vars(cal.abc), "versions": package_versions(),
-                    "git_commit": git_commit(), "machine": {"cpus": os.cpu_count()}, "sessions": []}
+                    "quick": cal.is_quick, "settings": vars(cal.abc), "inputs": inputs(cal),
+                    "versions": package_versions(), "git_commit": git_commit(), "machine": {"cpus": os.cpu_count()},
+                    "sessions": []}
+        write_atomic(out / "calibration.toml", cal.text.encode())
     manifest["sessions"].append({"start": datetime.now().isoformat(timespec="seconds"), "end": None,
                                  "executor": executor})
-    _write_json(manifest, path)
+    write_json_atomic(manifest, path)
     return manifest
 
 
-def _write_json(obj: dict, path: Path) -> None:
-    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-    tmp.write_text(json.dumps(obj, indent=2, default=str))
-    os.replace(tmp, path)
+def _check_folder(out: Path, resume: bool) -> None:
+    """Before anything starts: a calibration folder is continued only with --resume, never overwritten."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: exists and is not a folder")
+    if _manifest_path(out).exists() and not resume:
+        raise InputError(f"{out}: a calibration is already here; pass --resume to continue it, or choose "
+                         "another --out")
+    if out.exists() and not _manifest_path(out).exists() and any(out.iterdir()):
+        raise InputError(f"{out}: a folder with other files, not a calibration; choose another --out")
 
 
 def build_abc(cal: Calibration, factory: ExecutorFactory, say,  # noqa: ANN001
@@ -279,10 +279,11 @@ def build_abc(cal: Calibration, factory: ExecutorFactory, say,  # noqa: ANN001
     prior = pyabc.Distribution(**{abc_name(p.key): pyabc.RV("uniform", p.low, p.high - p.low) for p in cal.priors})
     targets = cal.fit_targets
     settings = {t.setting: cal.horizon(t.setting) for t in targets}
-    simulator = Simulator(cal.keys, targets, settings)
-    distance = pyabc.PNormDistance(p=np.inf, fixed_weights={t.name: 1.0 / t.uncertainty for t in targets})
-    runs_per_particle = len(dict.fromkeys(settings.values()))
-    sampler = make_sampler(factory, cal.abc.master_seed, runs_per_particle, say, costs)
+    simulator = Simulator(cal.keys, targets, settings, cal.abc.norm)
+    # The same distance as the simulator's; pyabc uses it to rebuild the threshold when a calibration resumes.
+    distance = pyabc.PNormDistance(p=2 if cal.abc.norm == "euclidean" else np.inf,
+                                   fixed_weights={t.name: 1.0 / t.uncertainty for t in targets})
+    sampler = make_sampler(factory, cal.abc.master_seed, say, costs)
     return pyabc.ABCSMC(simulator, prior, distance, population_size=cal.abc.population_size,
                         eps=make_epsilon(cal.abc.tolerance, cal.abc.quantile), sampler=sampler)
 
@@ -303,11 +304,24 @@ def calibrate(cal: Calibration, out: Path, resume: bool = False, executor: str =
         if not quiet:
             print(text, file=sys.stderr, flush=True)
 
-    manifest = _open(cal, out, resume, executor)
-    factory = ExecutorFactory(executor, workers, scheduler)
-    abc = build_abc(cal, factory, say, out / COSTS)
+    factory = ExecutorFactory(executor, workers, scheduler)  # checks the worker count before anything is written
+    _check_folder(out, resume)
+    out.mkdir(parents=True, exist_ok=True)
+    with WriterLock(out), factory:  # one session at a time; workers stop at the end, at once after an interrupt
+        _session(cal, out, factory, resume, executor, say)
+        if report:
+            from sim.calibration.report import write_report
+
+            write_report(cal, out, executor=executor, workers=workers, scheduler=scheduler, quiet=quiet)
+    return out
+
+
+def _session(cal: Calibration, out: Path, factory: ExecutorFactory, resume: bool, executor: str,
+             say) -> None:  # noqa: ANN001
+    _open(cal, out, resume, executor)
     db = f"sqlite:///{(out / HISTORY).resolve()}"
     start = time.perf_counter()
+    abc = build_abc(cal, factory, say, out / COSTS)
     try:
         if (out / HISTORY).exists() and _has_run(db):
             history = abc.load(db, 1)
@@ -321,21 +335,17 @@ def calibrate(cal: Calibration, out: Path, resume: bool = False, executor: str =
                 f"{factory.kind} with {factory.workers} worker(s) -> {out}")
         remaining = cal.abc.max_generations - history.n_populations
         if not finished(history, cal) and remaining > 0:
-            abc.run(minimum_epsilon=cal.abc.tolerance, max_nr_populations=remaining,
-                    min_acceptance_rate=cal.abc.min_acceptance_rate)
+            with warnings.catch_warnings():  # pyabc compares the first threshold (infinite) with the next
+                warnings.filterwarnings("ignore", "invalid value encountered in scalar subtract", RuntimeWarning)
+                abc.run(minimum_epsilon=cal.abc.tolerance, max_nr_populations=remaining,
+                        min_acceptance_rate=cal.abc.min_acceptance_rate)
         else:
             say(f"{cal.name}: already finished ({history.n_populations} populations)")
     finally:
-        abc.sampler.stop()
-        manifest = json.loads(_manifest_path(out).read_text())
+        manifest = read_manifest(out, InputError)
         manifest["sessions"][-1].update({"end": datetime.now().isoformat(timespec="seconds"),
                                          "abc_wall_s": round(time.perf_counter() - start, 1)})
-        _write_json(manifest, _manifest_path(out))
-    if report:
-        from sim.calibration.report import write_report
-
-        write_report(cal, out, executor=executor, workers=workers, scheduler=scheduler, quiet=quiet)
-    return out
+        write_json_atomic(manifest, _manifest_path(out))
 
 
 def _has_run(db: str) -> bool:

@@ -7,10 +7,10 @@ the key (the command line turns it into exit code 2, as for scenario files).
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from pathlib import Path
 from typing import Any
 
+from sim.inputs import read_input_toml
 from sim.params import SECTIONS, ScenarioError
 
 
@@ -19,15 +19,10 @@ class InputError(ScenarioError):
 
 
 def read_toml(path: str | Path, kind: str) -> tuple[dict[str, Any], str]:
-    """(data, text) of a TOML file; ``kind`` names the file in the error ("target file")."""
-    path = Path(path)
-    try:
-        text = path.read_text()
-        return tomllib.loads(text), text
-    except FileNotFoundError:
-        raise InputError(f"{path}: {kind} not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML: {exc}") from None
+    """(data, text) of a TOML file; ``kind`` names the file in the error ("target file"). Read as every
+    input file is (sim.inputs): a regular UTF-8 file of bounded size, or one line naming it."""
+    text, data = read_input_toml(Path(path), InputError, kind)
+    return data, text
 
 
 class Table:

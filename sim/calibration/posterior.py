@@ -15,7 +15,6 @@ side by side for each headline difference from the baseline:
 
 from __future__ import annotations
 
-import json
 import platform
 import sys
 import time
@@ -26,12 +25,20 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import final_year, fmt, mean_ci
-from sim.calibration.report import load_posterior
+from sim.calibration.files import InputError
+from sim.calibration.report import POSTERIOR, load_posterior
+from sim.integrity import ResultFolder, input_records
 from sim.metrics import HEADLINE, label
-from sim.provenance import file_record, git_commit, package_versions
+from sim.params import load_scenario, scenario_inputs, scenario_path
+from sim.provenance import git_commit, package_versions
 from sim.runner import RunSpec, run_many
 
 FIGURE_METRICS = ("involved_share", "satisfaction_overall", "trust_government", "core_share")
+
+
+def _posterior_file(path: str | Path) -> Path:
+    path = Path(path)
+    return path / POSTERIOR if path.is_dir() else path
 
 
 def posterior_draws(posterior: pd.DataFrame, seeds: list[int], master_seed: int = 0) -> pd.DataFrame:
@@ -137,14 +144,21 @@ def figure(table: pd.DataFrame, path: Path) -> Path:
 def compare_posterior(posterior_path: str | Path, scenarios: tuple[str, ...], preset: str | None = "guizhou_west",
                       seeds: int = 30, first_seed: int = 0, weeks: int | None = None, households: int | None = None,
                       workers: int | None = None, out: Path | None = None, baseline: str | None = None,
-                      progress: bool = True) -> Path:
+                      progress: bool = True, overwrite: bool = False) -> Path:
     """Run every scenario at posterior draws and at the posterior mean on common seeds; write the table."""
-    from sim.compare import common_seeds, load_scenarios
+    from sim.compare import common_seeds
 
     start = time.perf_counter()
     posterior = load_posterior(posterior_path)
-    paths, loaded, baseline = load_scenarios(scenarios, preset, weeks, households, baseline)
+    fixed = {k: v for k, v in (("run.weeks", weeks), ("neighbourhood.households", households)) if v is not None}
+    paths = [scenario_path(s) for s in scenarios]
+    loaded = {p.name: p.replace(fixed, origin="command line") for p in (load_scenario(f, preset) for f in paths)}
     names = list(loaded)
+    if len(names) < len(paths):
+        raise InputError("--scenarios: two scenarios share a name; scenarios in one comparison need different names")
+    baseline = baseline or names[0]
+    if baseline not in loaded:
+        raise InputError(f"--baseline {baseline}: not among the scenarios compared; allowed: {', '.join(names)}")
     seed_list = common_seeds(seeds, first_seed)
     draws = posterior_draws(posterior, seed_list)
     mean = posterior_mean(posterior)
@@ -154,31 +168,33 @@ def compare_posterior(posterior_path: str | Path, scenarios: tuple[str, ...], pr
     draw_specs = [RunSpec(n, loaded[n].replace({k: float(d[k]) for k in keys}, origin=origin), int(d["seed"]))
                   for n in names for _, d in draws.iterrows()]
     out = out or Path("results") / datetime.now().strftime("compare-posterior-%Y%m%d-%H%M%S")
-    out.mkdir(parents=True, exist_ok=True)
-    point_steps, _ = run_many(point_specs, workers=workers, progress=progress)
-    draw_steps, _ = run_many(draw_specs, workers=workers, progress=progress)
-    point_steps.to_parquet(out / "steps_posterior_mean.parquet", index=False)
-    draw_steps.to_parquet(out / "steps_posterior_draws.parquet", index=False)
-    draws.to_csv(out / "draws.csv", index=False)
-    point, per_draw = final_year(point_steps), final_year(draw_steps)
-    point.to_csv(out / "runs_final_year_posterior_mean.csv", index=False)
-    per_draw.to_csv(out / "runs_final_year_posterior_draws.csv", index=False)
-    table = uncertainty_table(point, per_draw, baseline)
-    table.to_csv(out / "posterior_summary.csv", index=False)
-    first = next(iter(loaded.values()))
-    context = (f"Posterior `{posterior_path}` ({len(posterior)} particles, {len(keys)} parameters); preset "
-               f"`{preset or 'none'}` ({first.neighbourhood.households} households); {len(seed_list)} seeds "
-               f"({seed_list[0]}-{seed_list[-1]}), one posterior draw per seed, the same for every scenario; horizon "
-               f"{first.run.weeks} weeks; final-year values; differences from `{baseline}`.")
-    (out / "summary.md").write_text(markdown(table, context))
-    figure(table, out / "figures" / "posterior_uncertainty.png")
-    manifest = {"command": sys.argv, "posterior": str(posterior_path), "parameters_drawn": keys,
-                "posterior_mean": mean, "scenarios": {n: file_record(p) for n, p in zip(names, paths, strict=True)},
-                "preset": preset, "seeds": seed_list, "baseline": baseline, "versions": package_versions(),
-                "git_commit": git_commit(), "machine": {"platform": platform.platform()}, "workers": workers,
-                "runs": len(point_specs) + len(draw_specs), "wall_time_s": round(time.perf_counter() - start, 2),
-                "created": datetime.now().isoformat(timespec="seconds")}
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+    records = input_records([("posterior", _posterior_file(posterior_path))]
+                            + [rp for p in paths for rp in scenario_inputs(p, preset)])
+    with ResultFolder(out, overwrite) as folder:
+        point_steps, _ = run_many(point_specs, workers=workers, progress=progress)
+        draw_steps, _ = run_many(draw_specs, workers=workers, progress=progress)
+        where = folder.path
+        point_steps.to_parquet(where / "steps_posterior_mean.parquet", index=False)
+        draw_steps.to_parquet(where / "steps_posterior_draws.parquet", index=False)
+        draws.to_csv(where / "draws.csv", index=False)
+        point, per_draw = final_year(point_steps), final_year(draw_steps)
+        point.to_csv(where / "runs_final_year_posterior_mean.csv", index=False)
+        per_draw.to_csv(where / "runs_final_year_posterior_draws.csv", index=False)
+        table = uncertainty_table(point, per_draw, baseline)
+        table.to_csv(where / "posterior_summary.csv", index=False)
+        first = next(iter(loaded.values()))
+        context = (f"Posterior `{posterior_path}` ({len(posterior)} particles, {len(keys)} parameters); preset "
+                   f"`{preset or 'none'}` ({first.neighbourhood.households} households); {len(seed_list)} seeds "
+                   f"({seed_list[0]}-{seed_list[-1]}), one posterior draw per seed, the same for every scenario; "
+                   f"horizon {first.run.weeks} weeks; final-year values; differences from `{baseline}`.")
+        (where / "summary.md").write_text(markdown(table, context))
+        figure(table, where / "figures" / "posterior_uncertainty.png")
+        folder.commit({"command": sys.argv, "posterior": str(posterior_path), "parameters_drawn": keys,
+                       "posterior_mean": mean, "inputs": records, "preset": preset, "seeds": seed_list,
+                       "baseline": baseline, "versions": package_versions(), "git_commit": git_commit(),
+                       "machine": {"platform": platform.platform()}, "workers": workers,
+                       "runs": len(point_specs) + len(draw_specs), "wall_time_s": round(time.perf_counter() - start, 2),
+                       "created": datetime.now().isoformat(timespec="seconds")})
     print(f"Results written to {out}/")
     shown = table[table.metric.isin(("involved_share", "satisfaction_overall"))]
     print(shown[["scenario", "metric", "seed_only_mean", "total_mean", "total_runs_low", "total_runs_high",

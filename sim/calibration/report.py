@@ -16,7 +16,6 @@ the end; it can be re-run on a finished folder):
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from functools import partial
@@ -31,10 +30,12 @@ import pandas as pd  # noqa: E402
 
 from sim.analysis import fmt  # noqa: E402
 from sim.calibration.engine import COSTS, HISTORY, _pyabc  # noqa: E402
+from sim.calibration.files import InputError  # noqa: E402
 from sim.calibration.simulate import abc_name, statistics  # noqa: E402
 from sim.calibration.spec import Calibration, settings_of  # noqa: E402
 from sim.calibration.targets import Target  # noqa: E402
 from sim.figures import PALETTE, save_figure  # noqa: E402
+from sim.integrity import folder_checksums, read_manifest, write_json_atomic  # noqa: E402
 from sim.sweep.executors import ExecutorFactory, run_resilient  # noqa: E402
 from sim.sweep.plan import replication_seeds  # noqa: E402
 
@@ -67,8 +68,6 @@ def load_posterior(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     file = path / POSTERIOR if path.is_dir() else path
     if not file.exists():
-        from sim.calibration.files import InputError
-
         raise InputError(f"{path}: no posterior sample here (expected {file}); run `sim calibrate` first")
     frame = pd.read_csv(file)
     keys = [c for c in frame.columns if "." in c]
@@ -160,6 +159,8 @@ def populations(h, out: Path) -> pd.DataFrame:  # noqa: ANN001
     pops = h.get_all_populations().query("t >= 0")[["t", "epsilon", "samples", "particles"]]
     pops = pops.rename(columns={"t": "generation", "samples": "particles_in_sample", "particles": "accepted"})
     pops["acceptance_rate"] = pops["accepted"] / pops["particles_in_sample"]
+    pops["effective_sample_size"] = [1 / np.sum(np.square(h.get_distribution(0, int(t))[1]))
+                                     for t in pops["generation"]]
     if (out / COSTS).exists():
         costs = pd.read_csv(out / COSTS).drop_duplicates("generation", keep="last")
         pops = pops.merge(costs[["generation", "particles_simulated", "model_runs", "wall_s"]], on="generation",
@@ -208,7 +209,8 @@ def figure_predictive(cal: Calibration, pred: pd.DataFrame, prior_pred: pd.DataF
         if t.name in prior_pred:
             data.insert(0, prior_pred[t.name].dropna())
             labels.insert(0, "prior predictive")
-        parts = ax.boxplot(data, vert=False, widths=0.5, whis=(5, 95), showfliers=False, patch_artist=True)
+        parts = ax.boxplot(data, orientation="horizontal", widths=0.5, whis=(5, 95), showfliers=False,
+                           patch_artist=True)
         for patch, colour in zip(parts["boxes"], [PALETTE[0], PALETTE[4]][-len(data):], strict=True):
             patch.set_facecolor(colour)
             patch.set_alpha(0.4)
@@ -258,6 +260,10 @@ def figure_correlations(corr: pd.DataFrame, path: Path) -> Path:
 # ---------------------------------------------------------------- the report
 
 
+def _count(x: float | None) -> str:
+    return "–" if x is None or pd.isna(x) else f"{x:,.0f}"
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -281,17 +287,18 @@ def markdown(cal: Calibration, manifest: dict, pops: pd.DataFrame, table: pd.Dat
     last = pops.iloc[-1]
     reached = last["epsilon"] <= cal.abc.tolerance
     lines += ["", "## Populations", "",
+              "The effective sample size of a population is 1 / Σ w² of its normalised importance weights.", "",
               f"{len(pops)} generations; the last threshold is {last['epsilon']:.3g} "
               + ("(the tolerance: the posterior below is final)." if reached else
                  f"(**above the tolerance {cal.abc.tolerance:g}**: the run stopped on its generation or acceptance "
                  "limit, and the posterior is wider than the targets allow)."), "",
-              "| generation | threshold | particles in sample | accepted | acceptance rate | model runs | "
-              "wall time (s) |",
-              "|---|---|---|---|---|---|---|"]
+              "| generation | threshold | particles in sample | accepted | acceptance rate | effective sample size "
+              "| model runs | wall time (s) |",
+              "|---|---|---|---|---|---|---|---|"]
     for _, r in pops.iterrows():
         lines.append(f"| {int(r['generation'])} | {r['epsilon']:.3g} | {int(r['particles_in_sample'])} | "
-                     f"{int(r['accepted'])} | {r['acceptance_rate']:.3f} | {fmt(r.get('model_runs', np.nan))} | "
-                     f"{fmt(r.get('wall_s', np.nan))} |")
+                     f"{int(r['accepted'])} | {r['acceptance_rate']:.3f} | {r['effective_sample_size']:.0f} | "
+                     f"{_count(r.get('model_runs'))} | {_count(r.get('wall_s'))} |")
     lines += ["", "## Posterior", "", "![marginals](figures/marginals.png)", "",
               "| parameter | prior (uniform) | prior source | posterior median [90% interval] | contraction | |",
               "|---|---|---|---|---|---|"]
@@ -321,8 +328,9 @@ def markdown(cal: Calibration, manifest: dict, pops: pd.DataFrame, table: pd.Dat
                      f"{r['share_within']:.2f} | {'' if pd.isna(prior) else f'{prior:.2f}'} | "
                      f"{'yes' if r['consistent'] else '**no**'} |")
     lines += ["", "## Cost", "",
-              f"{cost['abc_runs']:,} model runs in ABC-SMC ({cost['abc_particles']:,} particles x "
-              f"{cost['runs_per_particle']} settings) and {cost['predictive_runs']:,} for the predictive checks; "
+              f"{cost['abc_runs']:,} model runs in ABC-SMC ({cost['abc_particles']:,} particles in "
+              f"{cost['runs_per_particle']} settings; a particle rejected after its first setting costs one run) "
+              f"and {cost['predictive_runs']:,} for the predictive checks; "
               f"ABC wall time {cost['abc_wall_s'] / 60:.1f} min over {cost['sessions']} session(s), predictive checks "
               f"{cost['predictive_wall_s'] / 60:.1f} min; executor {cost['executor']} with {cost['workers']} "
               f"worker(s) on a machine with {manifest['machine']['cpus']} CPUs. Work lost to a kill inside a "
@@ -350,12 +358,9 @@ def write_report(cal: Calibration, out: Path, executor: str = "local", workers: 
     corr = correlations(cal, posterior)
     corr.to_csv(out / "correlations.csv")
 
-    factory = ExecutorFactory(executor, workers, scheduler)
     start = time.perf_counter()
-    try:
+    with ExecutorFactory(executor, workers, scheduler) as factory:
         pred = predictive(cal, posterior, factory, say)
-    finally:
-        factory.close()
     predictive_wall = time.perf_counter() - start
     pred.to_csv(out / "predictive.csv", index=False)
     check = checks(cal, pred, prior_pred)
@@ -367,18 +372,18 @@ def write_report(cal: Calibration, out: Path, executor: str = "local", workers: 
     figure_generations(pops, cal.abc.tolerance, figures / "generations.png")
     figure_correlations(corr, figures / "correlations.png")
 
-    manifest = json.loads((out / "manifest.json").read_text())
-    runs_per_particle = len({cal.horizon(t.setting) for t in cal.fit_targets})
-    abc_runs = int(pops["model_runs"].sum()) if "model_runs" in pops else 0
-    if (out / COSTS).exists():
-        abc_runs = int(pd.read_csv(out / COSTS)["model_runs"].sum())  # redone generations cost twice
-    cost = {"abc_runs": abc_runs, "abc_particles": abc_runs // runs_per_particle,
-            "runs_per_particle": runs_per_particle, "predictive_runs": len(pred) * len(settings_of(cal.targets)),
+    manifest = read_manifest(out, InputError)
+    costs = pd.read_csv(out / COSTS) if (out / COSTS).exists() else pd.DataFrame(columns=["model_runs"])
+    cost = {"abc_runs": int(costs["model_runs"].sum()),  # a generation redone after a kill counts twice
+            "abc_particles": int(costs.get("particles_simulated", pd.Series(dtype=float)).sum()),
+            "runs_per_particle": len({cal.horizon(t.setting) for t in cal.fit_targets}),
+            "predictive_runs": len(pred) * len(settings_of(cal.targets)),
             "abc_wall_s": sum(s.get("abc_wall_s", 0) for s in manifest["sessions"]),
             "predictive_wall_s": predictive_wall, "sessions": len(manifest["sessions"]),
             "executor": factory.kind, "workers": factory.workers}
     manifest["cost"] = cost
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
     (out / "report.md").write_text(markdown(cal, manifest, pops, table, corr, check, cost))
+    manifest["files"] = {k: v for k, v in folder_checksums(out).items() if k != ".lock"}
+    write_json_atomic(manifest, out / "manifest.json")
     say(f"{cal.name}: report written to {out / 'report.md'}")
     return out / "report.md"

@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.calibration.files import InputError, Table, numeric_range, parameter_field, read_toml
+from sim.params import ScenarioError, load_scenario, scenario_path
 from sim.sweep.experiment import Factor, metric_names
 
 TOP_KEYS = ("name", "description", "baseline", "scenarios", "preset", "samples", "replications", "master_seed",
@@ -70,8 +71,6 @@ class Robustness:
 
 def load_robustness(path: str | Path) -> Robustness:
     """Read and validate a robustness file; raises InputError naming the file and the key."""
-    from sim.compare import scenario_path
-    from sim.params import ScenarioError, load_scenario
     from sim.sweep.plan import plan_runs
 
     path = Path(path)
@@ -128,9 +127,6 @@ def load_robustness(path: str | Path) -> Robustness:
 
 def _check_box(rob: Robustness) -> None:
     """The box's lower and upper corners must make valid parameters in every scenario."""
-    from sim.compare import scenario_path
-    from sim.params import ScenarioError, load_scenario
-
     for scenario in (rob.baseline, *rob.scenarios):
         base = load_scenario(scenario_path(scenario), rob.preset)
         for corner in ({f.key: f.low for f in rob.factors}, {f.key: f.high for f in rob.factors}):
@@ -190,7 +186,9 @@ def prim_boxes(points: pd.DataFrame, rob: Robustness) -> tuple[pd.DataFrame, pd.
 
     Returns (boxes: one row per restricted parameter of each chosen box, trajectories, notes per effect).
     """
-    from ema_workbench.analysis import prim
+    with warnings.catch_warnings():  # "ipyparallel not installed": an evaluator we do not use
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
 
     keys = [f.key for f in rob.factors]
     x = points[keys].astype(float)

@@ -21,8 +21,9 @@ from sim.calibration.targets import Setting, Target, load_targets
 from sim.params import ScenarioError
 
 TOP_KEYS = ("name", "description", "targets", "fit", "parameters", "abc", "quick")
-ABC_KEYS = ("population_size", "max_generations", "tolerance", "quantile", "min_acceptance_rate", "master_seed",
-            "predictive_draws", "weeks")
+ABC_KEYS = ("population_size", "max_generations", "tolerance", "norm", "quantile", "min_acceptance_rate",
+            "master_seed", "predictive_draws", "weeks")
+NORMS = ("euclidean", "max")
 SCHEMA_SOURCE = "range in sim/params.py"
 MAX_CORNER_CHECKS = 4096
 
@@ -45,7 +46,8 @@ class Prior:
 class AbcSettings:
     population_size: int = 200
     max_generations: int = 12
-    tolerance: float = 1.0  # stop once every fitted target is matched within tolerance x its uncertainty
+    tolerance: float = 1.0  # stop once the fitted targets are matched within tolerance (in units of uncertainty)
+    norm: str = "euclidean"  # how the targets' scaled errors combine: Euclidean length, or the largest
     quantile: float = 0.5  # each generation's threshold: this quantile of the last generation's distances
     min_acceptance_rate: float = 0.005
     master_seed: int = 0
@@ -86,7 +88,8 @@ class Calibration:
 
     def reduced(self) -> Calibration:
         """The quick variant: the file's [quick] settings (small population, few generations, short runs)."""
-        quick = self.quick or AbcSettings(population_size=12, max_generations=2, predictive_draws=4, weeks=60)
+        quick = self.quick or AbcSettings(population_size=max(12, 2 * len(self.priors)), max_generations=2,
+                                          predictive_draws=4, weeks=60)
         return dataclasses.replace(self, abc=quick, is_quick=True)
 
     def horizon(self, setting: Setting) -> Setting:
@@ -108,11 +111,19 @@ def _abc(t: Table, defaults: AbcSettings) -> AbcSettings:
         population_size=t.number("population_size", 4, 100_000, d.population_size, integer=True),
         max_generations=t.number("max_generations", 1, 200, d.max_generations, integer=True),
         tolerance=t.number("tolerance", 0, 1e6, d.tolerance, open_low=True),
+        norm=_choice(t, "norm", NORMS, d.norm),
         quantile=t.number("quantile", 0, 1, d.quantile, open_low=True),
         min_acceptance_rate=t.number("min_acceptance_rate", 0, 1, d.min_acceptance_rate),
         master_seed=t.number("master_seed", 0, 2**63 - 1, d.master_seed, integer=True),
         predictive_draws=t.number("predictive_draws", 1, 100_000, d.predictive_draws, integer=True),
         weeks=t.number("weeks", 1, 1040, integer=True) if t.has("weeks") else d.weeks)
+
+
+def _choice(t: Table, key: str, choices: tuple[str, ...], default: str) -> str:
+    value = t.data.get(key, default)
+    if value not in choices:
+        raise InputError(f"{t.where}: {key} = {value!r}; allowed: {', '.join(choices)}")
+    return value
 
 
 def _priors(params: Table, origin: str) -> tuple[Prior, ...]:
@@ -188,5 +199,9 @@ def load_calibration(path: str | Path) -> Calibration:
                                                            predictive_draws=4, weeks=60)) if top.has("quick") else None
     cal = Calibration(name=top.text("name"), source=path.resolve(), text=text, targets=tuple(targets), fit=fit,
                       priors=priors, abc=abc, quick=quick, description=top.text("description", ""))
+    for where, settings in (("[abc]", cal.abc), ("[quick]", cal.quick)):
+        if settings is not None and settings.population_size < 2 * len(priors):
+            raise InputError(f"{origin}: {where}: population_size = {settings.population_size}: at least twice the "
+                             f"number of free parameters ({2 * len(priors)}), or the perturbation kernel degenerates")
     _check_corners(priors, settings_of(cal.targets), origin)
     return cal

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.calibration.files import InputError, Table, read_toml
-from sim.params import Params, ScenarioError, load_scenario, resolve_preset
+from sim.params import Params, ScenarioError, load_scenario, resolve_preset, scenario_path
 
 TARGET_KEYS = ("name", "statistic", "value", "uncertainty", "scenario", "preset", "weeks", "overrides",
                "source", "note")
@@ -34,8 +34,6 @@ class Setting:
     @cached_property
     def base(self) -> Params:
         """The setting's parameters before any calibrated value is applied."""
-        from sim.compare import scenario_path
-
         params = load_scenario(scenario_path(self.scenario), self.preset)
         changes = dict(self.overrides) | ({"run.weeks": self.weeks} if self.weeks else {})
         return params.replace(changes, origin=f"setting {self.label}") if changes else params
@@ -71,7 +69,6 @@ class Target:
 
 
 def _setting(t: Table) -> Setting:
-    from sim.compare import scenario_path
     from sim.sweep.experiment import metric_names
 
     if t.text("statistic") not in metric_names():
@@ -116,3 +113,23 @@ def load_targets(path: str | Path) -> list[Target]:
         if names.count(name) > 1:
             raise InputError(f"{path}: [[target]] {name}: name: used twice in this file")
     return targets
+
+
+def targets_markdown() -> str:
+    """Every shipped target, and its role in each shipped calibration, as a Markdown table (docs/calibration.md)."""
+    from sim.calibration.spec import load_calibration
+    from sim.params import scenarios_dir
+
+    roles: dict[str, list[str]] = {}
+    for path in sorted((scenarios_dir() / "calibration").glob("*.toml")):
+        cal = load_calibration(path)
+        for t in cal.targets:
+            roles.setdefault(t.name, []).append(f"{'fitted' if t.name in cal.fit else 'held out'} ({cal.name})")
+    lines = ["| target | file | statistic | value ± uncertainty | setting | role | source | note |",
+             "|---|---|---|---|---|---|---|---|"]
+    for path in sorted((scenarios_dir() / "targets").glob("*.toml")):
+        for t in load_targets(path):
+            lines.append(f"| `{t.name}` | {path.name} | `{t.statistic}` | {t.value:g} ± {t.uncertainty:g} | "
+                         f"{t.setting.label} | {'; '.join(roles.get(t.name, ['not used']))} | "
+                         f"{' '.join(t.source.split())} | {' '.join(t.note.split())} |")
+    return "\n".join(lines) + "\n"
