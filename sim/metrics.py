@@ -66,7 +66,7 @@ _METRICS = (
            "share of households", "share", groups=True),
     Metric("involved_share", "Involved or deeper (share)",
            f"Headline engagement: share of households who, within the engagement window ({_W}), took part at "
-           "'involved' or deeper (a workshop, a proposal, a design vote, the platform, organised upkeep, "
+           "'involved' or deeper (a workshop, an initiative, the platform, volunteering or organised upkeep, "
            "leading).", "share of households", "share", groups=True),
     Metric("collaborating_share", "Collaborating or deeper (share)",
            f"Share of households who, within the engagement window ({_W}), worked with officials or the "
@@ -77,7 +77,8 @@ _METRICS = (
       for rung in LADDER),
     Metric("acts_per_household_year", "Acts per household per year",
            "Participation acts at consulted depth or deeper this week (a household may act more than once), "
-           "per household, times 52.", "acts/household/year", "rate", groups=True, hi=None),
+           "per household, times 52; the core's organised upkeep and leaders' organising count one act a week "
+           "each.", "acts/household/year", "rate", groups=True, hi=None),
     Metric("deep_acts_per_household_year", "Involved acts per household per year",
            "Participation acts at involved depth or deeper this week, per household, times 52.",
            "acts/household/year", "rate", groups=True, hi=None),
@@ -151,13 +152,17 @@ _METRICS = (
     Metric("mean_condition", "Condition of spaces in use",
            "Mean condition of the spaces in use (1 new, 0 unusable); missing with none.", "0-1 scale", "state"),
     Metric("upkeep_coverage", "Upkeep given / needed",
-           "Mean over spaces in use of this week's upkeep hours given over hours needed to offset decay "
-           "(capped at 1); missing with none.", "0-1 scale", "state"),
+           "Mean over spaces in use of this week's upkeep hours given over the full upkeep they need "
+           "(m2 x upkeep_hours_per_m2; two-thirds of it offsets decay), capped at 1; missing with none.",
+           "0-1 scale", "state"),
+    Metric("protected_condition", "Condition of protected spaces in use",
+           "Mean condition of heritage-protected spaces in use; missing with none.", "0-1 scale", "state"),
     Metric("rules_share", "Spaces with maintenance rules",
            "Share of spaces in use that have resident maintenance rules; missing with none.", "share of spaces",
            "share"),
     Metric("spending_yuan_per_year", "Spending per year",
-           "Capital spending on renewal works approved this week, times 52.", "yuan/year", "rate", hi=None),
+           "Capital spending on renewal works approved and early repairs of protected spaces this week, "
+           "times 52.", "yuan/year", "rate", hi=None),
     Metric("budget_spent_yuan", "Spent since the start", "Capital spending since week 0.", "yuan",
            "running_total", hi=None),
     Metric("households_moved_in_per_year", "Households moving in per year",
@@ -292,6 +297,7 @@ def collect(model: LilongModel) -> dict[str, float]:
     out["mean_condition"] = _mean_or_nan(pb.condition[in_use])
     out["upkeep_coverage"] = _mean_or_nan(pb.upkeep_coverage[in_use])
     out["rules_share"] = _mean_or_nan(pb.rules[in_use].astype(float))
+    out["protected_condition"] = _mean_or_nan(pb.condition[in_use & model.lilong.site_protected])
     out["spending_yuan_per_year"] = model.flows["spent_yuan"] * WEEKS_PER_YEAR
     out["budget_spent_yuan"] = model.office.spent_yuan
     out["households_moved_in_per_year"] = model.flows["moved_in"] * WEEKS_PER_YEAR

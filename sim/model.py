@@ -182,7 +182,7 @@ class LilongModel(Model):
         """Advance one week."""
         self.week += 1
         h, s = self.households, self.streams
-        if self.week % 52 == 0:
+        if self.week > 1 and (self.week - 1) % 52 == 0:  # weeks 1-52 are the first budget year
             self.office.new_year()
         h.acts_week[:] = 0
         h.work_hours_week[:] = 0.0

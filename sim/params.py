@@ -250,6 +250,9 @@ class Behaviour:
                                doc="Weekly chance a willing household starts an initiative of its own (proposes "
                                    "an improvement with its neighbours: involved, no planner needed)",
                                source="residents self-organise through neighbours (issue 7); value assumed")
+    initiative_invites_per_week: int = p(2, 0, 50, unit="households/week",
+                                         doc="Neighbours a household starting an initiative invites to join it",
+                                         source=ASSUMED)
     notice_read_rate: float = p(0.5, 0, 1, unit="probability",
                                 doc="Chance a household reaches a posted notice reads it", source=ASSUMED)
     knowledge_gain: float = p(0.1, 0, 1, unit="share of gap per contact",
@@ -524,7 +527,8 @@ class Projects:
     decay_per_week: float = p(0.01, 0, 0.2, unit="condition/week",
                               doc="Condition lost each week in use without upkeep", source=ASSUMED)
     upkeep_hours_per_m2: float = p(0.1, 0, 1, unit="hours/m2/week",
-                                   doc="Upkeep hours per week that fully offset decay", source=ASSUMED)
+                                   doc="Full upkeep of a space per m2 and week (two-thirds of it offsets decay; "
+                                       "more restores condition)", source=ASSUMED)
     user_upkeep_hours_per_week: float = p(0.3, 0, 10, unit="hours/week",
                                           doc="Upkeep one contributing user gives to the spaces it uses (a rota "
                                               "turn, cleaning up)",
@@ -545,6 +549,11 @@ class Projects:
     rules_lapse_per_week: float = p(0.02, 0, 1, unit="per week",
                                     doc="Weekly chance rules lapse at a space no core member uses (nobody "
                                         "monitors)", source="Ostrom 1990: monitoring; value assumed")
+    heritage_decay_per_week: float = p(0.003, 0, 0.1, unit="condition/week",
+                                       doc="Extra weathering of protected historic fabric that residents' upkeep "
+                                           "cannot offset (only a professional repair restores it)",
+                                       source="protected buildings need specialist repair (brief: Hengfu); value "
+                                              "assumed")
     worn_out_condition: float = p(0.3, 0, 1, unit="0-1 scale",
                                   doc="Condition at which a space goes out of use and needs renewal again",
                                   source=ASSUMED)

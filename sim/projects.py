@@ -32,6 +32,7 @@ class ProjectBook:
     fit: np.ndarray  # how well the design's details fit its users' needs
     type_match: np.ndarray  # users' mean need for the chosen type / for the best type the site allows
     condition: np.ndarray
+    fabric: np.ndarray  # state of protected historic fabric (1 when built or repaired); caps condition
     cost_yuan: np.ndarray
     design_quality: np.ndarray
     heard_share: np.ndarray
@@ -46,7 +47,8 @@ class ProjectBook:
         z, no = np.zeros(n_sites), np.zeros(n_sites, dtype=bool)
         return cls(status=np.zeros(n_sites, dtype=np.int8), type=np.full(n_sites, -1, dtype=np.int8),
                    since=np.full(n_sites, NEVER, dtype=np.int32), fit=z.copy(), type_match=z.copy(),
-                   condition=z.copy(), cost_yuan=z.copy(), design_quality=z.copy(), heard_share=z.copy(),
+                   condition=z.copy(), fabric=np.ones(n_sites), cost_yuan=z.copy(), design_quality=z.copy(),
+                   heard_share=z.copy(),
                    rules=no.copy(), voiced=no.copy(), users=z.copy(), upkeep_hours=z.copy(),
                    upkeep_coverage=z.copy())
 

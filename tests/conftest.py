@@ -21,6 +21,8 @@ NO_RULES = {"platform.self_management_rules": False, "planner.rules_per_week": 0
             "projects.core_rules_per_week": 0.0}
 NO_RECRUITMENT = {"platform.volunteer_team": False, "planner.volunteer_asks_per_week": 0,
                   "behaviour.leader_invites_per_week": 0, "behaviour.spontaneous_volunteer_per_week": 0.0}
+EQUAL_HOURS = {"projects.volunteer_hours_per_week": 0.3, "projects.user_upkeep_hours_per_week": 0.3,
+               "behaviour.leader_hours_per_week": 0.3}
 NO_EFFICACY_FEEDBACK = {"behaviour.efficacy_gain": 0.0, "behaviour.efficacy_loss": 0.0,
                         "behaviour.vicarious_gain": 0.0}
 FLAT_AGE = {f"population.{k}_{g}": v for k, v in (("interest", 0.35), ("weekday_time", 0.35),
@@ -49,11 +51,16 @@ def _scenarios() -> dict:
         "planner_flat_age": planner.replace(FLAT_AGE),
         "planner_no_workshops": planner.replace(NO_WORKSHOPS),
         "planner_platform_no_recruitment": both.replace(NO_RECRUITMENT),
+        "planner_platform_equal_hours": both.replace(EQUAL_HOURS),
         "platform_no_rules": platform.replace(NO_RULES),
         "platform_no_boost": platform.replace({"projects.rules_cooperation_boost": 0.0}),
         "platform_no_boost_no_rules": platform.replace({**NO_RULES, "projects.rules_cooperation_boost": 0.0}),
         "planner_no_budget": planner.replace({"street_office.budget_yuan_per_year": 0.0}),
         "top_down_no_budget": base("top_down").replace({"street_office.budget_yuan_per_year": 0.0}),
+        "planner_no_budget_no_disconfirmation": planner.replace(
+            {"street_office.budget_yuan_per_year": 0.0, **no_disconfirmation}),
+        "top_down_no_budget_no_disconfirmation": base("top_down").replace(
+            {"street_office.budget_yuan_per_year": 0.0, **no_disconfirmation}),
         "planner_fixed_efficacy": planner.replace(NO_EFFICACY_FEEDBACK),
         "planner_no_budget_fixed_efficacy": planner.replace(
             {**NO_EFFICACY_FEEDBACK, "street_office.budget_yuan_per_year": 0.0}),

@@ -89,7 +89,8 @@ def test_pattern2_without_a_facilitator_participation_stays_shallow(batch):
 
     for shallow in ("top_down", "consultation"):
         assert depth(shallow).mean() < 0.25, shallow
-        assert values(per_run, shallow, "involved_share").max() > 0  # routes beyond 'consulted' exist
+        # Structural check, not the pattern: routes beyond 'consulted' exist without a planner.
+        assert values(per_run, shallow, "involved_share").max() > 0
         assert (depth("planner") > depth(shallow)).all(), shallow
     # The same planner hours spent on outreach alone (no workshops) leave participation shallow.
     assert depth("planner_no_workshops").mean() < 0.25
@@ -104,6 +105,8 @@ def test_pattern3_a_tiny_core_recruited_by_others_does_most_of_the_work(batch):
     # Nobody asks (no team, planner or leader asks, no spontaneous volunteering): no core, no such split.
     assert values(per_run, "planner_platform_no_recruitment", "core_share").mean() < 0.01
     assert values(per_run, "planner_platform_no_recruitment", "core_work_share").mean() < 0.3
+    # A core that gives no more hours than anyone else does not do most of the work.
+    assert values(per_run, "planner_platform_equal_hours", "core_work_share").mean() < 0.5
 
 
 def test_pattern5_rules_keep_spaces_up_through_conditional_cooperation(batch):
@@ -126,10 +129,18 @@ def test_pattern6_responsiveness_raises_efficacy_and_participation(batch):
     assert_greater(per_run, "planner", "planner_no_budget", "involved_share")
     start = steps[(steps.scenario == "planner_no_budget") & (steps.week == 0)]["external_efficacy"].mean()
     assert values(per_run, "planner_no_budget", "external_efficacy").mean() < start - 0.05  # drained
-    no_budget = steps[steps.scenario == "planner_no_budget"]
-    first_year = no_budget[no_budget.week.between(27, 52)].groupby("seed")["involved_share"].mean()
-    last_year = no_budget[no_budget.week > no_budget.week.max() - 26].groupby("seed")["involved_share"].mean()
-    assert (last_year < first_year).mean() >= 0.8  # people drop out when nothing comes of it
+
+    def drop_out(scenario: str) -> np.ndarray:
+        """Involvement in the second half of the first year minus in the last half year, per seed."""
+        g = steps[steps.scenario == scenario]
+        early = g[g.week.between(27, 52)].groupby("seed")["involved_share"].mean()
+        late = g[g.week > g.week.max() - 26].groupby("seed")["involved_share"].mean()
+        return (early - late).to_numpy()
+
+    # People drop out when nothing comes of it, because their efficacy drains: without that feedback
+    # the drop is smaller.
+    d = drop_out("planner_no_budget") - drop_out("planner_no_budget_fixed_efficacy")
+    assert d.mean() - stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d)) > 0
 
     assert_no_difference(per_run, "planner_fixed_efficacy", "planner_no_budget_fixed_efficacy",
                          "external_efficacy", 1e-9)
@@ -153,8 +164,12 @@ def test_unfunded_planner_ends_below_top_down(batch):
     """Expectation-disconfirmation: a planner who raises hopes and delivers nothing leaves residents less
     satisfied than top-down works, and less than no works without a planner."""
     _, per_run = batch
-    assert_greater(per_run, "top_down", "planner_no_budget", "satisfaction_overall")
+    assert_greater(per_run, "top_down", "planner_no_budget", "satisfaction_overall")  # the issue's acceptance
+    # The pattern: with the same (no) delivery, the planner's raised hopes cost living satisfaction,
+    # through disconfirmation alone.
     assert_greater(per_run, "top_down_no_budget", "planner_no_budget", "satisfaction_living")
+    assert_no_difference(per_run, "top_down_no_budget_no_disconfirmation", "planner_no_budget_no_disconfirmation",
+                         "satisfaction_living", 0.005)
 
 
 def test_pattern9_fit_is_better_where_residents_were_heard(batch):

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 from pandas.testing import assert_frame_equal
 
 from sim import LilongModel
@@ -63,12 +64,14 @@ def test_common_random_numbers_share_the_neighbourhood():
     assert (a.households.need == b.households.need).all()
 
 
-def test_planner_with_zero_hours_behaves_exactly_like_top_down():
-    """Every planner effect runs through the planner's hours: none, no difference."""
+@pytest.mark.parametrize("with_planner, without", [("planner", "top_down"), ("planner_platform", "platform")])
+def test_planner_with_zero_hours_behaves_exactly_like_no_planner(with_planner, without):
+    """Every planner effect runs through the planner's hours: none, no difference (with or without the
+    street office's platform)."""
     # Long enough for every mechanism to act (volunteers, rules, wear-out, leaders, moves).
-    idle = load_scenario(scenario_path("planner")).replace({"run.weeks": 260, "planner.hours_per_week": 0})
+    idle = load_scenario(scenario_path(with_planner)).replace({"run.weeks": 260, "planner.hours_per_week": 0})
     a, _ = run(idle, 11, scenario="x")
-    b, _ = run(load_scenario(scenario_path("top_down")).replace({"run.weeks": 260}), 11, scenario="x")
+    b, _ = run(load_scenario(scenario_path(without)).replace({"run.weeks": 260}), 11, scenario="x")
     of_the_planner = ["trust_planner", "planner_reach_share"]  # measured only where a planner is in post
     assert a[of_the_planner].notna().all().all() and b[of_the_planner].isna().all().all()
     assert_frame_equal(a.drop(columns=of_the_planner), b.drop(columns=of_the_planner))
@@ -76,7 +79,6 @@ def test_planner_with_zero_hours_behaves_exactly_like_top_down():
 
 
 def test_seed_must_be_an_integer():
-    import pytest
     with pytest.raises(TypeError):
         LilongModel(_params(), seed=1.5)
 

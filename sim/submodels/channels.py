@@ -40,14 +40,16 @@ def engage(model: LilongModel, idx: np.ndarray, depth: int, voice: float = 0.0, 
     h.work_hours_week[idx] += hours
 
 
-def invite_neighbours(model: LilongModel, inviters: np.ndarray, per_inviter: int) -> np.ndarray:
-    """Each inviter (a bool mask) invites up to ``per_inviter`` neighbours at random; returns who was invited.
+def invite_neighbours(model: LilongModel, inviters: np.ndarray, per_inviter: int,
+                      rng: np.random.Generator) -> np.ndarray:
+    """The inviters (a bool mask) together invite up to ``per_inviter`` neighbours each, chosen at random
+    among all their contacts; returns who was invited.
 
-    Draws from its own stream: how many numbers it needs depends on who invites, and the channels
-    that invite keep their own streams aligned across scenarios.
+    ``rng`` is a stream of the inviting mechanism's own: how many numbers it needs depends on who
+    invites, so it must not be the stream a channel keeps aligned across scenarios.
     """
     who = np.flatnonzero(inviters)
-    edges = pick(positions_of(model.net_src, who), len(who) * per_inviter, model.streams["invitations"])
+    edges = pick(positions_of(model.net_src, who), len(who) * per_inviter, rng)
     invited = model.net_dst[edges]
     model.households.invited_until[invited] = model.week + model.params.behaviour.invitation_weeks
     return invited
@@ -75,7 +77,7 @@ def initiatives(model: LilongModel, rng: np.random.Generator) -> None:
     starters = uniform(rng, h.n) < p
     engage(model, np.flatnonzero(starters), Rung.INVOLVED, voice=3.0, hours=2.0)
     learn(model, np.flatnonzero(starters), model.committee.params.facilitation_skill)
-    invite_neighbours(model, starters, b.leader_invites_per_week)
+    invite_neighbours(model, starters, b.initiative_invites_per_week, model.streams["invitations"])
 
 
 def survey(model: LilongModel, rng: np.random.Generator) -> None:
@@ -202,12 +204,16 @@ def platform_meeting(model: LilongModel, rng: np.random.Generator) -> None:
                       who=np.flatnonzero(eligible))
     idx = choose(eligible, among(eligible, prob), plat.meeting_capacity, rng)
     engage(model, idx, Rung.COLLABORATING, voice=4.0)
-    facilitation = (model.planner.params.facilitation_skill if model.planner is not None
-                    else model.committee.params.facilitation_skill)
+    # Officials run the meeting; a planner working with residents lifts its facilitation, as far as
+    # the planner's workshop hours allow (a planner with no hours adds nothing).
+    facilitation = model.committee.params.facilitation_skill
+    if model.planner is not None:
+        share = min(1.0, model.planner.workshop_hours / model.planner.params.talent_spotting_full_hours)
+        facilitation += (model.planner.params.facilitation_skill - facilitation) * share
     learn(model, idx, facilitation)
 
 
-def leaders_recruit(model: LilongModel, rng: np.random.Generator) -> None:  # noqa: ARG001 (invitations' stream)
+def leaders_recruit(model: LilongModel, rng: np.random.Generator) -> None:
     """Leaders organise and invite neighbours to take part (and, through volunteering, to join the core)."""
     h = model.households
     model.leader_invitees = np.zeros(0, dtype=np.int64)
@@ -215,7 +221,7 @@ def leaders_recruit(model: LilongModel, rng: np.random.Generator) -> None:  # no
         return
     b = model.params.behaviour
     engage(model, np.flatnonzero(h.leader), Rung.LEADING, hours=b.leader_hours_per_week)
-    model.leader_invitees = invite_neighbours(model, h.leader, b.leader_invites_per_week)
+    model.leader_invitees = invite_neighbours(model, h.leader, b.leader_invites_per_week, rng)
 
 
 CHANNELS = (notices, complaints, initiatives, survey, public_meeting, planner_visits, planner_workshops,

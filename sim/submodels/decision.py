@@ -162,7 +162,7 @@ def progress(model: LilongModel) -> None:
     finished = building[week - pb.since[building] >= model.params.projects.construction_weeks]
     if len(finished):
         pb.move(finished, Status.IN_USE, week)
-        pb.condition[finished] = 1.0
+        pb.condition[finished] = pb.fabric[finished] = 1.0
         model.flows["completed"] += len(finished)
         model.flows["completed_m2"] += float(model.lilong.site_m2[finished].sum())
         for s in finished:

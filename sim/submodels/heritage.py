@@ -1,10 +1,11 @@
 """Submodel 5d, heritage volunteers: protected spaces inspected, decay found and repaired early.
 
-Where a team of heritage volunteers exists (Hengfu's "heritage woodpeckers"), each week it
-inspects a share of the protected spaces in use; a space found below
-``early_repair_condition`` is repaired by the street office at a fraction of the cost of
-renewing it, if this year's budget allows. Without inspections, decay on protected sites
-goes unnoticed until the space wears out and needs full renewal (with heritage approval).
+Protected historic fabric weathers whatever residents' upkeep does (submodel 5), capping a
+protected space's condition. Where a team of heritage volunteers exists (Hengfu's "heritage
+woodpeckers"), each week it inspects a share of the protected spaces in use; a space found
+below ``early_repair_condition`` is repaired by the street office at a fraction of the cost of
+renewing it, if this year's budget allows. Without inspections, the weathering goes unnoticed
+until the space wears out and needs full renewal (with heritage approval).
 """
 
 from __future__ import annotations
@@ -34,5 +35,5 @@ def inspections(model: LilongModel, rng: np.random.Generator) -> None:
         cost = office.params.repair_cost_share * model.site_base_cost[s]
         if cost <= office.budget_left_yuan:
             office.spend(cost)
-            pb.condition[s] = 1.0
+            pb.condition[s] = pb.fabric[s] = 1.0
             model.log("repaired", site=int(s))

@@ -129,7 +129,10 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     needed = model.lilong.site_m2 * pp.upkeep_hours_per_m2
     pb.upkeep_coverage = np.minimum(1.0, pb.upkeep_hours / np.maximum(needed, 1e-9))
     change = pp.decay_per_week * (1.5 * pb.upkeep_coverage - 1.0) + model.office.params.baseline_upkeep
-    pb.condition[live] = np.clip(pb.condition[live] + change[live], 0.0, 1.0)
+    # Protected historic fabric weathers whatever residents do, and caps the condition upkeep can hold.
+    weathering = live & model.lilong.site_protected
+    pb.fabric[weathering] = np.maximum(0.0, pb.fabric[weathering] - pp.heritage_decay_per_week)
+    pb.condition[live] = np.clip(pb.condition[live] + change[live], 0.0, pb.fabric[live])
 
 
 def wear_out(model: LilongModel) -> None:

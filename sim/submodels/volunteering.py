@@ -39,8 +39,8 @@ def _ask(candidates: np.ndarray, k: int, score: np.ndarray) -> np.ndarray:
 def recruit(model: LilongModel, rng: np.random.Generator) -> None:
     """Who is asked to volunteer this week, who says yes, who starts unasked, and who quits.
 
-    Two draws per household each week, whoever asks: one orders whom the team and the planner
-    ask; the other decides, for the disjoint groups it concerns, whether an asked household says
+    Three draws per household each week, whoever asks: one orders whom the team asks, one whom the
+    planner asks; the third decides, for the disjoint groups it concerns, whether an asked household says
     yes, an unasked one starts anyway, or a volunteer quits (common random numbers across scenarios).
     """
     h, b, plat = model.households, model.params.behaviour, model.committee.platform
@@ -50,8 +50,8 @@ def recruit(model: LilongModel, rng: np.random.Generator) -> None:
     team_asks = plat.team_asks_per_week if plat.volunteer_team else 0
     planner_asks = (int(round(model.planner.params.volunteer_asks_per_week * model.planner.talent_spotting))
                     if model.planner is not None else 0)
-    order, draw = uniform(rng, h.n), uniform(rng, h.n)
-    asked = _ask(pool, team_asks, order) | _ask(pool & attendee, planner_asks, order)
+    team_order, planner_order, draw = uniform(rng, h.n), uniform(rng, h.n), uniform(rng, h.n)
+    asked = _ask(pool, team_asks, team_order) | _ask(pool & attendee, planner_asks, planner_order)
     asked[model.leader_invitees[pool[model.leader_invitees]]] = True  # leaders ask the neighbours they approach
     willing = h.coop_type != CoopType.FREE_RIDER
     accept = np.zeros(h.n, dtype=bool)
