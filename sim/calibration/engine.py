@@ -15,6 +15,9 @@
   sample from the posterior under an error model uniform on that ball (or box) of scaled errors
   (Wilkinson 2013). The Euclidean norm keeps every target in play while the threshold falls; with
   the maximum, a target the population cannot yet reach freezes the threshold at its distance.
+- **Early rejection.** :class:`~sim.calibration.simulate.Simulator` runs a particle's settings
+  cheapest first and rejects it once the targets simulated so far are already farther than the
+  threshold: the accepted particles are the same, the rejected ones often cost one run, not two.
 - **Resume.** pyabc writes each finished population to an SQLite history. A calibration killed
   at any moment (``kill -9``) loses only the population being sampled; run again with
   ``--resume`` it reloads the history (``ABCSMC.load``), rebuilds the threshold from the last
@@ -32,11 +35,11 @@ from concurrent.futures import Executor, Future
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import cloudpickle
 import numpy as np
 import pandas as pd
+import pyabc
 
 from sim.calibration.files import InputError
 from sim.calibration.simulate import RUNS, Simulator, abc_name
@@ -49,9 +52,7 @@ from sim.sweep.executors import ExecutorFactory, run_resilient
 HISTORY = "history.db"
 COSTS = "generations.csv"
 MAX_CHUNK = 4000
-
-if TYPE_CHECKING:
-    import pyabc
+logging.getLogger("ABC").setLevel(logging.WARNING)  # pyabc's per-generation log: the sampler reports instead
 
 
 # ---------------------------------------------------------------- cancelling what a finished generation left
@@ -112,17 +113,9 @@ class _Complete(Exception):
     """The generation's sample is complete (raised from the done-callback to stop submitting)."""
 
 
-def _pyabc():
-    import pyabc
-
-    logging.getLogger("ABC").setLevel(logging.WARNING)
-    return pyabc
-
-
 def make_sampler(factory: ExecutorFactory, master_seed: int, say,  # noqa: ANN001
                  costs: Path | None = None) -> pyabc.sampler.Sampler:
     """A pyabc sampler evaluating particles on ``factory``'s executor (see the module docstring)."""
-    pyabc = _pyabc()
 
     class ExecutorSampler(pyabc.sampler.Sampler):
         def __init__(self) -> None:
@@ -206,7 +199,6 @@ def make_epsilon(tolerance: float, quantile: float) -> pyabc.epsilon.Epsilon:
     """Each generation's threshold: the ``quantile`` of the last population's weighted distances, never
     below ``tolerance``; the first generation (from the prior) accepts everything. Restored from the
     last stored population when a calibration resumes."""
-    pyabc = _pyabc()
 
     class FlooredQuantileEpsilon(pyabc.epsilon.QuantileEpsilon):
         def __init__(self) -> None:
@@ -275,7 +267,6 @@ def _check_folder(out: Path, resume: bool) -> None:
 def build_abc(cal: Calibration, factory: ExecutorFactory, say,  # noqa: ANN001
               costs: Path | None = None) -> pyabc.ABCSMC:
     """The pyabc ABCSMC object for a calibration (priors, model, distance, threshold, sampler)."""
-    pyabc = _pyabc()
     prior = pyabc.Distribution(**{abc_name(p.key): pyabc.RV("uniform", p.low, p.high - p.low) for p in cal.priors})
     targets = cal.fit_targets
     settings = {t.setting: cal.horizon(t.setting) for t in targets}

@@ -27,9 +27,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import pyabc  # noqa: E402
 
 from sim.analysis import fmt  # noqa: E402
-from sim.calibration.engine import COSTS, HISTORY, _pyabc  # noqa: E402
+from sim.calibration.engine import COSTS, HISTORY  # noqa: E402
 from sim.calibration.files import InputError  # noqa: E402
 from sim.calibration.simulate import abc_name, statistics  # noqa: E402
 from sim.calibration.spec import Calibration, settings_of  # noqa: E402
@@ -45,7 +46,7 @@ TRADE_OFF = 0.5  # |posterior correlation| at or above this is reported as a tra
 
 
 def history(out: Path):  # noqa: ANN201 - a pyabc History
-    h = _pyabc().History(f"sqlite:///{(out / HISTORY).resolve()}")
+    h = pyabc.History(f"sqlite:///{(out / HISTORY).resolve()}")
     h.id = 1
     return h
 
