@@ -163,7 +163,10 @@ def test_prim_box_finds_a_known_failure_region():
 
     class Spec:  # the fields prim_boxes reads
         factors = tuple(Factor(k, low=0.0, high=1.0) for k in x.columns)
-        scenarios, metrics, min_effect = ("planner",), ("involved_share",), 0.0
+        scenarios, metrics = ("planner",), ("involved_share",)
+
+        def threshold(self, metric: str) -> float:
+            return 0.0
 
     boxes, trajectory, notes = prim_boxes(points, Spec())
     assert set(boxes["parameter"]) == {"a.x1", "a.x2"}  # x3 does not matter and is not restricted

@@ -139,6 +139,8 @@ source = "theory"
     (('source = "theory"', ""), "source: required"),
     (('name = "r"', 'name = "r"\nmetrics = ["engagement"]'), "metrics: unknown metric 'engagement'"),
     (('name = "r"', 'name = "r"\ndesign = "lhs"'), "unknown key 'design'"),
+    (('source = "theory"', 'source = "theory"\n[min_effect]\nengagement = 0.1'),
+     "[min_effect]: 'engagement': not among the metrics studied"),
 ])
 def test_malformed_robustness_file_names_file_and_key(tmp_path, change, expected):
     path = _write(tmp_path, "rob.toml", ROBUSTNESS.replace(*change))

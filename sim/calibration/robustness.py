@@ -29,7 +29,6 @@ from sim.sweep.experiment import Factor, metric_names
 TOP_KEYS = ("name", "description", "baseline", "scenarios", "preset", "samples", "replications", "master_seed",
             "weeks", "metrics", "min_effect", "parameters")
 MIN_CASES = 5  # fewer failures (or successes) than this: PRIM has nothing to describe
-MAX_BOX_DIMENSIONS = 3  # a box a policy audience can read restricts at most this many parameters
 
 
 @dataclass(frozen=True)
@@ -47,8 +46,12 @@ class Robustness:
     master_seed: int = 0
     weeks: int | None = None
     metrics: tuple[str, ...] = ("involved_share", "satisfaction_overall")
-    min_effect: float = 0.0  # an effect "holds" where it exceeds this
+    min_effect: tuple[tuple[str, float], ...] = ()  # per metric, the smallest effect that counts (default 0)
     description: str = ""
+
+    def threshold(self, metric: str) -> float:
+        """The smallest effect on ``metric`` that counts as holding (0: any positive effect)."""
+        return dict(self.min_effect).get(metric, 0.0)
 
     def reduced(self, samples: int | None = None, replications: int | None = None,
                 weeks: int | None = None) -> Robustness:
@@ -108,7 +111,7 @@ def load_robustness(path: str | Path) -> Robustness:
         replications=top.number("replications", 1, 10_000, 2, integer=True),
         master_seed=top.number("master_seed", 0, 2**63 - 1, 0, integer=True),
         weeks=top.number("weeks", 1, 1040, integer=True) if top.has("weeks") else None,
-        metrics=metrics, min_effect=top.number("min_effect", -1e12, 1e12, 0.0))
+        metrics=metrics, min_effect=_min_effect(top.table("min_effect"), metrics))
     if rob.baseline in rob.scenarios:
         raise InputError(f"{origin}: scenarios: {rob.baseline!r} is the baseline; list only the scenarios "
                          "compared with it")
@@ -123,6 +126,13 @@ def load_robustness(path: str | Path) -> Robustness:
     except ScenarioError as exc:
         raise InputError(f"{origin}: {exc}") from None
     return rob
+
+
+def _min_effect(t: Table, metrics: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    for key in t.data:
+        if key not in metrics:
+            raise InputError(f"{t.where}: {key!r}: not among the metrics studied ({', '.join(metrics)})")
+    return tuple((m, t.number(m, -1e12, 1e12)) for m in metrics if t.has(m))
 
 
 def _check_box(rob: Robustness) -> None:
@@ -156,29 +166,46 @@ def effects(runs: pd.DataFrame, rob: Robustness) -> pd.DataFrame:
     return out.dropna().reset_index()
 
 
+def holds(effect: np.ndarray, threshold: float) -> np.ndarray:
+    """Where an effect holds: at least ``threshold`` when that is above 0, positive otherwise."""
+    return effect >= threshold if threshold > 0 else effect > threshold
+
+
 def share_positive(points: pd.DataFrame, rob: Robustness) -> pd.DataFrame:
-    """Per effect: share of the space where it holds (exceeds ``min_effect``), 95% Wilson interval, quantiles."""
+    """Per effect: share of the space where it is positive, and where it holds (at least the metric's
+    ``min_effect``; with 0, positive), with 95% Wilson intervals, and the effect's quantiles over the space."""
     rows = []
     for scenario in rob.scenarios:
         for metric in rob.metrics:
             d = points[f"{scenario}__{metric}"].to_numpy(float)
-            k, n = int((d > rob.min_effect).sum()), len(d)
+            k, n = int(holds(d, rob.threshold(metric)).sum()), len(d)
             ci = stats.binomtest(k, n).proportion_ci(0.95, method="wilson")
             rows.append({"scenario": scenario, "baseline": rob.baseline, "metric": metric, "points": n,
+                         "share_positive": float((d > 0).mean()), "min_effect": rob.threshold(metric),
                          "holds": k, "share_holds": k / n, "ci_low": ci.low, "ci_high": ci.high,
                          "effect_q05": np.quantile(d, 0.05), "effect_median": np.median(d),
                          "effect_q95": np.quantile(d, 0.95)})
     return pd.DataFrame(rows)
 
 
-def _choose(trajectory: pd.DataFrame) -> int:
-    """The box on the peeling trajectory with the best balance of coverage and density (their harmonic
-    mean), among boxes restricting at most MAX_BOX_DIMENSIONS parameters."""
-    t = trajectory[trajectory["res_dim"] <= MAX_BOX_DIMENSIONS]
-    if t.empty:
-        t = trajectory
+SIGNIFICANT = 0.05  # a restriction whose quasi-p value (Bryant & Lempert 2010) is above this may be chance
+
+
+def _choose(box) -> int:  # noqa: ANN001 - an ema_workbench PrimBox
+    """The box on the peeling trajectory with the best balance of coverage and density (their harmonic mean),
+    then with every restriction that may be chance (quasi-p above SIGNIFICANT) dropped, one at a time, least
+    significant first. Returns the index of the chosen box on the (extended) trajectory."""
+    t = box.peeling_trajectory
     f1 = 2 * t["coverage"] * t["density"] / (t["coverage"] + t["density"])
-    return int(f1.idxmax())
+    current = int(f1.idxmax())
+    box.select(current)
+    while True:
+        qp = {dim: min((v for v in sides if v >= 0), default=1.0) for dim, sides in box.p_values[current].items()}
+        weakest = max(qp, key=qp.get, default=None)
+        if weakest is None or qp[weakest] <= SIGNIFICANT or len(qp) == 1:
+            return current
+        box.drop_restriction(weakest, current)
+        current = len(box.peeling_trajectory) - 1
 
 
 def prim_boxes(points: pd.DataFrame, rob: Robustness) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
@@ -196,7 +223,7 @@ def prim_boxes(points: pd.DataFrame, rob: Robustness) -> tuple[pd.DataFrame, pd.
     for scenario in rob.scenarios:
         for metric in rob.metrics:
             effect = f"{scenario}__{metric}"
-            fails = (points[effect] <= rob.min_effect).to_numpy()
+            fails = ~holds(points[effect].to_numpy(float), rob.threshold(metric))
             n_fail = int(fails.sum())
             if n_fail < MIN_CASES or len(fails) - n_fail < MIN_CASES:
                 notes[effect] = (f"fails at {n_fail} of {len(fails)} points: too few "
@@ -206,18 +233,18 @@ def prim_boxes(points: pd.DataFrame, rob: Robustness) -> tuple[pd.DataFrame, pd.
                 warnings.simplefilter("ignore")
                 finder = prim.Prim(x, fails, peel_alpha=0.05, paste_alpha=0.05, mass_min=0.05)
                 box = finder.find_box()
+            i = _choose(box)
             trajectory = box.peeling_trajectory.copy()
             trajectory.insert(0, "effect", effect)
             trajectories.append(trajectory)
-            i = _choose(box.peeling_trajectory)
-            box.select(i)
-            _, limits = box.inspect(i, style="data")[0]
             chosen = box.peeling_trajectory.iloc[i]
-            restricted = limits.index.tolist()
+            restricted = list(box.p_values[i])
             for key in restricted:
                 f = next(f for f in rob.factors if f.key == key)
                 lo, hi = box.box_lims[i][key]
-                qp = limits.loc[key].iloc[2:].to_numpy(float)
+                first_lo, first_hi = box.box_lims[0][key]  # a side PRIM did not move is the plausible range's
+                lo, hi = (f.low if lo <= first_lo else lo), (f.high if hi >= first_hi else hi)
+                qp = [v if v >= 0 else np.nan for v in box.p_values[i][key]]
                 boxes.append({"effect": effect, "scenario": scenario, "metric": metric, "box": i,
                               "coverage": chosen["coverage"], "density": chosen["density"], "mass": chosen["mass"],
                               "restricted": len(restricted), "parameter": key, "box_low": float(lo),
@@ -250,10 +277,13 @@ def figure(points: pd.DataFrame, shares: pd.DataFrame, boxes: pd.DataFrame, rob:
     from sim.figures import PALETTE, save_figure
 
     boxed = list(dict.fromkeys(boxes["effect"])) if not boxes.empty else []
-    fig, axes = plt.subplots(1, 1 + len(boxed), figsize=(6.2 + 4.2 * len(boxed), 0.9 + 0.55 * len(shares)),
-                             squeeze=False)
-    ax = axes[0, 0]
-    labels = [_effect_label(r.scenario, r.metric, r.baseline) for r in shares.itertuples()]
+    box_rows = -(-len(boxed) // 2)
+    top = 0.9 + 0.55 * len(shares)
+    fig = plt.figure(figsize=(11, top + 3.6 * box_rows))
+    grid = fig.add_gridspec(1 + box_rows, 2, height_ratios=[top] + [3.6] * box_rows)
+    ax = fig.add_subplot(grid[0, :])
+    labels = [_effect_label(r.scenario, r.metric, r.baseline) + (f" ≥ {r.min_effect:g}" if r.min_effect > 0 else
+                                                                    " > 0") for r in shares.itertuples()]
     y = np.arange(len(shares))[::-1]
     ax.barh(y, shares["share_holds"], color=PALETTE[3], label="effect holds")
     ax.barh(y, 1 - shares["share_holds"], left=shares["share_holds"], color=PALETTE[1], label="effect fails")
@@ -265,16 +295,19 @@ def figure(points: pd.DataFrame, shares: pd.DataFrame, boxes: pd.DataFrame, rob:
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_xlim(0, 1)
     ax.set_xlabel(f"share of {len(points)} plausible parameter combinations")
-    ax.set_title("Where does the effect hold?", fontsize=10)
-    ax.legend(fontsize=7, loc="lower right")
-    for ax, effect in zip(axes[0, 1:], boxed, strict=True):
+    ax.set_title("Where does the effect hold?", fontsize=10, loc="left")
+    ax.legend(fontsize=7, loc="lower right", bbox_to_anchor=(1, 1), ncol=2, frameon=False)
+    for k, effect in enumerate(boxed):
+        ax = fig.add_subplot(grid[1 + k // 2, k % 2])
         b = boxes[boxes.effect == effect].copy()
         b["narrowing"] = 1 - (b["box_high"] - b["box_low"]) / (b["range_high"] - b["range_low"])
         b = b.sort_values("narrowing", ascending=False)
         keys = list(b["parameter"][:2])
+        scenario, metric = effect.split("__", 1)
         if len(keys) == 1:  # one restricted parameter: plot it against the effect itself
             keys.append(effect)
-        fails = points[effect] <= rob.min_effect
+            ax.axhline(rob.threshold(metric), color="grey", lw=0.8)
+        fails = ~holds(points[effect].to_numpy(float), rob.threshold(metric))
         ax.scatter(points.loc[~fails, keys[0]], points.loc[~fails, keys[1]], s=10, color=PALETTE[3], alpha=0.6,
                    label="holds")
         ax.scatter(points.loc[fails, keys[0]], points.loc[fails, keys[1]], s=14, color=PALETTE[1], marker="x",
@@ -288,8 +321,7 @@ def figure(points: pd.DataFrame, shares: pd.DataFrame, boxes: pd.DataFrame, rob:
             lo2, hi2 = ax.get_ylim()
         ax.add_patch(Rectangle((lo1, lo2), hi1 - lo1, hi2 - lo2, fill=False, ec="black", lw=1.5, ls="--"))
         ax.set_xlabel(keys[0], fontsize=8)
-        ax.set_ylabel(keys[1], fontsize=8)
-        scenario, metric = effect.split("__", 1)
+        ax.set_ylabel(f"effect ({rob.baseline} = 0)" if keys[1] == effect else keys[1], fontsize=8)
         ax.set_title(f"Where '{_effect_label(scenario, metric, rob.baseline)}' fails\n"
                      f"box: {first.coverage:.0%} of all failures; {first.density:.0%} of points in it fail",
                      fontsize=8)
@@ -304,21 +336,25 @@ def markdown(rob: Robustness, shares: pd.DataFrame, boxes: pd.DataFrame, notes: 
              f"Effects: each of {', '.join(f'`{s}`' for s in rob.scenarios)} minus `{rob.baseline}`, paired on "
              f"{rob.replications} common seed(s) per point (final-year means, averaged over the seeds), at "
              f"{rob.samples} points of a Latin hypercube over {len(rob.factors)} parameters; preset `{rob.preset}`, "
-             f"horizon {rob.weeks or 'the scenarios’'} weeks. An effect *holds* at a point where it exceeds "
-             f"{rob.min_effect:g}.", "", "![robustness](robustness.png)", "",
-             "## Share of the plausible space where each effect holds", "",
-             "| effect | holds at | share [95% CI] | effect: 5% / median / 95% of points |", "|---|---|---|---|"]
+             f"horizon {rob.weeks or 'the scenarios’'} weeks. An effect *holds* at a point where it is at least the "
+             "metric's smallest effect that counts (`min_effect`: "
+             + (", ".join(f"{m} {v:g}" for m, v in rob.min_effect) or "none") + "), or, without one, where it is "
+             "positive.", "", "![robustness](robustness.png)", "",
+             "## Share of the plausible space where each effect is positive, and where it holds", "",
+             "| effect | positive at | smallest effect that counts | holds at | share holding [95% CI] | "
+             "effect: 5% / median / 95% of points |", "|---|---|---|---|---|---|"]
     for r in shares.itertuples():
-        lines.append(f"| {_effect_label(r.scenario, r.metric, r.baseline)} | {r.holds} of {r.points} | "
+        lines.append(f"| {_effect_label(r.scenario, r.metric, r.baseline)} | {r.share_positive:.2f} | "
+                     f"{r.min_effect:g} | {r.holds} of {r.points} | "
                      f"{r.share_holds:.2f} [{r.ci_low:.2f}, {r.ci_high:.2f}] | {fmt(r.effect_q05)} / "
                      f"{fmt(r.effect_median)} / {fmt(r.effect_q95)} |")
     lines += ["", "## Where it fails (PRIM)", "",
               "PRIM (EMA Workbench) peels the parameter space toward the points where the effect fails. "
               "*Coverage*: the share of all failing points inside the box; *density*: the share of points inside "
               "the box that fail (against the base rate over the whole space). The box shown is the one on the "
-              "peeling trajectory with the best balance of the two (their harmonic mean) among boxes restricting "
-              f"at most {MAX_BOX_DIMENSIONS} parameters; the whole trajectory is in `trajectories.csv`. A quasi-p "
-              "value above 0.05 marks a restriction that may be chance.", ""]
+              "peeling trajectory with the best balance of the two (their harmonic mean), with every restriction "
+              f"whose quasi-p value is above {SIGNIFICANT:g} (it may be chance) dropped, least significant first; "
+              "the whole trajectory, drops included, is in `trajectories.csv`.", ""]
     for scenario in rob.scenarios:
         for metric in rob.metrics:
             effect = f"{scenario}__{metric}"
@@ -371,6 +407,6 @@ def robustness(rob: Robustness, store: str | Path | None = None, resume: bool = 
     if not quiet:
         print(f"{rob.name}: robustness report in {out / 'report.md'}", file=sys.stderr)
         for r in shares.itertuples():
-            print(f"  {_effect_label(r.scenario, r.metric, r.baseline)}: holds at {r.share_holds:.0%} of the space",
-                  file=sys.stderr)
+            print(f"  {_effect_label(r.scenario, r.metric, r.baseline)}: positive at {r.share_positive:.0%}, at "
+                  f"least {r.min_effect:g} at {r.share_holds:.0%} of the space", file=sys.stderr)
     return out
