@@ -49,6 +49,13 @@ def test_shipped_target_files_load(path):
     assert targets and all(t.source and t.uncertainty > 0 for t in targets)
 
 
+def test_check_validates_without_running(tmp_path, capsys):
+    assert main(["calibrate", str(ROOT / "scenarios" / "calibration" / "guizhou_west.toml"), "--check"]) == 0
+    assert main(["robustness", str(ROOT / "scenarios" / "robustness" / "planner_effects.toml"), "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "ok (guizhou_west)" in out and "ok (planner_effects)" in out
+
+
 def test_shipped_calibration_and_robustness_files_load():
     for path in sorted((ROOT / "scenarios" / "calibration").glob("*.toml")):
         cal = load_calibration(path)

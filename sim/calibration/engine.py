@@ -41,12 +41,12 @@ import numpy as np
 import pandas as pd
 import pyabc
 
-from sim.calibration.files import InputError
+from sim.calibration.files import InputError, versions
 from sim.calibration.simulate import RUNS, Simulator, abc_name
 from sim.calibration.spec import Calibration, settings_of
 from sim.integrity import WriterLock, input_records, read_manifest, write_atomic, write_json_atomic
 from sim.params import scenario_inputs, scenario_path
-from sim.provenance import git_commit, package_versions
+from sim.provenance import git_commit
 from sim.sweep.executors import ExecutorFactory, run_resilient
 
 HISTORY = "history.db"
@@ -244,7 +244,7 @@ def _open(cal: Calibration, out: Path, resume: bool, executor: str) -> dict:
     else:
         manifest = {"name": cal.name, "calibration_file": str(cal.source), "digest": cal.digest,
                     "quick": cal.is_quick, "settings": vars(cal.abc), "inputs": inputs(cal),
-                    "versions": package_versions(), "git_commit": git_commit(), "machine": {"cpus": os.cpu_count()},
+                    "versions": versions(), "git_commit": git_commit(), "machine": {"cpus": os.cpu_count()},
                     "sessions": []}
         write_atomic(out / "calibration.toml", cal.text.encode())
     manifest["sessions"].append({"start": datetime.now().isoformat(timespec="seconds"), "end": None,

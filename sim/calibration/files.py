@@ -100,3 +100,18 @@ def relative(base: Path, name: str) -> Path:
     """A path named in a file, relative to that file's folder."""
     p = Path(name)
     return p if p.is_absolute() else base.parent / p
+
+
+def versions() -> dict[str, str]:
+    """Package versions for a manifest: the project's list (sim.provenance) and the calibration layer's."""
+    from importlib import metadata
+
+    from sim.provenance import package_versions
+
+    out = package_versions()
+    for name in ("pyabc", "ema_workbench"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out

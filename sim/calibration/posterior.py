@@ -25,12 +25,12 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import final_year, fmt, mean_ci
-from sim.calibration.files import InputError
+from sim.calibration.files import InputError, versions
 from sim.calibration.report import POSTERIOR, load_posterior
 from sim.integrity import ResultFolder, input_records
 from sim.metrics import HEADLINE, label
 from sim.params import load_scenario, scenario_inputs, scenario_path
-from sim.provenance import git_commit, package_versions
+from sim.provenance import git_commit
 from sim.runner import RunSpec, run_many
 
 FIGURE_METRICS = ("involved_share", "satisfaction_overall", "trust_government", "core_share")
@@ -191,7 +191,7 @@ def compare_posterior(posterior_path: str | Path, scenarios: tuple[str, ...], pr
         figure(table, where / "figures" / "posterior_uncertainty.png")
         folder.commit({"command": sys.argv, "posterior": str(posterior_path), "parameters_drawn": keys,
                        "posterior_mean": mean, "inputs": records, "preset": preset, "seeds": seed_list,
-                       "baseline": baseline, "versions": package_versions(), "git_commit": git_commit(),
+                       "baseline": baseline, "versions": versions(), "git_commit": git_commit(),
                        "machine": {"platform": platform.platform()}, "workers": workers,
                        "runs": len(point_specs) + len(draw_specs), "wall_time_s": round(time.perf_counter() - start, 2),
                        "created": datetime.now().isoformat(timespec="seconds")})
