@@ -144,12 +144,19 @@ def test_compare_with_a_posterior_reports_total_beside_seed_only_uncertainty(tmp
     assert (out / "figures" / "posterior_uncertainty.png").exists()
 
 
-def test_a_posterior_naming_an_unknown_parameter_exits_2(tmp_path, capsys):
+@pytest.mark.parametrize("columns, expected", [
+    ({"behaviour.no_such": [1.0], "weight": [1.0]}, "no_such"),
+    ({"behaviour.base_logit": [-6.0]}, "needs a weight column"),
+    ({"behaviour.base_logit": [-6.0], "weight": ["heavy"]}, "weight: expected non-negative numbers"),
+])
+def test_a_bad_posterior_exits_2_before_any_run(tmp_path, capsys, columns, expected):
     posterior = tmp_path / "posterior.csv"
-    pd.DataFrame({"behaviour.no_such": [1.0], "weight": [1.0]}).to_csv(posterior, index=False)
+    pd.DataFrame(columns).to_csv(posterior, index=False)
     assert main(["compare", "--posterior", str(posterior), "--seeds", "2", "--steps", "5", "--workers", "1",
                  "--out", str(tmp_path / "cmp"), "--quiet"]) == 2
-    assert "no_such" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert expected in err and err.strip().count("\n") == 0
+    assert not (tmp_path / "cmp").exists()
 
 
 def test_prim_box_finds_a_known_failure_region():

@@ -45,13 +45,14 @@ WELL_IDENTIFIED, PARTLY_IDENTIFIED = 0.8, 0.4  # posterior variance below 20% / 
 TRADE_OFF = 0.5  # |posterior correlation| at or above this is reported as a trade-off
 
 
-def history(out: Path):  # noqa: ANN201 - a pyabc History
+def history(out: Path) -> pyabc.History:
+    """The calibration's pyabc history (its SQLite database)."""
     h = pyabc.History(f"sqlite:///{(out / HISTORY).resolve()}")
     h.id = 1
     return h
 
 
-def population_frame(h, t: int, keys: tuple[str, ...]) -> pd.DataFrame:  # noqa: ANN001
+def population_frame(h: pyabc.History, t: int, keys: tuple[str, ...]) -> pd.DataFrame:
     """One row per particle of population ``t``: parameters (``section.key``), weight, distance, statistics."""
     rows = []
     for particle in h.get_population(t).particles:
@@ -70,9 +71,17 @@ def load_posterior(path: str | Path) -> pd.DataFrame:
     file = path / POSTERIOR if path.is_dir() else path
     if not file.exists():
         raise InputError(f"{path}: no posterior sample here (expected {file}); run `sim calibrate` first")
-    frame = pd.read_csv(file)
+    try:
+        frame = pd.read_csv(file)
+    except (OSError, ValueError) as exc:  # unreadable, empty or not CSV
+        raise InputError(f"{file}: cannot read a posterior sample: {exc}") from None
     keys = [c for c in frame.columns if "." in c]
-    return frame[keys + ["weight"]]
+    if "weight" not in frame or not keys:
+        raise InputError(f"{file}: a posterior sample needs a weight column and section.key parameter columns")
+    w = pd.to_numeric(frame["weight"], errors="coerce")
+    if w.isna().any() or (w < 0).any() or w.sum() <= 0:
+        raise InputError(f"{file}: weight: expected non-negative numbers with a positive sum")
+    return frame[keys].assign(weight=w)
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float | list[float]) -> np.ndarray:
@@ -155,7 +164,7 @@ def checks(cal: Calibration, pred: pd.DataFrame, prior_pred: pd.DataFrame) -> pd
     return pd.DataFrame(rows)
 
 
-def populations(h, out: Path) -> pd.DataFrame:  # noqa: ANN001
+def populations(h: pyabc.History, out: Path) -> pd.DataFrame:
     """Per generation: threshold, particles, acceptance rate, model runs and wall time."""
     pops = h.get_all_populations().query("t >= 0")[["t", "epsilon", "samples", "particles"]]
     pops = pops.rename(columns={"t": "generation", "samples": "particles_in_sample", "particles": "accepted"})
