@@ -1,4 +1,4 @@
-"""The `sim` command: run, compare, sweep, analyse, app, validate, params, metrics."""
+"""The `sim` command: run, compare, sweep, analyse, app, validate, params, metrics, calibrate, robustness."""
 
 from __future__ import annotations
 
@@ -116,6 +116,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     check_workers(args.workers)
     out = (check_output_folder(args.out, "--out") if args.out
            else results_path(check_name(args.name, "--name")) if args.name is not None else None)
+    if args.posterior:  # parameter uncertainty from a calibration (sim/calibration/posterior.py)
+        from sim.calibration.posterior import compare_posterior
+
+        compare_posterior(args.posterior, tuple(args.scenarios), preset=args.preset, seeds=args.seeds,
+                          first_seed=args.first_seed, weeks=args.steps, households=args.households,
+                          workers=args.workers, out=out, baseline=args.baseline, progress=not args.quiet,
+                          overwrite=args.overwrite)
+        return 0
     compare(tuple(args.scenarios), preset=args.preset, seeds=args.seeds, first_seed=args.first_seed,
             weeks=args.steps, households=args.households, workers=args.workers, out=out,
             baseline=args.baseline, progress=not args.quiet, robustness_seeds=args.robustness_seeds,
@@ -279,6 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--robustness-seeds", type=_positive(int, 0, 100_000), default=6,
                    help="seeds for the robustness table under varied structural assumptions (0: skip; default 6)")
     c.add_argument("--quiet", action="store_true", help="no progress line")
+    c.add_argument("--posterior", type=Path, metavar="POSTERIOR",
+                   help="a calibration folder (or its posterior.csv): run each seed with a posterior draw and report "
+                        "total beside seed-only uncertainty")
     c.set_defaults(func=cmd_compare)
 
     w = sub.add_parser("sweep", help="run an experiment file into a crash-safe results store")
@@ -316,6 +327,10 @@ def build_parser() -> argparse.ArgumentParser:
     mt = sub.add_parser("metrics", help="every reported metric with its definition, unit and kind")
     mt.add_argument("--markdown", action="store_true", help="as the glossary table in results/README.md")
     mt.set_defaults(func=cmd_metrics)
+
+    from sim.calibration.commands import add_commands
+
+    add_commands(sub, _positive)  # calibrate, robustness (docs/calibration.md)
     return parser
 
 

@@ -13,8 +13,15 @@ from sim.metrics import glossary_markdown
 from sim.params import parameter_table_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
-BLOCKS: dict[str, Callable[[], str]] = {"params": parameter_table_markdown, "metrics": glossary_markdown}
-FILES = ("docs/ODD.md", "results/README.md")
+def _targets() -> str:
+    from sim.calibration.targets import targets_markdown
+
+    return targets_markdown()
+
+
+BLOCKS: dict[str, Callable[[], str]] = {"params": parameter_table_markdown, "metrics": glossary_markdown,
+                                        "targets": _targets}
+FILES = ("docs/ODD.md", "results/README.md", "docs/calibration.md")
 
 
 def block(text: str, name: str) -> str | None:

@@ -820,7 +820,10 @@ def scenarios_dir() -> Path:
 
 
 def parameter_rows() -> list[dict[str, str]]:
-    """One row per parameter: section, key, unit, default, range, meaning, source."""
+    """One row per parameter: section, key, unit, default, range, meaning, source, status (measured,
+    calibrated to which targets, or assumed: read from the shipped calibrations by sim/calibration/status.py)."""
+    from sim.calibration.status import status
+
     rows = []
     for section, cls in SECTIONS.items():
         for f in dataclasses.fields(cls):
@@ -830,15 +833,15 @@ def parameter_rows() -> list[dict[str, str]]:
             rows.append({"section": section, "key": f.name, "unit": f.metadata["unit"],
                          "default": str(default).lower() if isinstance(default, bool) else str(default),
                          "range": _range_text(f.metadata), "meaning": f.metadata["doc"],
-                         "source": f.metadata["source"]})
+                         "source": f.metadata["source"], "status": status(section, f.name)})
     return rows
 
 
 def parameter_table_markdown() -> str:
     """The parameter table as Markdown, as embedded in docs/ODD.md."""
-    lines = ["| section | key | unit | default | range | meaning | source or rationale |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| section | key | unit | default | range | meaning | source or rationale | status |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in parameter_rows():
         lines.append(f"| {r['section']} | `{r['key']}` | {r['unit']} | {r['default']} | {r['range']} "
-                     f"| {r['meaning']} | {r['source']} |")
+                     f"| {r['meaning']} | {r['source']} | {r['status']} |")
     return "\n".join(lines) + "\n"

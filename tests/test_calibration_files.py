@@ -1,0 +1,184 @@
+"""Target, calibration and robustness files are validated whole before any run: one line naming the
+file and the key, exit code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.calibration.files import InputError
+from sim.calibration.robustness import load_robustness
+from sim.calibration.spec import load_calibration
+from sim.calibration.targets import load_targets
+from sim.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_TARGETS = sorted((ROOT / "scenarios" / "targets").glob("*.toml"))
+
+TARGET = """
+[[target]]
+name = "t1"
+statistic = "core_share"
+value = 0.015
+uncertainty = 0.008
+scenario = "planner_platform"
+weeks = 40
+overrides = { "platform.deliberation" = false }
+source = "a figure"
+"""
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def _calibration(folder: Path, body: str = "", targets: str = TARGET) -> Path:
+    _write(folder, "targets.toml", targets)
+    return _write(folder, "cal.toml", 'name = "c"\ntargets = ["targets.toml"]\nfit = ["t1"]\n'
+                  + (body or '[parameters."behaviour.volunteer_commitment_cost"]\n'))
+
+
+@pytest.mark.parametrize("path", SHIPPED_TARGETS, ids=lambda p: p.stem)
+def test_shipped_target_files_load(path):
+    targets = load_targets(path)
+    assert targets and all(t.source and t.uncertainty > 0 for t in targets)
+
+
+def test_check_validates_without_running(tmp_path, capsys):
+    assert main(["calibrate", str(ROOT / "scenarios" / "calibration" / "guizhou_west.toml"), "--check"]) == 0
+    assert main(["robustness", str(ROOT / "scenarios" / "robustness" / "planner_effects.toml"), "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "ok (guizhou_west)" in out and "ok (planner_effects)" in out
+
+
+def test_shipped_calibration_and_robustness_files_load():
+    for path in sorted((ROOT / "scenarios" / "calibration").glob("*.toml")):
+        cal = load_calibration(path)
+        assert cal.fit_targets and cal.priors
+        assert all(p.source for p in cal.priors)
+    for path in sorted((ROOT / "scenarios" / "robustness").glob("*.toml")):
+        assert load_robustness(path).factors
+
+
+@pytest.mark.parametrize("change, expected", [
+    (("value = 0.015", 'value = "high"'), "[[target]] t1: value = 'high': expected a number"),
+    (("uncertainty = 0.008", "uncertainty = 0"), "[[target]] t1: uncertainty = 0: expected a number above 0"),
+    (('statistic = "core_share"', 'statistic = "core_size"'), "[[target]] t1: statistic = 'core_size': not a metric"),
+    (('scenario = "planner_platform"', 'scenario = "planer"'), "[[target]] t1: scenario = 'planer': no such scenario"),
+    (("weeks = 40", "weeks = 0"), "[[target]] t1: weeks = 0: expected a whole number from 1 to 1040"),
+    (('"platform.deliberation" = false', '"platform.deliberation" = 3'),
+     "[[target]] t1: overrides: setting planner_platform"),
+    (('"platform.deliberation" = false', '"platform.debate" = false'), "unknown key [platform] debate"),
+    (('source = "a figure"', 'source = ""'), "[[target]] t1: source: required"),
+    (('source = "a figure"', 'source = "a figure"\nunit = "share"'), "[[target]] t1: unknown key 'unit'"),
+    (('name = "t1"', 'name = ""'), "[[target]] number 1: name: required"),
+    (("[[target]]", "[[target]\n"), "not valid TOML"),
+])
+def test_malformed_target_file_names_file_and_key(tmp_path, change, expected):
+    path = _write(tmp_path, "targets.toml", TARGET.replace(*change))
+    with pytest.raises(InputError) as err:
+        load_targets(path)
+    message = str(err.value)
+    assert expected in message and str(path) in message and "\n" not in message
+
+
+@pytest.mark.parametrize("body, expected", [
+    ('[parameters."behaviour.volunteer_cost"]\n', "unknown key 'volunteer_cost' in [behaviour]"),
+    ('[parameters."planner.enabled"]\n', "only numeric parameters can be varied"),
+    ('[parameters."planner.workshop_capacity"]\n', "a whole-number parameter cannot be calibrated"),
+    ('[parameters."behaviour.volunteer_commitment_cost"]\nrange = [2.0, 1.0]\nsource = "x"\n',
+     "range = [2.0, 1.0]: expected [low, high] with low < high"),
+    ('[parameters."behaviour.volunteer_commitment_cost"]\nrange = [0.0, 11.0]\nsource = "x"\n',
+     "outside the parameter's allowed 0 to 10"),
+    ('[parameters."behaviour.volunteer_commitment_cost"]\nrange = [0.0, 2.0]\n', "source: required"),
+    ('[parameters."population.retired_share"]\n[parameters."population.young_share"]\n',
+     "the prior box reaches invalid parameters"),
+    ('[parameters."behaviour.volunteer_commitment_cost"]\n[abc]\npopulation_size = 2\n',
+     "[abc]: population_size = 2: expected a whole number from 4"),
+    ('[parameters."behaviour.volunteer_commitment_cost"]\n[abc]\ntolerance = -1\n', "[abc]: tolerance = -1"),
+    ('[parameters."behaviour.volunteer_commitment_cost"]\n[abc]\nparticles = 5\n', "[abc]: unknown key 'particles'"),
+    ("", None),  # filled in below: an unknown fitted target
+])
+def test_malformed_calibration_file_names_file_and_key(tmp_path, body, expected):
+    if expected is None:
+        path = _calibration(tmp_path)
+        path.write_text(path.read_text().replace('fit = ["t1"]', 'fit = ["t2"]'))
+        expected = "fit: unknown target 't2'"
+    else:
+        path = _calibration(tmp_path, body)
+    with pytest.raises(InputError) as err:
+        load_calibration(path)
+    assert expected in str(err.value) and str(path) in str(err.value) and "\n" not in str(err.value)
+
+
+def test_missing_or_duplicate_target_file_is_named(tmp_path):
+    path = _calibration(tmp_path)
+    path.write_text(path.read_text().replace('targets = ["targets.toml"]', 'targets = ["nowhere.toml"]'))
+    with pytest.raises(InputError, match="targets: 'nowhere.toml': no such target file"):
+        load_calibration(path)
+    path.write_text(path.read_text().replace('["nowhere.toml"]', '["targets.toml", "copy.toml"]'))
+    _write(tmp_path, "copy.toml", TARGET)
+    with pytest.raises(InputError, match="target 't1' is defined in"):
+        load_calibration(path)
+
+
+ROBUSTNESS = """name = "r"
+baseline = "top_down"
+scenarios = ["planner"]
+samples = 4
+[parameters."behaviour.weight_social"]
+range = [0.0, 3.0]
+source = "theory"
+"""
+
+
+@pytest.mark.parametrize("change, expected", [
+    (('baseline = "top_down"', 'baseline = ""'), "baseline: required"),
+    (('scenarios = ["planner"]', 'scenarios = ["top_down"]'), "scenarios: 'top_down' is the baseline"),
+    (('scenarios = ["planner"]', 'scenarios = ["planer"]'), "scenarios:"),
+    (("samples = 4", "samples = 1"), "samples = 1: expected a whole number from 2"),
+    (("range = [0.0, 3.0]", "range = [0.0, 30.0]"), "outside the parameter's allowed 0 to 10"),
+    (('source = "theory"', ""), "source: required"),
+    (('name = "r"', 'name = "r"\nmetrics = ["engagement"]'), "metrics: unknown metric 'engagement'"),
+    (('name = "r"', 'name = "r"\ndesign = "lhs"'), "unknown key 'design'"),
+    (('source = "theory"', 'source = "theory"\n[min_effect]\nengagement = 0.1'),
+     "[min_effect]: 'engagement': not among the metrics studied"),
+])
+def test_malformed_robustness_file_names_file_and_key(tmp_path, change, expected):
+    path = _write(tmp_path, "rob.toml", ROBUSTNESS.replace(*change))
+    with pytest.raises(InputError) as err:
+        load_robustness(path)
+    assert expected in str(err.value) and str(path) in str(err.value) and "\n" not in str(err.value)
+
+
+def test_cli_exits_2_with_one_line_before_any_run(tmp_path, capsys):
+    bad_targets = _calibration(tmp_path, targets=TARGET.replace("uncertainty = 0.008", "uncertainty = -1"))
+    assert main(["calibrate", str(bad_targets), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "uncertainty = -1" in err and "targets.toml" in err
+    assert not (tmp_path / "out").exists()  # nothing ran, nothing was written
+
+    bad_rob = _write(tmp_path, "rob.toml", ROBUSTNESS.replace("samples = 4", "samples = 0"))
+    result = subprocess.run([sys.executable, "-m", "sim", "robustness", str(bad_rob), "--store",
+                             str(tmp_path / "store")], capture_output=True, text=True)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert str(bad_rob) in result.stderr and "samples = 0" in result.stderr
+    assert not (tmp_path / "store").exists()
+
+
+def test_parameter_table_marks_each_parameter_calibrated_measured_or_assumed():
+    from sim.params import parameter_rows, parameter_table_markdown
+
+    status = {f"{r['section']}.{r['key']}": r["status"] for r in parameter_rows()}
+    cal = load_calibration(ROOT / "scenarios" / "calibration" / "guizhou_west.toml")
+    for key in cal.keys:
+        assert status[key].startswith("calibrated to turnout_young"), key
+        assert all(name in status[key] for name in cal.fit)
+    assert status["population.shared_kitchen_share"] == "measured"
+    assert status["behaviour.weight_social"] == "assumed"
+    assert "| status |" in parameter_table_markdown().splitlines()[0]
