@@ -15,6 +15,7 @@ Metrics with ``groups`` are also reported by age group and tenure, as ``NAME__yo
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -219,17 +220,22 @@ def group_means(model: LilongModel, values: np.ndarray) -> np.ndarray:
 
 def observed_rungs(model: LilongModel) -> np.ndarray:
     """Each household's deepest act within the engagement window (informed: the informed memory)."""
-    h, params = model.households, model.params
-    rung = np.zeros(h.n, dtype=np.int8)
-    for r in range(Rung.INFORMED, len(LADDER)):  # ascending, so the deepest recent rung wins
-        window = (params.behaviour.informed_memory_weeks if r == Rung.INFORMED
-                  else params.observation.engagement_window_weeks)
-        rung[model.week - h.last_at_rung[r] < window] = r
-    return rung
+    params = model.params
+    return model.households.deepest_recent_rung(model.week, params.behaviour.informed_memory_weeks,
+                                                params.observation.engagement_window_weeks)
 
 
 def _mean_or_nan(values: np.ndarray) -> float:
     return float(values.mean()) if len(values) else np.nan
+
+
+@functools.cache
+def _household_columns(names: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray]:
+    """Column names of the per-household metrics' (mean, group means) table in ``collect``, row by
+    row, and the flat positions kept (voice representation has group columns only)."""
+    columns = [(column, name != "voice_representation" or g > 0)
+               for name in names for g, column in enumerate((name, *(f"{name}__{gr}" for gr in GROUPS)))]
+    return tuple(c for c, k in columns if k), np.flatnonzero([k for _, k in columns])
 
 
 def collect(model: LilongModel) -> dict[str, float]:
@@ -253,14 +259,13 @@ def collect(model: LilongModel) -> dict[str, float]:
     # A group's share of recent voice over its share of households (1 = proportionate).
     per_household["voice_representation"] = h.voice_recent / total_voice * n if total_voice > 0 else np.zeros(n)
     stacked = np.stack([v.astype(np.float32) for v in per_household.values()])
-    means = stacked.mean(axis=1, dtype=np.float64)
-    for name, mean, by_group in zip(per_household, means, group_means(model, stacked), strict=True):
-        if name == "voice_representation":
-            by_group = by_group if total_voice > 0 else np.full(len(GROUPS), np.nan)
-            out.update({f"{name}__{g}": v for g, v in zip(GROUPS, by_group, strict=True)})
-            continue
-        out[name] = mean
-        out.update({f"{name}__{g}": v for g, v in zip(GROUPS, by_group, strict=True)})
+    table = np.empty((len(stacked), 1 + len(GROUPS)))  # per metric: the mean, then each group's mean
+    table[:, 0] = stacked.mean(axis=1, dtype=np.float64)
+    table[:, 1:] = group_means(model, stacked)
+    if total_voice <= 0:
+        table[-1, 1:] = np.nan
+    names, keep = _household_columns(tuple(per_household))
+    out.update(zip(names, table.ravel()[keep].tolist(), strict=True))
     out["collaborating_share"] = (rung >= Rung.COLLABORATING).mean()
     counts = np.bincount(rung, minlength=len(LADDER)) / n
     out.update({f"ladder_{name}": counts[k] for k, name in enumerate(LADDER)})

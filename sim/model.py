@@ -17,11 +17,14 @@ Schedule (docs/ODD.md, "Process overview and scheduling"), each week:
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 from mesa import Model
 from mesa.datacollection import DataCollector
 from mesa.discrete_space import OrthogonalMooreGrid
+from threadpoolctl import threadpool_limits
 
 from sim.agents import Planner, ResidentsCommittee, Site, StreetOffice
 from sim.metrics import collect
@@ -44,11 +47,19 @@ from sim.submodels import (
 from sim.submodels.common import to_sites
 from sim.submodels.satisfaction import overall_satisfaction, satisfaction
 
+# The model's matrix products are small (a few rows by the households): a second BLAS thread costs
+# more than it saves (0.17 against 0.08 ms for the weekly group means at 20,000 households), and
+# parallel work is done by processes, whose BLAS threads would otherwise compete for the cores.
+# One BLAS thread in any process that imports the model, unless the user asked for a number.
+if not {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"} & set(os.environ):
+    threadpool_limits(limits=1, user_api="blas")
+
 # One random stream per mechanism, spawned from the seed in this fixed order (common random numbers:
 # a mechanism an institution does not touch draws the same numbers in every scenario).
 STREAMS = ("space", "population", "turnover", *(c.__name__ for c in channels.CHANNELS), "invitations", "review",
            "announce", "ties", "upkeep", "heritage", "rules", "volunteering", "gatherings", "leaders")
 FLOWS = ("completed", "completed_m2", "worn_out", "spent_yuan", "moved_in")  # this week's flows, for rate metrics
+METRICS_TABLE = "metrics"  # the DataCollector table with one row of every metric per week
 
 
 class LilongModel(Model):
@@ -102,9 +113,10 @@ class LilongModel(Model):
         h.satisfaction_overall = overall_satisfaction(h, params.behaviour.procedural_weight)
         upkeep.use_of_spaces(self, np.random.default_rng(0))  # nothing in use yet: sets the weekly caches
         self.metrics = collect(self)
-        self.datacollector = DataCollector(
-            model_reporters={"week": "week", **{name: _reporter(name) for name in self.metrics}})
-        self.datacollector.collect(self)
+        # One table row a week (Mesa's table rows append the floats as they are; model reporters
+        # would deep-copy each of the ~150 values every week).
+        self.datacollector = DataCollector(tables={METRICS_TABLE: ["week", *self.metrics]})
+        self._record()
 
     def _build_space(self) -> None:
         """Mesa grid, property layer of cell kinds, agent handles, network and catchments."""
@@ -208,7 +220,10 @@ class LilongModel(Model):
         participation.update_ladder(self)
         h.work_hours_year += h.work_hours_week - h.work_hours_year / 52
         self.metrics = collect(self)
-        self.datacollector.collect(self)
+        self._record()
+
+    def _record(self) -> None:
+        self.datacollector.add_table_row(METRICS_TABLE, {"week": self.week, **self.metrics})
 
     def run_weeks(self, weeks: int) -> None:
         for _ in range(weeks):
@@ -216,8 +231,4 @@ class LilongModel(Model):
 
     def dataframe(self) -> pd.DataFrame:
         """Per-week metrics as a pandas DataFrame (one row per week)."""
-        return self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-
-
-def _reporter(name: str):
-    return lambda m: m.metrics[name]
+        return self.datacollector.get_table_dataframe(METRICS_TABLE)

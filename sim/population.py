@@ -41,6 +41,7 @@ class CoopType(IntEnum):
 
 
 AGE_NAMES = ("young", "working", "retired")
+RUNG_NUMBERS = np.arange(1, N_RUNGS, dtype=np.int8)[:, None]  # informed .. leading, as a column
 RUNG_MAJOR = ("last_at_rung", "acts_week")  # (N_RUNGS, n) arrays: a household is a column
 TENURE_NAMES = ("long_term", "renter")
 
@@ -113,6 +114,15 @@ class Households:
         self.last_at_rung[depth, who] = week
         self.last_at_rung[Rung.INFORMED, who] = week
         self.acts_week[depth, who] += 1
+
+    def deepest_recent_rung(self, week: int, informed_weeks: float, deeper_weeks: float) -> np.ndarray:
+        """Each household's deepest rung with an act less than its window ago (``informed_weeks``
+        for being informed, ``deeper_weeks`` for consulted and deeper), as int8 (0: unaware)."""
+        # week - last < window  <=>  last >= floor(week - window) + 1, for integer weeks: int32 compares
+        first_recent = np.full((N_RUNGS - 1, 1), np.floor(week - deeper_weeks) + 1, dtype=np.int32)
+        first_recent[0] = np.floor(week - informed_weeks) + 1
+        recent = self.last_at_rung[Rung.INFORMED:] >= first_recent  # (rungs above unaware, n)
+        return (recent * RUNG_NUMBERS).max(axis=0)  # the deepest recent rung, 0 (unaware) if none
 
     def replace_rows(self, rows: np.ndarray, newcomers: Households) -> None:
         """Newcomers take the places (rows) of households that moved out."""

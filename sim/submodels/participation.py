@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import N_RUNGS, Rung
+from sim.population import Rung
 from sim.submodels.common import ratio, sigmoid, uniform
 
 if TYPE_CHECKING:
@@ -108,10 +108,7 @@ def learn(model: LilongModel, idx: np.ndarray, facilitation: float) -> None:
 def update_ladder(model: LilongModel) -> None:
     """Rung = deepest act still remembered by neighbours and organisers; leaders stay leading."""
     h, b = model.households, model.params.behaviour
-    rung = np.zeros(h.n, dtype=np.int8)
-    for r in range(Rung.INFORMED, N_RUNGS):  # ascending, so the deepest recent rung wins
-        memory = b.informed_memory_weeks if r == Rung.INFORMED else b.activity_memory_weeks
-        rung[model.week - h.last_at_rung[r] < memory] = r
+    rung = h.deepest_recent_rung(model.week, b.informed_memory_weeks, b.activity_memory_weeks)
     rung[h.leader] = Rung.LEADING
     h.rung[:] = rung
     model.exposure = social_exposure(model)
