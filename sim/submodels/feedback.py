@@ -74,10 +74,12 @@ def responsiveness(model: LilongModel) -> None:
     # meeting a main need near it.
     under_way = np.where(tied, pipeline[site], served_by(model, pipeline, among=due & ~tied))
     broken = due & ~under_way
-    settled = kept | broken
     awaiting = h.awaiting_since != NEVER
-    answered = awaiting & kept
-    ignored = awaiting & broken
+    answered_mask = awaiting & kept
+    # Few settle in a week: indices, not full-length masks, for the updates below.
+    settled = np.flatnonzero(kept | broken)
+    answered = np.flatnonzero(answered_mask)
+    ignored = np.flatnonzero(awaiting & broken)
 
     h.expectation[settled] = np.maximum(h.expectation[settled], h.promised_value[settled])
     h.promised_value[settled] = 0.0
@@ -89,17 +91,18 @@ def responsiveness(model: LilongModel) -> None:
     h.external_efficacy[ignored] -= b.efficacy_loss * h.external_efficacy[ignored]
     h.trust_government[ignored] -= b.trust_loss * h.trust_government[ignored]
     if model.planner is not None:
-        met_planner = h.last_visit != NEVER
-        up, down = answered & met_planner, ignored & met_planner
+        up, down = answered[h.last_visit[answered] != NEVER], ignored[h.last_visit[ignored] != NEVER]
         h.trust_planner[up] += b.trust_gain * (1 - h.trust_planner[up])
         h.trust_planner[down] -= b.planner_blame_share * b.trust_loss * h.trust_planner[down]
     # Seeing neighbours' requests answered: officials respond to residents (Finkel's external efficacy).
-    seen = served_by(model, new & pb.voiced, main_need_only=False) & ~answered & (h.rung >= Rung.INFORMED)
+    seen = np.flatnonzero(served_by(model, new & pb.voiced, main_need_only=False) & ~answered_mask
+                          & (h.rung >= Rung.INFORMED))
     h.external_efficacy[seen] += b.vicarious_gain * (1 - h.external_efficacy[seen])
     h.trust_government[seen] += b.vicarious_gain * (1 - h.trust_government[seen])
     h.answered_recent[answered] = 1.0
     h.ignored_recent[ignored] = 1.0
-    h.awaiting_since[answered | ignored] = NEVER
+    h.awaiting_since[answered] = NEVER
+    h.awaiting_since[ignored] = NEVER
     h.internal_efficacy += INTERNAL_EFFICACY_DRIFT * np.maximum(0.0, h.knowledge - h.internal_efficacy)
 
 

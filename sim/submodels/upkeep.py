@@ -123,7 +123,8 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     give_share = ratio(given, pb.users)
     cond = model.is_conditional
     seen = use_weighted_view(hh, site, use, give_share, h.use)
-    h.coop_belief[cond & user] = (BELIEF_RETENTION * h.coop_belief + (1 - BELIEF_RETENTION) * seen)[cond & user]
+    updating = np.flatnonzero(cond & user)
+    h.coop_belief[updating] = BELIEF_RETENTION * h.coop_belief[updating] + (1 - BELIEF_RETENTION) * seen[updating]
 
     live = pb.status == Status.IN_USE
     needed = model.lilong.site_m2 * pp.upkeep_hours_per_m2

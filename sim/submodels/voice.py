@@ -45,6 +45,7 @@ def promise(h: Households, who: np.ndarray, value: np.ndarray | float, due: int,
     A household holds one expectation: the larger value, the earlier due week, and the site of its
     latest project-specific expectation if it has one.
     """
+    who = np.flatnonzero(who)  # few at a time: indices, not full-length masks, for the updates below
     value = np.broadcast_to(value, h.n)[who]
     new = h.promised_due[who] == NEVER
     h.promised_base[who] = np.where(new, h.delivered[who], h.promised_base[who])
