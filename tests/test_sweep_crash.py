@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,29 @@ def test_killing_a_dask_worker_mid_sweep_does_not_stop_it(tmp_path):
     runs = sweep.load_runs(store)
     assert len(runs) == len(plan_runs(exp)) and runs["run_id"].is_unique
     assert sweep.load_failures(store).empty
+
+
+def test_an_interrupt_while_collecting_a_result_stops_the_run_not_retries_it():
+    """Ctrl-C (or SIGTERM) can arrive while the driver reads a finished result: it must stop the
+    sweep, not be taken for a worker failure and retried (which hid an interrupt until the sweep ended)."""
+
+    class InterruptedWhileReading(Future):
+        def result(self, timeout=None):  # noqa: ANN001, ANN202 - the signal arrives inside this call
+            raise KeyboardInterrupt
+
+    class Executor:
+        def submit(self, fn, *args):  # noqa: ANN001, ANN202
+            future = InterruptedWhileReading()
+            future.set_result(None)
+            return future
+
+    class Factory:
+        workers = 1
+
+        def executor(self):  # noqa: ANN202
+            return Executor()
+
+    done, lost = [], []
+    with pytest.raises(KeyboardInterrupt):
+        run_resilient(range(3), abs, Factory(), on_done=lambda *a: done.append(a), on_lost=lambda *a: lost.append(a))
+    assert done == [] and lost == []

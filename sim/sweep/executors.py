@@ -140,6 +140,8 @@ def run_resilient(tasks: Iterable, fn: Callable, factory: ExecutorFactory, on_do
             task = in_flight.pop(future)
             try:
                 result = future.result()
+            except KeyboardInterrupt:  # Ctrl-C or SIGTERM arriving here is this process's, not the task's
+                raise
             except BaseException as exc:  # noqa: BLE001 - infrastructure failure: retry, then record
                 broken |= isinstance(exc, BrokenProcessPool)
                 n = attempts[id(task)] = attempts.get(id(task), 0) + 1
