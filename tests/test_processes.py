@@ -69,9 +69,20 @@ def no_process_left(proc: subprocess.Popen) -> None:
     assert not orphans_of_this_checkout()
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """In the child before exec: Ctrl-C's default action, whatever this process inherited.
+
+    A shell script that starts a job in the background (``make test-all &``, ``nohup ... &``)
+    hands it SIGINT ignored, and Python then leaves SIGINT ignored in every process started
+    below it: the driver would never see the Ctrl-C this test sends (it did run to the end).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_sweep(store: Path, *extra: str) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "sim", "sweep", str(EXPERIMENT), "--store", str(store), "--quiet", *LONG, *extra]
-    return subprocess.Popen(cmd, start_new_session=True, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(cmd, start_new_session=True, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_ctrl_c_as_at_a_terminal)  # noqa: PLW1509 - signal disposition only
 
 
 def runs_stored(store: Path) -> int:
