@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import os
+
 import numpy as np
+import pytest
+from threadpoolctl import threadpool_info
 
 from sim import LilongModel, Params
 from sim.agents import Site
@@ -156,3 +160,13 @@ def test_newcomers_are_not_answered_in_the_week_they_move_in():
         arrivals += len(moved)
         answered_on_arrival += int((m.households.answered_recent[moved] == 1.0).sum())
     assert arrivals > 100 and answered_on_arrival == 0
+
+
+def test_importing_the_model_leaves_one_blas_thread_unless_the_user_chose():
+    """A second BLAS thread made the weekly group means slower and spun on the other core (docs/performance.md)."""
+    import sim.model  # noqa: F401 - the import sets the limit
+
+    if {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"} & set(os.environ):
+        pytest.skip("the user chose a BLAS thread count")
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
