@@ -263,7 +263,7 @@ def collect(model: LilongModel) -> dict[str, float]:
     table[:, 0] = stacked.mean(axis=1, dtype=np.float64)
     table[:, 1:] = group_means(model, stacked)
     if total_voice <= 0:
-        table[-1, 1:] = np.nan
+        table[list(per_household).index("voice_representation"), 1:] = np.nan
     names, keep = _household_columns(tuple(per_household))
     out.update(zip(names, table.ravel()[keep].tolist(), strict=True))
     out["collaborating_share"] = (rung >= Rung.COLLABORATING).mean()

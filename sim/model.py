@@ -51,7 +51,8 @@ from sim.submodels.satisfaction import overall_satisfaction, satisfaction
 # more than it saves (0.17 against 0.08 ms for the weekly group means at 20,000 households), and
 # parallel work is done by processes, whose BLAS threads would otherwise compete for the cores.
 # One BLAS thread in any process that imports the model, unless the user asked for a number.
-if not {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"} & set(os.environ):
+BLAS_THREAD_SETTINGS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+if not set(BLAS_THREAD_SETTINGS) & set(os.environ):
     threadpool_limits(limits=1, user_api="blas")
 
 # One random stream per mechanism, spawned from the seed in this fixed order (common random numbers:

@@ -40,12 +40,14 @@ def aggregate_voice(model: LilongModel) -> None:
 
 def promise(h: Households, who: np.ndarray, value: np.ndarray | float, due: int,
             site: np.ndarray | int = -1) -> None:
-    """Households ``who`` (a bool mask) now expect ``value`` by ``due``, from ``site`` (-1: any fitting project).
+    """Households ``who`` (a bool mask, or unique indices) now expect ``value`` by ``due``, from ``site``
+    (-1: any fitting project).
 
     A household holds one expectation: the larger value, the earlier due week, and the site of its
     latest project-specific expectation if it has one.
     """
-    who = np.flatnonzero(who)  # few at a time: indices, not full-length masks, for the updates below
+    if who.dtype == bool:
+        who = np.flatnonzero(who)  # few at a time: indices, not full-length masks, for the updates below
     value = np.broadcast_to(value, h.n)[who]
     new = h.promised_due[who] == NEVER
     h.promised_base[who] = np.where(new, h.delivered[who], h.promised_base[who])
