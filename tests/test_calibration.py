@@ -8,13 +8,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
+from waiting import wait_for
 
 from sim.calibration.report import population_frame
 from sim.cli import main
@@ -87,15 +87,14 @@ def test_kill_minus_9_mid_calibration_then_resume_loses_and_repeats_nothing(tmp_
     killed, reference = tmp_path / "killed", tmp_path / "reference"
     cmd = [sys.executable, "-m", "sim", "calibrate", str(cal), "--out", str(killed), "--workers", "2", "--quiet"]
     proc = subprocess.Popen(cmd, start_new_session=True)
-    deadline = time.time() + 240
-    while _stored_populations(killed / "history.db") < 2 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.05)
+    wait_for(lambda: _stored_populations(killed / "history.db") >= 2 or proc.poll() is not None, timeout=240,
+             what="two stored populations")
     os.killpg(proc.pid, signal.SIGKILL)  # the driver, its process pool and the forkserver
     proc.wait()
     stored = _stored_populations(killed / "history.db")
     assert 2 <= stored < 4, "the kill should land mid-calibration"
     before = _populations(killed)
-    _wait_for_group_to_die(proc.pid)
+    wait_for(lambda: not _group_alive(proc.pid), timeout=30, what="the killed calibration's processes to exit")
 
     subprocess.run(cmd + ["--resume"], check=True, timeout=600)
     subprocess.run([sys.executable, "-m", "sim", "calibrate", str(cal), "--out", str(reference), "--executor",
@@ -110,15 +109,12 @@ def test_kill_minus_9_mid_calibration_then_resume_loses_and_repeats_nothing(tmp_
     assert len(sessions) == 2 and sessions[0]["end"] is None  # the killed session never closed
 
 
-def _wait_for_group_to_die(pgid: int) -> None:
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)
-    raise AssertionError("processes of the killed calibration are still running")
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def test_compare_with_a_posterior_reports_total_beside_seed_only_uncertainty(tmp_path, capsys):

@@ -37,6 +37,14 @@ def _write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+def _assert_one_line_error(load, path: Path, expected: str) -> None:  # noqa: ANN001
+    """Loading ``path`` fails with one line naming the file and containing ``expected``."""
+    with pytest.raises(InputError) as err:
+        load(path)
+    message = str(err.value)
+    assert expected in message and str(path) in message and "\n" not in message
+
+
 def _calibration(folder: Path, body: str = "", targets: str = TARGET) -> Path:
     _write(folder, "targets.toml", targets)
     return _write(folder, "cal.toml", 'name = "c"\ntargets = ["targets.toml"]\nfit = ["t1"]\n'
@@ -80,11 +88,7 @@ def test_shipped_calibration_and_robustness_files_load():
     (("[[target]]", "[[target]\n"), "not valid TOML"),
 ])
 def test_malformed_target_file_names_file_and_key(tmp_path, change, expected):
-    path = _write(tmp_path, "targets.toml", TARGET.replace(*change))
-    with pytest.raises(InputError) as err:
-        load_targets(path)
-    message = str(err.value)
-    assert expected in message and str(path) in message and "\n" not in message
+    _assert_one_line_error(load_targets, _write(tmp_path, "targets.toml", TARGET.replace(*change)), expected)
 
 
 @pytest.mark.parametrize("body, expected", [
@@ -111,9 +115,7 @@ def test_malformed_calibration_file_names_file_and_key(tmp_path, body, expected)
         expected = "fit: unknown target 't2'"
     else:
         path = _calibration(tmp_path, body)
-    with pytest.raises(InputError) as err:
-        load_calibration(path)
-    assert expected in str(err.value) and str(path) in str(err.value) and "\n" not in str(err.value)
+    _assert_one_line_error(load_calibration, path, expected)
 
 
 def test_missing_or_duplicate_target_file_is_named(tmp_path):
@@ -150,10 +152,16 @@ source = "theory"
      "[min_effect]: 'engagement': not among the metrics studied"),
 ])
 def test_malformed_robustness_file_names_file_and_key(tmp_path, change, expected):
-    path = _write(tmp_path, "rob.toml", ROBUSTNESS.replace(*change))
-    with pytest.raises(InputError) as err:
-        load_robustness(path)
-    assert expected in str(err.value) and str(path) in str(err.value) and "\n" not in str(err.value)
+    _assert_one_line_error(load_robustness, _write(tmp_path, "rob.toml", ROBUSTNESS.replace(*change)), expected)
+
+
+def test_a_name_that_would_leave_the_results_folder_is_refused(tmp_path):
+    """Calibration and robustness names become folders under results/: the same rule as every name."""
+    cal = _calibration(tmp_path)
+    cal.write_text(cal.read_text().replace('name = "c"', 'name = "../../x"'))
+    _assert_one_line_error(load_calibration, cal, "name = '../../x': not a valid name")
+    rob = _write(tmp_path, "rob.toml", ROBUSTNESS.replace('name = "r"', 'name = "/tmp/x"'))
+    _assert_one_line_error(load_robustness, rob, "name = '/tmp/x': not a valid name")
 
 
 def test_cli_exits_2_with_one_line_before_any_run(tmp_path, capsys):

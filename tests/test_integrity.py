@@ -8,12 +8,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
+from waiting import wait_for
 
 from sim import sweep
 from sim.cli import main
@@ -23,14 +23,6 @@ from sim.sweep.plan import plan_runs
 ROOT = Path(__file__).resolve().parent.parent
 SIM = [sys.executable, "-m", "sim"]
 SMALL = ["--seeds", "2", "--steps", "4", "--households", "40", "--workers", "1", "--quiet", "--robustness-seeds", "0"]
-
-
-def wait_for(condition, timeout: float = 120, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
 
 
 def assert_complete(folder: Path) -> dict:

@@ -7,22 +7,14 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPERIMENT = ROOT / "scenarios" / "experiments" / "planner_hours_strategy.toml"
 LONG = ["--replications", "10", "--weeks", "520", "--workers", "2"]
-
-
-def wait_for(condition, timeout: float = 120, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def _stat(pid: str) -> tuple[int, int] | None:

@@ -8,12 +8,12 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
 from pandas.testing import assert_frame_equal
+from waiting import wait_for
 
 from sim import sweep
 from sim.sweep.executors import ExecutorFactory, run_resilient
@@ -39,9 +39,7 @@ def test_kill_minus_9_mid_sweep_then_resume_loses_and_duplicates_nothing(tmp_pat
     cmd = [sys.executable, "-m", "sim", "sweep", str(EXPERIMENT), "--store", str(store), "--workers", "2",
            "--quiet", *ARGS]
     proc = subprocess.Popen(cmd, start_new_session=True)
-    deadline = time.time() + 120
-    while _count(store) < 6 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.02)
+    wait_for(lambda: _count(store) >= 6 or proc.poll() is not None, what="six stored runs")
     os.killpg(proc.pid, signal.SIGKILL)  # the driver and its workers, mid-write or not
     proc.wait()
     exp = sweep.load_experiment(EXPERIMENT).reduced(replications=2, weeks=40)
@@ -103,9 +101,7 @@ def test_killing_a_dask_worker_mid_sweep_does_not_stop_it(tmp_path):
     killed = []
 
     def killer() -> None:
-        deadline = time.time() + 120
-        while _count(store) < 4 and time.time() < deadline:
-            time.sleep(0.02)
+        wait_for(lambda: _count(store) >= 4, what="four stored runs")
         with Client(cluster.scheduler_address) as client:
             pids = client.run(os.getpid)
             os.kill(next(iter(pids.values())), signal.SIGKILL)

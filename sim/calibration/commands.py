@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-EXECUTORS = ("local", "dask", "sequential")
+from sim.paths import check_output_folder, results_path
+
+EXECUTORS = ("local", "dask", "sequential")  # as sim.sweep.executors.EXECUTORS, which imports pandas (slow --help)
 
 
 def _executor_options(p: argparse.ArgumentParser, positive) -> None:  # noqa: ANN001
@@ -30,7 +32,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
               f"parameters, {len(cal.fit)} fitted and {len(cal.held_out)} held-out targets in "
               f"{len(settings_of(cal.targets))} settings")
         return 0
-    out = args.out or Path("results") / "calibration" / (cal.name + ("-quick" if cal.is_quick else ""))
+    out = (check_output_folder(args.out, "--out") if args.out
+           else results_path("calibration", cal.name + ("-quick" if cal.is_quick else "")))
     try:
         calibrate(cal, out, resume=args.resume, executor=args.executor, workers=args.workers,
                   scheduler=args.scheduler, quiet=args.quiet)
@@ -51,7 +54,8 @@ def cmd_robustness(args: argparse.Namespace) -> int:
               f"{len(exp.scenarios)} scenarios, {len(exp.factors)} parameters")
         return 0
     try:
-        robustness(exp, store=args.store, resume=args.resume, executor=args.executor, workers=args.workers,
+        store = check_output_folder(args.store, "--store") if args.store else None
+        robustness(exp, store=store, resume=args.resume, executor=args.executor, workers=args.workers,
                    scheduler=args.scheduler, quiet=args.quiet)
     except KeyboardInterrupt as interrupt:
         print("\ninterrupted: finished runs are stored; continue with the same command plus --resume",

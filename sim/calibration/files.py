@@ -12,6 +12,7 @@ from typing import Any
 
 from sim.inputs import read_input_toml
 from sim.params import SECTIONS, ScenarioError
+from sim.paths import check_name
 
 
 class InputError(ScenarioError):
@@ -44,6 +45,10 @@ class Table:
         if not isinstance(value, str) or (default is None and not value.strip()):
             raise InputError(f"{self.where}: {key}: required, a non-empty string")
         return value
+
+    def name(self, key: str = "name") -> str:
+        """A name that becomes a folder name: the same rule as every other name (sim.paths)."""
+        return check_name(self.text(key), f"{self.where}: {key}", InputError)
 
     def number(self, key: str, lo: float, hi: float, default: float | None = None, integer: bool = False,
                open_low: bool = False) -> float:

@@ -24,6 +24,7 @@ from scipy import stats
 
 from sim.calibration.files import InputError, Table, numeric_range, parameter_field, read_toml
 from sim.params import ScenarioError, load_scenario, scenario_path
+from sim.paths import results_path
 from sim.sweep.experiment import Factor, metric_names
 
 TOP_KEYS = ("name", "description", "baseline", "scenarios", "preset", "samples", "replications", "master_seed",
@@ -104,7 +105,7 @@ def load_robustness(path: str | Path) -> Robustness:
         integer = isinstance(parameter_field(key, where).default, int)
         factors.append(Factor(key, low=float(rng[0]), high=float(rng[1]), integer=integer))
     rob = Robustness(
-        name=top.text("name"), source=path.resolve(), text=text, description=top.text("description", ""),
+        name=top.name(), source=path.resolve(), text=text, description=top.text("description", ""),
         baseline=top.text("baseline"), scenarios=top.names("scenarios"), factors=tuple(factors),
         sources=tuple(sources), preset=top.text("preset", "guizhou_west"),
         samples=top.number("samples", 2, 1_000_000, 200, integer=True),
@@ -147,7 +148,7 @@ def _check_box(rob: Robustness) -> None:
 
 
 def default_store(rob: Robustness) -> Path:
-    return Path("results") / "robustness" / rob.name
+    return results_path("robustness", rob.name)
 
 
 # ---------------------------------------------------------------- analysis

@@ -197,7 +197,7 @@ def load_calibration(path: str | Path) -> Calibration:
     abc = _abc(top.table("abc", ABC_KEYS), AbcSettings())
     quick = _abc(top.table("quick", ABC_KEYS), AbcSettings(population_size=12, max_generations=2,
                                                            predictive_draws=4, weeks=60)) if top.has("quick") else None
-    cal = Calibration(name=top.text("name"), source=path.resolve(), text=text, targets=tuple(targets), fit=fit,
+    cal = Calibration(name=top.name(), source=path.resolve(), text=text, targets=tuple(targets), fit=fit,
                       priors=priors, abc=abc, quick=quick, description=top.text("description", ""))
     for where, settings in (("[abc]", cal.abc), ("[quick]", cal.quick)):
         if settings is not None and settings.population_size < 2 * len(priors):
