@@ -24,7 +24,7 @@ import json, resource, statistics, sys, time
 kind, n, steps, builds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 if kind == "lilong":
     from sim import LilongModel, load_scenario
-    from sim.compare import scenario_path
+    from sim.params import scenario_path
     params = load_scenario(scenario_path("planner_platform")).replace({"neighbourhood.households": n,
                                "neighbourhood.main_alleys": max(3, round((n / 700) ** 0.5 * 3))})
     make = lambda seed: LilongModel(params, seed)

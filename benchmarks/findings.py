@@ -17,8 +17,7 @@ import pandas as pd
 
 from sim import LilongModel
 from sim.analysis import by_year, final_year, mean_ci, tipping
-from sim.compare import scenario_path
-from sim.params import Params, load_scenario
+from sim.params import Params, load_scenario, scenario_path
 from sim.population import NEVER, Rung
 from sim.runner import RunSpec, run_many
 

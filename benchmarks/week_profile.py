@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/week_profile.py --households 700 --weeks 200
 
 Runs ``--warmup`` weeks first (so the pipeline, the core and the caches are past their start),
-then times every call the model's ``step`` makes (cProfile's cumulative time of those functions;
+then times every function of the package that the model's ``step`` calls (cProfile's cumulative time of those functions;
 the profiler's own overhead is included, so the parts add up to a little more than a plain week).
 """
 
@@ -14,22 +14,10 @@ import argparse
 import cProfile
 import pstats
 import time
+from pathlib import Path
 
 from sim import LilongModel, load_scenario
-from sim.compare import scenario_path
-from sim.submodels import channels
-
-# The functions LilongModel.step calls, by (file suffix, function name), in schedule order.
-SCHEDULE = [("submodels/turnover.py", "move"), ("submodels/participation.py", "weekly_disposition"),
-            *(("submodels/channels.py", c.__name__) for c in channels.CHANNELS),
-            ("submodels/voice.py", "aggregate_voice"), ("submodels/decision.py", "review"),
-            ("submodels/decision.py", "progress"), ("submodels/upkeep.py", "use_of_spaces"),
-            ("submodels/upkeep.py", "upkeep"), ("submodels/upkeep.py", "wear_out"),
-            ("submodels/heritage.py", "inspections"), ("submodels/upkeep.py", "maintenance_rules"),
-            ("submodels/volunteering.py", "recruit"), ("submodels/gatherings.py", "gatherings"),
-            ("submodels/satisfaction.py", "satisfaction"), ("submodels/feedback.py", "responsiveness"),
-            ("submodels/feedback.py", "leaders"), ("submodels/participation.py", "update_ladder"),
-            ("sim/metrics.py", "collect"), ("sim/model.py", "_record")]
+from sim.params import scenario_path
 
 
 def main() -> None:
@@ -51,11 +39,10 @@ def main() -> None:
     profile.enable()
     model.run_weeks(args.weeks)
     profile.disable()
-    cumulative = {(file, name): stats[3] for (file, _, name), stats in pstats.Stats(profile).stats.items()}
-    rows = []
-    for suffix, name in SCHEDULE:
-        seconds = sum(t for (file, fn), t in cumulative.items() if fn == name and file.endswith(suffix))
-        rows.append((f"{suffix.rsplit('/', 1)[-1].removesuffix('.py')}.{name}", seconds / args.weeks * 1000))
+    # Every function of this package that the model's step calls directly: the steps of the schedule.
+    rows = [(f"{Path(file).stem}.{name}", cumulative / args.weeks * 1000)
+            for (file, _, name), (_, _, _, cumulative, callers) in pstats.Stats(profile).stats.items()
+            if "/sim/" in file and any(c[0].endswith("sim/model.py") and c[2] == "step" for c in callers)]
     print(f"{args.scenario}, {model.households.n:,} households, weeks {args.warmup + args.weeks + 1}-"
           f"{args.warmup + 2 * args.weeks}: {plain:.2f} ms CPU a week without the profiler\n")
     print("| step of the week | ms CPU a week (profiled) |\n|---|---|")

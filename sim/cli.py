@@ -192,10 +192,9 @@ def cmd_app(args: argparse.Namespace) -> int:
           flush=True)
     try:
         return server.wait()
-    except KeyboardInterrupt as interrupt:  # Ctrl-C or SIGTERM: stop the server and its children too
-        stop_child(server)
+    except KeyboardInterrupt as interrupt:  # Ctrl-C or SIGTERM
         return exit_code(interrupt)
-    finally:
+    finally:  # the server and its children stop with this command, however it ends
         stop_child(server)
 
 

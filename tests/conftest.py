@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis import final_year
-from sim.compare import scenario_path
-from sim.params import load_scenario
+from sim.params import load_scenario, scenario_path
 from sim.runner import RunSpec, run_many
 
 PATTERN_SEEDS = list(range(100, 110))  # 10 common seeds, apart from the main job's 0..29

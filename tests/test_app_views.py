@@ -19,9 +19,8 @@ from sim.app import answers, i18n, settings, views
 from sim.app.i18n import METRIC_ZH, NAMES, TEXT, UNIT_ZH, metric_definition, metric_label, name, t
 from sim.app.session import Session
 from sim.app.settings import SEED, InputError, Settings, parameter_field, save_scenarios, scenario_files
-from sim.compare import scenario_path
 from sim.metrics import REGISTRY
-from sim.params import load_scenario, scenarios_dir
+from sim.params import load_scenario, scenario_path, scenarios_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 

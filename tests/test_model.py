@@ -9,9 +9,8 @@ import pytest
 
 from sim import LilongModel, Params
 from sim.agents import Site
-from sim.compare import scenario_path
 from sim.model import BLAS_THREAD_SETTINGS
-from sim.params import load_scenario
+from sim.params import load_scenario, scenario_path
 from sim.population import LADDER, Resident
 from sim.space import CellKind
 

@@ -198,8 +198,7 @@ def test_pattern8_voice_softens_poor_outcomes_only_where_trust_is_high():
     """Among households who got little, being heard lifts overall satisfaction more where trust is high;
     with no procedural weight in overall satisfaction, trust makes no such difference."""
     from sim import LilongModel
-    from sim.compare import scenario_path
-    from sim.params import load_scenario
+    from sim.params import load_scenario, scenario_path
     from sim.submodels.voice import HEARD_LEVEL
 
     base = load_scenario(scenario_path("consultation")).replace({"run.weeks": 104})
@@ -259,8 +258,7 @@ def test_pattern4_same_mean_willingness_tips_or_not_with_its_spread():
     Without a core (nobody starts), no spread tips anything."""
     from conftest import NO_RECRUITMENT
 
-    from sim.compare import scenario_path
-    from sim.params import load_scenario
+    from sim.params import load_scenario, scenario_path
     from sim.runner import RunSpec
 
     base = load_scenario(scenario_path("planner_platform")).replace({"run.weeks": 156})
@@ -281,8 +279,7 @@ def test_pattern4_who_starts_decides_whether_it_tips():
     """The same thresholds, placed differently: a core among easily moved neighbours tips the spaces it
     uses; the same core among reluctant ones does not. Equal thresholds make the placement irrelevant."""
     from sim import LilongModel
-    from sim.compare import scenario_path
-    from sim.params import load_scenario
+    from sim.params import load_scenario, scenario_path
     from sim.projects import Status
     from sim.submodels import gatherings, upkeep
 

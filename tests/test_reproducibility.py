@@ -8,8 +8,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from sim import LilongModel
-from sim.compare import scenario_path
-from sim.params import load_scenario
+from sim.params import load_scenario, scenario_path
 from sim.runner import RunSpec, run, run_many
 
 WEEKS = 40
@@ -34,7 +33,7 @@ def test_different_seeds_differ():
 
 SCRIPT = f"""
 import hashlib, sys
-from sim.compare import scenario_path
+from sim.params import scenario_path
 from sim.params import load_scenario
 from sim.runner import run
 steps, _ = run(load_scenario(scenario_path("planner_platform")).replace({{"run.weeks": {WEEKS}}}), 7)

@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.compare import scenario_path
 from sim.model import LilongModel
-from sim.params import SECTIONS, Params, load_scenario, resolve_preset, scenarios_dir
+from sim.params import SECTIONS, Params, load_scenario, resolve_preset, scenario_path, scenarios_dir
 
 SEED_MAX = 2**63 - 1  # as `sim run --seed`
 # Known scenarios first, in the order of the argument they make; any other file follows by name.

@@ -129,7 +129,6 @@ def make_sampler(factory: ExecutorFactory, master_seed: int, say,  # noqa: ANN00
             work = partial(_evaluate, cloudpickle.dumps(simulate_one), master_seed, t)
             particles: dict[int, object] = {}
             accepted: list[int] = []
-            lost: list[str] = []
             # first index not yet submitted; indices below prefix all finished; model runs done
             state = {"next": 0, "prefix": 0, "runs": 0}
 
@@ -152,7 +151,6 @@ def make_sampler(factory: ExecutorFactory, master_seed: int, say,  # noqa: ANN00
                     raise _Complete
 
             def gone(index: int, error: str, attempts: int) -> None:
-                lost.append(f"particle {index}: {error}")
                 raise RuntimeError(f"calibration stopped: a particle's worker died {attempts} times ({error})")
 
             ok = True
@@ -232,8 +230,8 @@ def inputs(cal: Calibration) -> list[dict[str, str]]:
     return input_records(files)
 
 
-def _open(cal: Calibration, out: Path, resume: bool, executor: str) -> dict:
-    """Start a session in ``out`` (a new calibration, or with ``resume`` the same one continued)."""
+def _open(cal: Calibration, out: Path, executor: str) -> dict:
+    """Start a session in ``out``: a new calibration, or the same one continued (checked by _check_folder)."""
     path = _manifest_path(out)
     if path.exists():
         manifest = read_manifest(out, InputError)
@@ -309,7 +307,7 @@ def calibrate(cal: Calibration, out: Path, resume: bool = False, executor: str =
 
 def _session(cal: Calibration, out: Path, factory: ExecutorFactory, resume: bool, executor: str,
              say) -> None:  # noqa: ANN001
-    _open(cal, out, resume, executor)
+    _open(cal, out, executor)
     db = f"sqlite:///{(out / HISTORY).resolve()}"
     start = time.perf_counter()
     abc = build_abc(cal, factory, say, out / COSTS)

@@ -37,10 +37,6 @@ class Prior:
     high: float
     source: str = SCHEMA_SOURCE
 
-    @property
-    def narrowed(self) -> bool:
-        return self.source != SCHEMA_SOURCE
-
 
 @dataclass(frozen=True)
 class AbcSettings:
