@@ -15,7 +15,6 @@ Metrics with ``groups`` are also reported by age group and tenure, as ``NAME__yo
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -229,15 +228,6 @@ def _mean_or_nan(values: np.ndarray) -> float:
     return float(values.mean()) if len(values) else np.nan
 
 
-@functools.cache
-def _household_columns(names: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray]:
-    """Column names of the per-household metrics' (mean, group means) table in ``collect``, row by
-    row, and the flat positions kept (voice representation has group columns only)."""
-    columns = [(column, name != "voice_representation" or g > 0)
-               for name in names for g, column in enumerate((name, *(f"{name}__{gr}" for gr in GROUPS)))]
-    return tuple(c for c, k in columns if k), np.flatnonzero([k for _, k in columns])
-
-
 def collect(model: LilongModel) -> dict[str, float]:
     """All metrics for the current week (every name in REGISTRY, plus group columns)."""
     h, pb, n = model.households, model.projects, model.households.n
@@ -262,10 +252,12 @@ def collect(model: LilongModel) -> dict[str, float]:
     table = np.empty((len(stacked), 1 + len(GROUPS)))  # per metric: the mean, then each group's mean
     table[:, 0] = stacked.mean(axis=1, dtype=np.float64)
     table[:, 1:] = group_means(model, stacked)
-    if total_voice <= 0:
-        table[list(per_household).index("voice_representation"), 1:] = np.nan
-    names, keep = _household_columns(tuple(per_household))
-    out.update(zip(names, table.ravel()[keep].tolist(), strict=True))
+    for name, (mean, *by_group) in zip(per_household, table.tolist(), strict=True):
+        if name == "voice_representation":  # a ratio to each group's share: no whole-population value
+            by_group = by_group if total_voice > 0 else [np.nan] * len(GROUPS)
+        else:
+            out[name] = mean
+        out.update({f"{name}__{g}": v for g, v in zip(GROUPS, by_group, strict=True)})
     out["collaborating_share"] = (rung >= Rung.COLLABORATING).mean()
     counts = np.bincount(rung, minlength=len(LADDER)) / n
     out.update({f"ladder_{name}": counts[k] for k, name in enumerate(LADDER)})
