@@ -133,8 +133,14 @@ def test_compare_with_a_posterior_reports_total_beside_seed_only_uncertainty(tmp
     assert row["total_runs_low"] <= row["total_mean"] <= row["total_runs_high"]
     draws = pd.read_csv(out / "draws.csv")
     assert list(draws["seed"]) == [0, 1, 2, 3]
+    assert draws["behaviour.base_logit"].nunique() == 4  # each seed runs on its own posterior draw...
     steps = pd.read_parquet(out / "steps_posterior_draws.parquet")
     assert set(steps["scenario"]) == {"top_down", "planner"}
+    at_mean = pd.read_parquet(out / "steps_posterior_mean.parquet")
+    key = ["scenario", "seed", "week"]
+    drawn, mean = (f.sort_values(key).reset_index(drop=True) for f in (steps, at_mean))
+    assert (drawn[key] == mean[key]).all().all()
+    assert not np.allclose(drawn["consulted_share"], mean["consulted_share"])  # ...and the draws change the runs
     text = (out / "summary.md").read_text()
     assert "Seed-only" in text and "P(> 0)" in text
     assert (out / "figures" / "posterior_uncertainty.png").exists()
@@ -187,7 +193,9 @@ def test_robustness_reduced_runs_on_the_sweep_layer_and_writes_its_report(tmp_pa
         assert (out / name).exists(), name
     shares = pd.read_csv(out / "shares.csv")
     assert len(shares) == 4 and shares["share_holds"].between(0, 1).all()
-    assert len(pd.read_csv(out / "points.csv")) == 6
+    points = pd.read_csv(out / "points.csv")
+    assert points.filter(like="behaviour.").nunique().min() == 6  # six distinct points of the hypercube
+    assert len(points) == 6
     assert "## Where it fails (PRIM)" in (out / "report.md").read_text()
     # the runs are a sweep store: complete, and resumable like any sweep
     assert len(pd.read_parquet(store / "runs")) == 6 * 3
