@@ -99,17 +99,24 @@ def test_heritage_volunteers_keep_protected_spaces_up_in_a_heritage_area():
     """Protected fabric weathers whatever residents do; inspections find it early and the office repairs it.
     Without the volunteers, protected spaces run down and wear out."""
     params = load_scenario(scenario_path("platform"), "hengfu_heritage").replace({"run.weeks": 260})
-    result = {}
-    for volunteers in (True, False):
+
+    def outcome(volunteers: bool, weathering: float) -> tuple[float, int]:
         conditions, repairs = [], 0
         for seed in range(2):
-            m = LilongModel(params.replace({"platform.heritage_volunteers": volunteers}), seed)
+            m = LilongModel(params.replace({"platform.heritage_volunteers": volunteers,
+                                            "projects.heritage_decay_per_week": weathering}), seed)
             m.run_weeks(260)
             conditions.append(m.dataframe()["protected_condition"].iloc[-104:].mean())
             repairs += sum(e["event"] == "repaired" for e in m.events)
-        result[volunteers] = (np.mean(conditions), repairs)
+        return float(np.mean(conditions)), repairs
+
+    weathering = params.projects.heritage_decay_per_week
+    result = {volunteers: outcome(volunteers, weathering) for volunteers in (True, False)}
     assert result[True][1] > 0 and result[False][1] == 0
     assert result[True][0] > result[False][0] + 0.15
+    # Ablation: without weathering of the protected fabric there is nothing early to find.
+    unweathered = {volunteers: outcome(volunteers, 0.0)[0] for volunteers in (True, False)}
+    assert abs(unweathered[True] - unweathered[False]) < 0.05
 
 
 def test_whose_needs_are_served_moves_each_groups_satisfaction():
