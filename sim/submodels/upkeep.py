@@ -33,25 +33,35 @@ CORE_PRESENCE = 0.5  # core use at a site above which the core is present there 
 
 def _links_in_use(model: LilongModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Catchment links to spaces in use: household, site, and each link's value this week."""
-    pb, c, h = model.projects, model.catchment, model.households
+    pb, c = model.projects, model.catchment
     in_use = pb.status == Status.IN_USE
     key = in_use.tobytes()
     if model.live_links_cache[0] != key:  # the set of spaces in use changes rarely
         live = np.sort(c.links_of_sites(np.flatnonzero(in_use)))  # by household, as the catchment
         model.live_links_cache = (key, c.household[live], c.site[live], c.weight[live])
     _, hh, site, weight = model.live_links_cache
-    return hh, site, weight * h.need[hh, pb.type[site]] * pb.fit[site] * pb.condition[site]
+    return hh, site, _link_value(model, hh, site, weight)
+
+
+def _link_value(model: LilongModel, hh: np.ndarray, site: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """What a space in use gives a household on its catchment this week: nearness x need x fit x condition."""
+    pb = model.projects
+    return weight * model.households.need[hh, pb.type[site]] * pb.fit[site] * pb.condition[site]
+
+
+def _combined(hh: np.ndarray, value: np.ndarray, n: int) -> np.ndarray:
+    """Per household (index ``hh``, 0..n-1): 1 - prod(1 - value) over its links, each value capped below 1."""
+    return 1 - np.exp(np.bincount(hh, weights=np.log1p(-np.minimum(value, 0.999)), minlength=n))
 
 
 def delivered_to(model: LilongModel, rows: np.ndarray) -> np.ndarray:
     """What the spaces in use give households ``rows`` (indices) now: 1 - prod(1 - value) over their links."""
-    c, pb, h = model.catchment, model.projects, model.households
+    c, pb = model.catchment, model.projects
     links = links_of(c, rows)
     links = links[pb.status[c.site[links]] == Status.IN_USE]
     hh, site = c.household[links], c.site[links]
-    value = c.weight[links] * h.need[hh, pb.type[site]] * pb.fit[site] * pb.condition[site]
-    position = np.searchsorted(rows, hh)  # rows are sorted
-    return 1 - np.exp(np.bincount(position, weights=np.log1p(-np.minimum(value, 0.999)), minlength=len(rows)))
+    value = _link_value(model, hh, site, c.weight[links])
+    return _combined(np.searchsorted(rows, hh), value, len(rows))  # rows are sorted
 
 
 def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
@@ -64,7 +74,7 @@ def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
     pb.users = np.bincount(site, weights=use, minlength=n_sites)
     users = np.flatnonzero(h.use > 0)
     h.meeting_ties[users] += rng.poisson(model.params.behaviour.tie_rate * h.use[users] * (1 + h.in_activity[users]))
-    h.delivered = 1 - np.exp(np.bincount(hh, weights=np.log1p(-np.minimum(value, 0.999)), minlength=n))
+    h.delivered = _combined(hh, value, n)
 
     engaged = (h.rung >= Rung.CONSULTED).astype(float)
     share = ratio(np.bincount(site, weights=use * engaged[hh], minlength=n_sites), pb.users)
