@@ -58,9 +58,15 @@ class Planner(CellAgent):
         return h / (h + self.params.coordination_half_hours)
 
     @property
+    def workshop_capacity(self) -> float:
+        """0-1: how fully the planner's workshop hours let it work with residents (talent spotting, and
+        facilitating the platform's meetings)."""
+        return min(1.0, self.workshop_hours / self.params.talent_spotting_full_hours)
+
+    @property
     def talent_spotting(self) -> float:
         """0-1: the planner's capacity to notice and grow governance talents."""
-        return min(1.0, self.workshop_hours / self.params.talent_spotting_full_hours) * self.params.facilitation_skill
+        return self.workshop_capacity * self.params.facilitation_skill
 
     @property
     def hours_per_visit(self) -> float:

@@ -397,8 +397,9 @@ class Planner:
                                               "removes at full alignment",
                                           source="planners coordinate with departments (brief); value assumed")
     talent_spotting_full_hours: float = p(4.0, 0.1, 60, unit="hours/week",
-                                          doc="Workshop hours at which the planner spots and grows talents at "
-                                              "full capacity", source=ASSUMED)
+                                          doc="Workshop hours at which the planner works with residents at full "
+                                              "capacity: spots and grows talents, and lifts the platform's "
+                                              "facilitation", source=ASSUMED)
     rules_per_week: float = p(0.1, 0, 1, unit="per week",
                               doc="Weekly chance, at full talent spotting, that the planner helps the users of a "
                                   "space set maintenance rules",

@@ -208,8 +208,7 @@ def platform_meeting(model: LilongModel, rng: np.random.Generator) -> None:
     # the planner's workshop hours allow (a planner with no hours adds nothing).
     facilitation = model.committee.params.facilitation_skill
     if model.planner is not None:
-        share = min(1.0, model.planner.workshop_hours / model.planner.params.talent_spotting_full_hours)
-        facilitation += (model.planner.params.facilitation_skill - facilitation) * share
+        facilitation += (model.planner.params.facilitation_skill - facilitation) * model.planner.workshop_capacity
     learn(model, idx, facilitation)
 
 
