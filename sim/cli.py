@@ -109,11 +109,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     from sim.compare import compare
-    from sim.sizing import check_workers
 
     if args.name is not None and args.out is not None:
         raise InputError("--name and --out: give one of them")
-    check_workers(args.workers)
     out = (check_output_folder(args.out, "--out") if args.out
            else results_path(check_name(args.name, "--name")) if args.name is not None else None)
     if args.posterior:  # parameter uncertainty from a calibration (sim/calibration/posterior.py)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import platform
 import sys
 import time
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -50,6 +51,26 @@ def _context(loaded: dict[str, Params], preset: str | None, seeds: list[int]) ->
             "variation only (parameters fixed at the scenario's values).")
 
 
+def load_compared(scenarios: Sequence[str], preset: str | None, weeks: int | None, households: int | None,
+                  baseline: str | None) -> tuple[dict[str, Params], dict[str, Path], str]:
+    """The scenarios of a comparison by name (with the command line's horizon and size), the file of
+    each, and the baseline (the first unless named). Names must differ and the baseline be among them."""
+    loaded: dict[str, Params] = {}
+    source: dict[str, Path] = {}
+    overrides = {k: v for k, v in (("run.weeks", weeks), ("neighbourhood.households", households)) if v is not None}
+    for path in (scenario_path(s) for s in scenarios):
+        params = load_scenario(path, preset)
+        if params.name in loaded:
+            raise InputError(f"{path}: name = {params.name!r} is also the name of {source[params.name]}; "
+                             "scenarios in one comparison need different names")
+        loaded[params.name] = params.replace(overrides, origin="command line") if overrides else params
+        source[params.name] = path
+    baseline = baseline or next(iter(loaded))
+    if baseline not in loaded:
+        raise InputError(f"--baseline {baseline}: not among the scenarios compared; allowed: {', '.join(loaded)}")
+    return loaded, source, baseline
+
+
 def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None = "guizhou_west",
             seeds: int = 30, first_seed: int = 0, weeks: int | None = None, households: int | None = None,
             workers: int | None = None, out: Path | None = None, baseline: str | None = None,
@@ -61,25 +82,8 @@ def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None =
     existing ``out`` is refused unless ``overwrite``.
     """
     start = time.perf_counter()
-    paths = [scenario_path(s) for s in scenarios]
-    loaded: dict[str, Params] = {}
-    source: dict[str, Path] = {}
-    for path in paths:
-        params = load_scenario(path, preset)
-        if params.name in loaded:
-            raise InputError(f"{path}: name = {params.name!r} is also the name of {source[params.name]}; "
-                             "scenarios in one comparison need different names")
-        overrides = {}
-        if weeks is not None:
-            overrides["run.weeks"] = weeks
-        if households is not None:
-            overrides["neighbourhood.households"] = households
-        loaded[params.name] = params.replace(overrides, origin="command line") if overrides else params
-        source[params.name] = path
+    loaded, source, baseline = load_compared(scenarios, preset, weeks, households, baseline)
     names = list(loaded)
-    baseline = baseline or names[0]
-    if baseline not in loaded:
-        raise InputError(f"--baseline {baseline}: not among the scenarios compared; allowed: {', '.join(names)}")
     seed_list = common_seeds(seeds, first_seed)
     specs = [RunSpec(name, loaded[name], seed) for name in names for seed in seed_list]
     robust_specs = assumptions.specs(loaded, baseline, seed_list[:robustness_seeds]) if robustness_seeds else []

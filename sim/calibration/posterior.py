@@ -25,11 +25,11 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import final_year, fmt, mean_ci
-from sim.calibration.files import InputError, versions
+from sim.calibration.files import versions
 from sim.calibration.report import POSTERIOR, load_posterior
 from sim.integrity import ResultFolder, input_records
 from sim.metrics import HEADLINE, label
-from sim.params import load_scenario, scenario_inputs, scenario_path
+from sim.params import scenario_inputs
 from sim.provenance import git_commit
 from sim.runner import RunSpec, run_many
 
@@ -146,19 +146,13 @@ def compare_posterior(posterior_path: str | Path, scenarios: tuple[str, ...], pr
                       workers: int | None = None, out: Path | None = None, baseline: str | None = None,
                       progress: bool = True, overwrite: bool = False) -> Path:
     """Run every scenario at posterior draws and at the posterior mean on common seeds; write the table."""
-    from sim.compare import common_seeds
+    from sim.compare import common_seeds, load_compared
+    from sim.sizing import check_compare_size
 
     start = time.perf_counter()
     posterior = load_posterior(posterior_path)
-    fixed = {k: v for k, v in (("run.weeks", weeks), ("neighbourhood.households", households)) if v is not None}
-    paths = [scenario_path(s) for s in scenarios]
-    loaded = {p.name: p.replace(fixed, origin="command line") for p in (load_scenario(f, preset) for f in paths)}
+    loaded, source, baseline = load_compared(scenarios, preset, weeks, households, baseline)
     names = list(loaded)
-    if len(names) < len(paths):
-        raise InputError("--scenarios: two scenarios share a name; scenarios in one comparison need different names")
-    baseline = baseline or names[0]
-    if baseline not in loaded:
-        raise InputError(f"--baseline {baseline}: not among the scenarios compared; allowed: {', '.join(names)}")
     seed_list = common_seeds(seeds, first_seed)
     draws = posterior_draws(posterior, seed_list)
     mean = posterior_mean(posterior)
@@ -167,9 +161,10 @@ def compare_posterior(posterior_path: str | Path, scenarios: tuple[str, ...], pr
     point_specs = [RunSpec(n, loaded[n].replace(mean, origin=origin), s) for n in names for s in seed_list]
     draw_specs = [RunSpec(n, loaded[n].replace({k: float(d[k]) for k in keys}, origin=origin), int(d["seed"]))
                   for n in names for _, d in draws.iterrows()]
+    check_compare_size(point_specs + draw_specs, workers, progress)
     out = out or Path("results") / datetime.now().strftime("compare-posterior-%Y%m%d-%H%M%S")
     records = input_records([("posterior", _posterior_file(posterior_path))]
-                            + [rp for p in paths for rp in scenario_inputs(p, preset)])
+                            + [rp for n in names for rp in scenario_inputs(source[n], preset)])
     with ResultFolder(out, overwrite) as folder:
         point_steps, _ = run_many(point_specs, workers=workers, progress=progress)
         draw_steps, _ = run_many(draw_specs, workers=workers, progress=progress)
