@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.group_sums import group_sums
 from sim.population import AGE_NAMES, LADDER, TENURE_NAMES, Rung
 from sim.projects import Status
 
@@ -208,15 +209,6 @@ def glossary_markdown() -> str:
 # ---------------------------------------------------------------- the weekly reporter
 
 
-def group_means(model: LilongModel, values: np.ndarray) -> np.ndarray:
-    """(k, 5) means of k per-household arrays (rows of ``values``) within young, working, retired,
-    long-term and renter households: one matrix product with the household-to-group membership."""
-    sums = values @ model.group_membership  # (k, 5)
-    counts = model.group_counts
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counts > 0, sums / counts, np.nan)
-
-
 def observed_rungs(model: LilongModel) -> np.ndarray:
     """Each household's deepest act within the engagement window (informed: the informed memory)."""
     params = model.params
@@ -233,50 +225,45 @@ def collect(model: LilongModel) -> dict[str, float]:
     h, pb, n = model.households, model.projects, model.households.n
     out: dict[str, float] = {}
     rung = observed_rungs(model)
-    per_household = {
-        "informed_share": rung >= Rung.INFORMED,
-        "consulted_share": rung >= Rung.CONSULTED,
-        "involved_share": rung >= Rung.INVOLVED,
-        "acts_per_household_year": h.acts_week[Rung.CONSULTED:].sum(axis=0) * WEEKS_PER_YEAR,
-        "deep_acts_per_household_year": h.acts_week[Rung.INVOLVED:].sum(axis=0) * WEEKS_PER_YEAR,
-        "satisfaction_overall": h.satisfaction_overall,
-        "satisfaction_living": h.satisfaction_living,
-        "delivered": h.delivered,
-        "trust_government": h.trust_government,
-        "external_efficacy": h.external_efficacy,
-    }
     total_voice = h.voice_recent.sum()
+    values = {"satisfaction_overall": h.satisfaction_overall, "satisfaction_living": h.satisfaction_living,
+              "delivered": h.delivered, "trust_government": h.trust_government,
+              "external_efficacy": h.external_efficacy, "voice_representation": h.voice_recent}
+    ladder, acts, value_sums = group_sums(rung, h.acts_week, int(Rung.CONSULTED), tuple(values.values()),
+                                          model.household_cell)
+    at_least = ladder[::-1].cumsum(axis=0)[::-1]  # households at each rung or deeper
+    acts_at_least = acts[::-1].cumsum(axis=0)[::-1]  # acts at consulted or deeper, involved or deeper, ...
     # A group's share of recent voice over its share of households (1 = proportionate).
-    per_household["voice_representation"] = h.voice_recent / total_voice * n if total_voice > 0 else np.zeros(n)
-    stacked = np.stack([v.astype(np.float32) for v in per_household.values()])
-    table = np.empty((len(stacked), 1 + len(GROUPS)))  # per metric: the mean, then each group's mean
-    table[:, 0] = stacked.mean(axis=1, dtype=np.float64)
-    table[:, 1:] = group_means(model, stacked)
-    for name, (mean, *by_group) in zip(per_household, table.tolist(), strict=True):
-        if name == "voice_representation":  # a ratio to each group's share: no whole-population value
-            by_group = by_group if total_voice > 0 else [np.nan] * len(GROUPS)
-        else:
+    value_sums[-1] *= n / total_voice if total_voice > 0 else np.nan
+    sums = np.vstack([at_least[[Rung.INFORMED, Rung.CONSULTED, Rung.INVOLVED]], acts_at_least[:2] * WEEKS_PER_YEAR,
+                      value_sums])
+    counts = ladder.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table = np.where(counts > 0, sums / counts, np.nan)  # per row: everyone's mean, then each group's
+    names = ("informed_share", "consulted_share", "involved_share", "acts_per_household_year",
+             "deep_acts_per_household_year", *values)
+    for name, (mean, *by_group) in zip(names, table.tolist(), strict=True):
+        if name != "voice_representation":  # a ratio to each group's share: no whole-population value
             out[name] = mean
         out.update({f"{name}__{g}": v for g, v in zip(GROUPS, by_group, strict=True)})
-    out["collaborating_share"] = (rung >= Rung.COLLABORATING).mean()
-    counts = np.bincount(rung, minlength=len(LADDER)) / n
-    out.update({f"ladder_{name}": counts[k] for k, name in enumerate(LADDER)})
-    out["activity_share"] = h.in_activity.mean()
+    out["collaborating_share"] = at_least[Rung.COLLABORATING, 0] / n
+    out.update({f"ladder_{name}": ladder[k, 0] / n for k, name in enumerate(LADDER)})
+    out["activity_share"] = np.count_nonzero(h.in_activity) / n
     for name in ("satisfaction_process", "expectation", "belonging"):
         out[name] = getattr(h, name).mean()
     out["satisfaction_overall_p10"] = np.partition(h.satisfaction_overall, n // 10)[n // 10]
     out["trust_planner"] = h.trust_planner.mean() if model.planner is not None else np.nan
 
     core = h.volunteer | h.leader
-    out["core_share"] = core.mean()
-    out["volunteers"] = h.volunteer.sum()
-    out["leaders"] = h.leader.sum()
+    out["core_share"] = np.count_nonzero(core) / n
+    out["volunteers"] = np.count_nonzero(h.volunteer)
+    out["leaders"] = np.count_nonzero(h.leader)
     week_work = h.work_hours_week.sum()
     out["core_work_share"] = h.work_hours_week[core].sum() / week_work if week_work > 0 else np.nan
     out["upkeep_hours_per_year"] = h.upkeep_hours_week.sum() * WEEKS_PER_YEAR
     out["core_upkeep_hours_per_year"] = h.upkeep_hours_week[core].sum() * WEEKS_PER_YEAR
-    out["planner_reach_share"] = ((model.week - h.last_visit < WEEKS_PER_YEAR).mean() if model.planner is not None
-                                  else np.nan)
+    visited = np.count_nonzero(h.last_visit > model.week - WEEKS_PER_YEAR)  # within the last 52 weeks
+    out["planner_reach_share"] = visited / n if model.planner is not None else np.nan
     top = max(1, n // 20)
     working = h.work_hours_year[h.work_hours_year > 0]  # most households give no hours: select among the rest
     year_work = working.sum()

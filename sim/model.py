@@ -26,7 +26,9 @@ from mesa.datacollection import DataCollector
 from mesa.discrete_space import OrthogonalMooreGrid
 from threadpoolctl import threadpool_limits
 
+from sim import kernels
 from sim.agents import Planner, ResidentsCommittee, Site, StreetOffice
+from sim.group_sums import household_cells
 from sim.metrics import collect
 from sim.params import IMPROVEMENT_TYPES, Params
 from sim.population import CoopType, Resident, generate_households
@@ -79,6 +81,7 @@ class LilongModel(Model):
         super().__init__(rng=int(seed))
         self.params = params = params or Params()
         self.seed = int(seed)
+        kernels.warm_up()  # numba's start-up, once per process: at the first build, not in its first week
         self.streams = dict(zip(STREAMS, (np.random.default_rng(s) for s in
                                           np.random.SeedSequence(self.seed).spawn(len(STREAMS))), strict=True))
         self.week = 0
@@ -151,15 +154,11 @@ class LilongModel(Model):
         h = self.households
         if not hasattr(self, "largest_need"):
             self.largest_need = np.zeros(h.n)
-            self.group_membership = np.zeros((h.n, 5), dtype=np.float32)  # young, working, retired, long-term,
-            # renter (metrics)
+            self.household_cell = np.zeros(h.n, dtype=np.int8)  # age group x tenure (metrics)
             self.is_conditional = np.zeros(h.n, dtype=bool)  # upkeep: conditional cooperators
             self.fixed_contribution = np.zeros(h.n)  # upkeep: chance of giving of the other types
         self.largest_need[rows] = h.need[rows].max(axis=1)
-        self.group_membership[rows] = 0.0
-        self.group_membership[rows, h.age_group[rows]] = 1.0
-        self.group_membership[rows, 3 + h.renter[rows].astype(int)] = 1.0
-        self.group_counts = self.group_membership.sum(axis=0, dtype=np.float64)
+        self.household_cell[rows] = household_cells(h.age_group[rows], h.renter[rows])
         pp = self.params.projects
         self.is_conditional[rows] = h.coop_type[rows] == CoopType.CONDITIONAL
         self.fixed_contribution[rows] = np.where(h.coop_type[rows] == CoopType.FREE_RIDER, pp.free_rider_base,

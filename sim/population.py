@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa.discrete_space import Cell, CellAgent
 
+from sim.kernels import deepest_recent
 from sim.params import IMPROVEMENT_TYPES, Population
 
 if TYPE_CHECKING:
@@ -41,7 +42,6 @@ class CoopType(IntEnum):
 
 
 AGE_NAMES = ("young", "working", "retired")
-RUNG_NUMBERS = np.arange(1, N_RUNGS, dtype=np.int8)[:, None]  # informed .. leading, as a column
 RUNG_MAJOR = ("last_at_rung", "acts_week")  # (N_RUNGS, n) arrays: a household is a column
 TENURE_NAMES = ("long_term", "renter")
 
@@ -118,11 +118,9 @@ class Households:
     def deepest_recent_rung(self, week: int, informed_weeks: float, deeper_weeks: float) -> np.ndarray:
         """Each household's deepest rung with an act less than its window ago (``informed_weeks``
         for being informed, ``deeper_weeks`` for consulted and deeper), as int8 (0: unaware)."""
-        # week - last < window  <=>  last >= floor(week - window) + 1, for integer weeks: int32 compares
-        first_recent = np.full((N_RUNGS - 1, 1), np.floor(week - deeper_weeks) + 1, dtype=np.int32)
-        first_recent[0] = np.floor(week - informed_weeks) + 1
-        recent = self.last_at_rung[Rung.INFORMED:] >= first_recent  # (rungs above unaware, n)
-        return (recent * RUNG_NUMBERS).max(axis=0)  # the deepest recent rung, 0 (unaware) if none
+        # week - last < window  <=>  last >= floor(week - window) + 1, for integer weeks
+        return deepest_recent(self.last_at_rung, int(np.floor(week - informed_weeks)) + 1,
+                               int(np.floor(week - deeper_weeks)) + 1)
 
     def replace_rows(self, rows: np.ndarray, newcomers: Households) -> None:
         """Newcomers take the places (rows) of households that moved out."""

@@ -1,0 +1,63 @@
+"""Compiled inner loops (numba) where numpy's many passes over every household cost most.
+
+Each kernel does what a few lines of numpy would, in one pass, with the same arithmetic in
+the same order where the result feeds the dynamics (so the numbers do not change). They are
+compiled on first use and cached on disk (``__pycache__``); loading them still costs a
+process about 0.2 s of numba start-up, which :func:`warm_up` pays when the first model is
+built rather than in its first week.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+LANES = 4  # interleaved accumulators: neighbouring households do not wait on each other's addition
+
+
+@numba.njit(cache=True, nogil=True)
+def deepest_recent(last_at_rung, first_informed, first_deeper):  # noqa: ANN001, ANN201 (numba infers types)
+    """Per household (a column of ``last_at_rung``, rungs x households): the deepest rung whose last
+    act is in or after week ``first_informed`` (rung 1, informed) or ``first_deeper`` (rung 2 and
+    deeper); 0 if none. int8."""
+    deepest = np.zeros(last_at_rung.shape[1], dtype=np.int8)
+    for depth in range(1, last_at_rung.shape[0]):  # row by row, deeper rungs overwriting shallower ones
+        last, first = last_at_rung[depth], first_informed if depth == 1 else first_deeper
+        for i in range(len(last)):
+            if last[i] >= first:
+                deepest[i] = depth
+    return deepest
+
+
+@numba.njit(cache=True, nogil=True)
+def cell_sums(values, cell, n_cells):  # noqa: ANN001, ANN201
+    """Sum of ``values`` within each cell (``cell``: each entry's cell, 0..n_cells-1), in float64."""
+    acc = np.zeros((LANES, n_cells))
+    for i in range(values.shape[0]):
+        acc[i % LANES, cell[i]] += values[i]
+    return acc.sum(axis=0)
+
+
+@numba.njit(cache=True, nogil=True)
+def cell_counts(codes, cell, n_codes, n_cells):  # noqa: ANN001, ANN201
+    """(n_codes, n_cells): how many entries have each code (0..n_codes-1) within each cell."""
+    acc = np.zeros((LANES, n_codes, n_cells))
+    for i in range(codes.shape[0]):
+        acc[i % LANES, codes[i], cell[i]] += 1.0
+    return acc.sum(axis=0)
+
+
+_warm = False
+
+
+def warm_up() -> None:
+    """Load (or compile) every kernel for the types the model uses, once per process."""
+    global _warm
+    if _warm:
+        return
+    cell = np.zeros(2, dtype=np.int8)
+    deepest_recent(np.zeros((6, 2), dtype=np.int32), 0, 0)
+    cell_counts(np.zeros(2, dtype=np.int8), cell, 6, 6)
+    for dtype in (np.float64, np.int16):
+        cell_sums(np.zeros(2, dtype=dtype), cell, 6)
+    _warm = True

@@ -1,0 +1,47 @@
+"""The weekly reporter's compiled group sums agree with the plain numpy definitions of the metrics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import LilongModel, load_scenario
+from sim.group_sums import household_cells
+from sim.metrics import GROUPS, WEEKS_PER_YEAR, observed_rungs
+from sim.params import scenario_path
+from sim.population import LADDER, Rung
+
+
+def _groups(model: LilongModel) -> dict[str, np.ndarray]:
+    h = model.households
+    ages = {name: h.age_group == k for k, name in enumerate(GROUPS[:3])}
+    return {**ages, "long_term": ~h.renter, "renter": h.renter}
+
+
+@pytest.mark.parametrize("scenario", ["planner_platform", "top_down"])
+def test_group_columns_are_the_means_within_each_group_after_households_moved(scenario: str) -> None:
+    params = load_scenario(scenario_path(scenario)).replace({"population.renter_moves_per_year": 0.5})
+    model = LilongModel(params, seed=5)
+    before = model.households.age_group.copy(), model.households.renter.copy()
+    model.run_weeks(30)
+    h = model.households
+    moved = (h.age_group != before[0]) | (h.renter != before[1])
+    assert moved.any(), "no newcomer changed group: the test would not see stale group cells"
+    assert (model.household_cell == household_cells(h.age_group, h.renter)).all()
+    got = model.metrics
+    rung = observed_rungs(model)
+    expected = {
+        "involved_share": rung >= Rung.INVOLVED,
+        "acts_per_household_year": h.acts_week[Rung.CONSULTED:].sum(axis=0) * WEEKS_PER_YEAR,
+        "satisfaction_overall": h.satisfaction_overall,
+        "voice_representation": h.voice_recent / h.voice_recent.sum() * h.n,
+    }
+    for name, values in expected.items():
+        if name != "voice_representation":
+            assert got[name] == pytest.approx(values.mean(), rel=1e-9)
+        for group, members in _groups(model).items():
+            assert got[f"{name}__{group}"] == pytest.approx(values[members].mean(), rel=1e-9), (name, group)
+    counts = np.bincount(rung, minlength=len(LADDER)) / h.n
+    for k, name in enumerate(LADDER):
+        assert got[f"ladder_{name}"] == pytest.approx(counts[k], abs=1e-12)
+    assert got["collaborating_share"] == pytest.approx((rung >= Rung.COLLABORATING).mean(), abs=1e-12)
