@@ -137,7 +137,6 @@ class LilongModel(Model):
         for s, (x0, _, y0, _) in enumerate(lilong.site_box):
             Site(self, cells[(int(x0), int(y0))], s)
         self.net_src, self.net_dst = build_location_network(lilong)
-        self._household_cell = hx * lilong.height + hy
         self.loc_degree = self.house_block_sum(np.ones(h.n)) - 1.0
         users = {SiteKind.HOUSE_KITCHEN: h.shared_kitchen, SiteKind.HOUSE_BATHROOM: h.no_bathroom}
         self.catchment = c = build_catchment(lilong, users, nb.catchment_radius_cells)
@@ -174,11 +173,9 @@ class LilongModel(Model):
 
     def house_block_sum(self, values: np.ndarray) -> np.ndarray:
         """For each household: the sum of ``values`` over households in its own and the 8 adjacent cells."""
-        w, hgt = self.lilong.width, self.lilong.height
-        grid = np.zeros((w + 2, hgt + 2))
-        grid[1:-1, 1:-1] = np.bincount(self._household_cell, weights=values, minlength=w * hgt).reshape(w, hgt)
-        block = sum(grid[1 + dx:w + 1 + dx, 1 + dy:hgt + 1 + dy] for dx in (-1, 0, 1) for dy in (-1, 0, 1))
-        return block.ravel()[self._household_cell]
+        lilong = self.lilong
+        return kernels.block_sums(values, lilong.household_house, lilong.house_x, lilong.house_y, lilong.width,
+                                  lilong.height)
 
     def log(self, kind: str, site: int, detail: str = "") -> None:
         """Record a plain event for the event log (what happened where; ``detail`` qualifies it)."""
