@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import kernels
+from sim.population import Rung
+from sim.submodels.satisfaction import (
+    BELONGING_ACTIVITY,
+    BELONGING_BASE,
+    BELONGING_ENGAGED,
+    BELONGING_TIES,
+    BELONGING_USE,
+    TIES_FOR_FULL_BELONGING,
+    satisfaction,
+)
+from sim.submodels.voice import HEARD_LEVEL
 
 
 def _numpy_block_sums(values: np.ndarray, cell: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -59,3 +72,43 @@ def test_cell_sums_and_counts_are_bincount_within_cells(n: int, n_cells: int, se
     expected = np.zeros((6, n_cells))
     np.add.at(expected, (codes, cell), 1.0)
     assert np.array_equal(kernels.cell_counts(codes, cell, 6, n_cells), expected)
+
+
+def _numpy_satisfaction(h: dict[str, np.ndarray], b: SimpleNamespace) -> dict[str, np.ndarray]:
+    """The satisfaction update as array expressions (how it was written before it was compiled)."""
+    h = {k: v.copy() for k, v in h.items()}
+    h["expectation"] += b.expectation_adapt_rate * (h["delivered"] - h["expectation"])
+    living = (h["baseline_living"] + b.delivery_weight * h["delivered"]
+              + b.disconfirmation_weight * (h["delivered"] - h["expectation"]) - b.disruption_penalty * h["disruption"])
+    h["satisfaction_living"] += b.satisfaction_rate * (np.clip(living, 0, 1) - h["satisfaction_living"])
+    process = (b.process_base + b.process_heard * (h["voice_recent"] > HEARD_LEVEL)
+               + b.process_answered * h["answered_recent"] - b.process_ignored * h["ignored_recent"])
+    h["satisfaction_process"] += b.satisfaction_rate * (np.clip(process, 0, 1) - h["satisfaction_process"])
+    weight = b.procedural_weight * h["trust_government"]
+    h["satisfaction_overall"] = (1 - weight) * h["satisfaction_living"] + weight * h["satisfaction_process"]
+    belonging = (BELONGING_BASE + BELONGING_TIES * np.minimum(1.0, h["meeting_ties"] / TIES_FOR_FULL_BELONGING)
+                 + BELONGING_USE * np.minimum(1.0, h["use"]) + BELONGING_ENGAGED * (h["rung"] >= Rung.CONSULTED)
+                 + BELONGING_ACTIVITY * h["in_activity"])
+    h["belonging"] += b.belonging_rate * (belonging - h["belonging"])
+    return h
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 300), st.integers(0, 2**32 - 1))
+def test_compiled_satisfaction_update_is_the_array_expressions_bit_for_bit(n: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    floats = ("expectation", "satisfaction_living", "satisfaction_process", "satisfaction_overall", "belonging",
+              "delivered", "baseline_living", "disruption", "voice_recent", "answered_recent", "ignored_recent",
+              "trust_government", "use")
+    h = {name: rng.random(n) * rng.choice([0.5, 1.0, 3.0], n) for name in floats}
+    h |= {"meeting_ties": rng.integers(0, 30, n).astype(np.int32), "rung": rng.integers(0, 6, n).astype(np.int8),
+          "in_activity": rng.random(n) < 0.3}
+    b = SimpleNamespace(**{name: float(rng.random()) for name in (
+        "expectation_adapt_rate", "delivery_weight", "disconfirmation_weight", "disruption_penalty",
+        "satisfaction_rate", "process_base", "process_heard", "process_answered", "process_ignored",
+        "procedural_weight", "belonging_rate")})
+    expected = _numpy_satisfaction(h, b)
+    model = SimpleNamespace(households=SimpleNamespace(**h), params=SimpleNamespace(behaviour=b))
+    satisfaction(model)
+    for name, values in expected.items():
+        assert np.array_equal(getattr(model.households, name), values), name

@@ -109,9 +109,7 @@ def expect_from_links(model: LilongModel, links: np.ndarray) -> None:
     order = np.lexsort((value, hh))  # by household, largest value last: each household's best project
     last = np.r_[hh[order][1:] != hh[order][:-1], True] if len(order) else np.zeros(0, bool)
     best_hh, best_value, best_site = hh[order][last], value[order][last], site[order][last]
-    expects, promised, promised_site = np.zeros(h.n, bool), np.zeros(h.n), np.full(h.n, -1)
-    expects[best_hh], promised[best_hh], promised_site[best_hh] = True, best_value, best_site
-    promise(h, expects, promised, model.week + b.expected_delivery_weeks, promised_site)
+    promise(h, best_hh, best_value, model.week + b.expected_delivery_weeks, best_site)
 
 
 def pipeline_links(model: LilongModel, households: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
 from sim.population import Households, Rung
@@ -24,27 +25,53 @@ if TYPE_CHECKING:
 TIES_FOR_FULL_BELONGING = 10  # ties formed in shared spaces that max out that component
 # Belonging target: a base plus ties, use of shared spaces, taking part, and shared activities.
 BELONGING_BASE, BELONGING_TIES, BELONGING_USE, BELONGING_ENGAGED, BELONGING_ACTIVITY = 0.2, 0.25, 0.25, 0.15, 0.15
+CONSULTED = int(Rung.CONSULTED)
 
 
 def overall_satisfaction(h: Households, procedural_weight: float) -> np.ndarray:
     """Living and process satisfaction, process weighted by trust in government."""
-    weight = procedural_weight * h.trust_government
-    return (1 - weight) * h.satisfaction_living + weight * h.satisfaction_process
+    return _overall(h.satisfaction_living, h.satisfaction_process, h.trust_government, procedural_weight)
+
+
+@numba.njit(cache=True, nogil=True)
+def _overall(living: float | np.ndarray, process: float | np.ndarray, trust: float | np.ndarray,
+             procedural_weight: float) -> float | np.ndarray:
+    weight = procedural_weight * trust
+    return (1 - weight) * living + weight * process
 
 
 def satisfaction(model: LilongModel) -> None:
+    """This week's expectation, living, process and overall satisfaction, and belonging (in place)."""
     h, b = model.households, model.params.behaviour
-    h.expectation += b.expectation_adapt_rate * (h.delivered - h.expectation)
-    living = (h.baseline_living + b.delivery_weight * h.delivered
-              + b.disconfirmation_weight * (h.delivered - h.expectation)
-              - b.disruption_penalty * h.disruption)
-    h.satisfaction_living += b.satisfaction_rate * (np.clip(living, 0, 1) - h.satisfaction_living)
-    process = (b.process_base + b.process_heard * (h.voice_recent > HEARD_LEVEL)
-               + b.process_answered * h.answered_recent - b.process_ignored * h.ignored_recent)
-    h.satisfaction_process += b.satisfaction_rate * (np.clip(process, 0, 1) - h.satisfaction_process)
-    h.satisfaction_overall = overall_satisfaction(h, b.procedural_weight)
+    _update(h.expectation, h.satisfaction_living, h.satisfaction_process, h.satisfaction_overall, h.belonging,
+            h.delivered, h.baseline_living, h.disruption, h.voice_recent, h.answered_recent, h.ignored_recent,
+            h.trust_government, h.meeting_ties, h.use, h.rung, h.in_activity,
+            b.expectation_adapt_rate, b.delivery_weight, b.disconfirmation_weight, b.disruption_penalty,
+            b.satisfaction_rate, b.process_base, b.process_heard, b.process_answered, b.process_ignored,
+            b.procedural_weight, b.belonging_rate)
 
-    belonging = (BELONGING_BASE + BELONGING_TIES * np.minimum(1.0, h.meeting_ties / TIES_FOR_FULL_BELONGING)
-                 + BELONGING_USE * np.minimum(1.0, h.use) + BELONGING_ENGAGED * (h.rung >= Rung.CONSULTED)
-                 + BELONGING_ACTIVITY * h.in_activity)
-    h.belonging += b.belonging_rate * (belonging - h.belonging)
+
+@numba.njit(cache=True, nogil=True)
+def _update(expectation: np.ndarray, living: np.ndarray, process: np.ndarray, overall: np.ndarray,
+            belonging: np.ndarray, delivered: np.ndarray, baseline: np.ndarray, disruption: np.ndarray,
+            voice_recent: np.ndarray, answered: np.ndarray, ignored: np.ndarray, trust: np.ndarray,
+            ties: np.ndarray, use: np.ndarray, rung: np.ndarray, in_activity: np.ndarray, adapt: float,
+            delivery_w: float, disconfirmation_w: float, disruption_penalty: float, rate: float,
+            process_base: float, heard_w: float, answered_w: float, ignored_w: float, procedural_weight: float,
+            belonging_rate: float) -> None:
+    # One pass over households; the same operations in the same order as the array expressions
+    # they replaced, so the numbers are the same to the last bit.
+    for i in range(len(expectation)):
+        expectation[i] += adapt * (delivered[i] - expectation[i])
+        target = (baseline[i] + delivery_w * delivered[i] + disconfirmation_w * (delivered[i] - expectation[i])
+                  - disruption_penalty * disruption[i])
+        living[i] += rate * (min(max(target, 0.0), 1.0) - living[i])
+        target = (process_base + heard_w * (1.0 if voice_recent[i] > HEARD_LEVEL else 0.0)
+                  + answered_w * answered[i] - ignored_w * ignored[i])
+        process[i] += rate * (min(max(target, 0.0), 1.0) - process[i])
+        overall[i] = _overall(living[i], process[i], trust[i], procedural_weight)
+        target = (BELONGING_BASE + BELONGING_TIES * min(1.0, ties[i] / TIES_FOR_FULL_BELONGING)
+                  + BELONGING_USE * min(1.0, use[i])
+                  + BELONGING_ENGAGED * (1.0 if rung[i] >= CONSULTED else 0.0)
+                  + BELONGING_ACTIVITY * (1.0 if in_activity[i] else 0.0))
+        belonging[i] += belonging_rate * (target - belonging[i])

@@ -66,7 +66,7 @@ def delivered_to(model: LilongModel, rows: np.ndarray) -> np.ndarray:
 
 def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
     """Weekly use, ties formed, what each household gets from the spaces, and disruption."""
-    h, pb, c = model.households, model.projects, model.catchment
+    h, pb = model.households, model.projects
     n, n_sites = h.n, model.lilong.n_sites
     hh, site, value = _links_in_use(model)
     use = value * (0.3 + 0.7 * h.time_available[hh])
@@ -81,8 +81,19 @@ def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
     model.site_engaged_share_seen = use_weighted_view(hh, site, use, share, h.use)
     model.link_cache = (hh, site, use)
 
-    works = np.sort(c.links_of_sites(np.flatnonzero(pb.status == Status.UNDER_CONSTRUCTION)))
-    h.disruption = max_by_household(c.household[works], c.weight[works], n)
+    h.disruption = _disruption(model)
+
+
+def _disruption(model: LilongModel) -> np.ndarray:
+    """Per household: the nearness of the closest works under construction (cached while the set of
+    works is unchanged, which is most weeks)."""
+    pb, c = model.projects, model.catchment
+    under_construction = pb.status == Status.UNDER_CONSTRUCTION
+    key = under_construction.tobytes()
+    if model.disruption_cache[0] != key:
+        works = np.sort(c.links_of_sites(np.flatnonzero(under_construction)))
+        model.disruption_cache = (key, max_by_household(c.household[works], c.weight[works], model.households.n))
+    return model.disruption_cache[1].copy()
 
 
 def use_weighted_view(hh: np.ndarray, site: np.ndarray, use: np.ndarray, site_share: np.ndarray,

@@ -33,27 +33,23 @@ def aggregate_voice(model: LilongModel) -> None:
     h.voice_recent *= VOICE_RETENTION
     h.voice_recent += h.voice
     unmet = model.largest_need * (1.0 - h.delivered)
-    starts = (h.voice > 0) & (h.awaiting_since == NEVER) & (unmet >= MIN_UNMET_NEED)
+    starts = np.flatnonzero((h.voice > 0) & (h.awaiting_since == NEVER) & (unmet >= MIN_UNMET_NEED))
     h.awaiting_since[starts] = model.week
-    promise(h, starts, b.voice_expectation * unmet, model.week + b.response_window_weeks)
+    promise(h, starts, b.voice_expectation * unmet[starts], model.week + b.response_window_weeks)
 
 
 def promise(h: Households, who: np.ndarray, value: np.ndarray | float, due: int,
             site: np.ndarray | int = -1) -> None:
-    """Households ``who`` (a bool mask, or unique indices) now expect ``value`` by ``due``, from ``site``
-    (-1: any fitting project).
+    """Households ``who`` (unique indices) now expect ``value`` (one per household of ``who``, or one
+    for all) by ``due``, from ``site`` (likewise; -1: any fitting project).
 
     A household holds one expectation: the larger value, the earlier due week, and the site of its
     latest project-specific expectation if it has one.
     """
-    if who.dtype == bool:
-        who = np.flatnonzero(who)  # few at a time: indices, not full-length masks, for the updates below
-    value = np.broadcast_to(value, h.n)[who]
     new = h.promised_due[who] == NEVER
     h.promised_base[who] = np.where(new, h.delivered[who], h.promised_base[who])
-    site = np.broadcast_to(site, h.n)[who]
     # The latest project-specific expectation (an announcement, a workshop) replaces a general one.
-    h.promised_site[who] = np.where(site >= 0, site, h.promised_site[who])
+    h.promised_site[who] = np.where(np.asarray(site) >= 0, site, h.promised_site[who])
     h.promised_value[who] = np.maximum(h.promised_value[who], value)
     pending = h.promised_due[who] != NEVER
     h.promised_due[who] = np.where(pending, np.minimum(h.promised_due[who], due), due)
