@@ -41,13 +41,13 @@ LEADER_MIN_KNOWLEDGE = 0.3
 
 def served_by(model: LilongModel, sites: np.ndarray, main_need_only: bool = True,
               among: np.ndarray | None = None) -> np.ndarray:
-    """Households (of ``among``, a bool mask, if given) living near any of ``sites`` (a bool mask), if
+    """Households (of ``among``, sorted indices, if given) living near any of ``sites`` (a bool mask), if
     ``main_need_only`` only where its type meets one of their main needs."""
     h, pb, c = model.households, model.projects, model.catchment
     if among is None:
         links = c.links_of_sites(np.flatnonzero(sites))
     else:
-        links = links_of(c, np.flatnonzero(among))
+        links = links_of(c, among)
         links = links[sites[c.site[links]]]
     links = links[c.weight[links] > NEAR_WEIGHT]
     hh, site = c.household[links], c.site[links]
@@ -64,22 +64,21 @@ def responsiveness(model: LilongModel) -> None:
     h.ignored_recent *= RECENT_RETENTION
     new = (pb.status == Status.IN_USE) & (pb.since == model.week)
     pipeline = (pb.status >= Status.PROPOSED) & (pb.status <= Status.UNDER_CONSTRUCTION)
-    tied = h.promised_site >= 0
-    site = np.maximum(h.promised_site, 0)
-    pending = h.promised_due != NEVER
-    gained = h.delivered - h.promised_base >= RESPONSE_GAIN
-    kept = pending & (gained | (tied & new[site]))
-    due = pending & (model.week >= h.promised_due) & ~kept
+    # Only households holding an expectation can be answered or ignored (about a fifth): work on those.
+    pending = np.flatnonzero(h.promised_due != NEVER)
+    tied = h.promised_site[pending] >= 0
+    site = np.maximum(h.promised_site[pending], 0)
+    gained = h.delivered[pending] - h.promised_base[pending] >= RESPONSE_GAIN
+    kept = gained | (tied & new[site])
+    due = (model.week >= h.promised_due[pending]) & ~kept
     # Still waiting if what it waits for is visibly under way: its site, or (voice alone) a project
     # meeting a main need near it.
-    under_way = np.where(tied, pipeline[site], served_by(model, pipeline, among=due & ~tied))
+    under_way = np.where(tied, pipeline[site], served_by(model, pipeline, among=pending[due & ~tied])[pending])
     broken = due & ~under_way
-    awaiting = h.awaiting_since != NEVER
-    answered_mask = awaiting & kept
-    # Few settle in a week: indices, not full-length masks, for the updates below.
-    settled = np.flatnonzero(kept | broken)
-    answered = np.flatnonzero(answered_mask)
-    ignored = np.flatnonzero(awaiting & broken)
+    awaiting = h.awaiting_since[pending] != NEVER
+    settled = pending[kept | broken]
+    answered = pending[awaiting & kept]
+    ignored = pending[awaiting & broken]
 
     h.expectation[settled] = np.maximum(h.expectation[settled], h.promised_value[settled])
     h.promised_value[settled] = 0.0
@@ -95,10 +94,13 @@ def responsiveness(model: LilongModel) -> None:
         h.trust_planner[up] += b.trust_gain * (1 - h.trust_planner[up])
         h.trust_planner[down] -= b.planner_blame_share * b.trust_loss * h.trust_planner[down]
     # Seeing neighbours' requests answered: officials respond to residents (Finkel's external efficacy).
-    seen = np.flatnonzero(served_by(model, new & pb.voiced, main_need_only=False) & ~answered_mask
-                          & (h.rung >= Rung.INFORMED))
-    h.external_efficacy[seen] += b.vicarious_gain * (1 - h.external_efficacy[seen])
-    h.trust_government[seen] += b.vicarious_gain * (1 - h.trust_government[seen])
+    delivered_voiced = new & pb.voiced
+    if delivered_voiced.any():
+        seen = served_by(model, delivered_voiced, main_need_only=False) & (h.rung >= Rung.INFORMED)
+        seen[answered] = False
+        seen = np.flatnonzero(seen)
+        h.external_efficacy[seen] += b.vicarious_gain * (1 - h.external_efficacy[seen])
+        h.trust_government[seen] += b.vicarious_gain * (1 - h.trust_government[seen])
     h.answered_recent[answered] = 1.0
     h.ignored_recent[ignored] = 1.0
     h.awaiting_since[answered] = NEVER

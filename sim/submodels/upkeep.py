@@ -76,8 +76,8 @@ def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
     h.meeting_ties[users] += rng.poisson(model.params.behaviour.tie_rate * h.use[users] * (1 + h.in_activity[users]))
     h.delivered = _combined(hh, value, n)
 
-    engaged = (h.rung >= Rung.CONSULTED).astype(float)
-    share = ratio(np.bincount(site, weights=use * engaged[hh], minlength=n_sites), pb.users)
+    engaged = h.rung[hh] >= Rung.CONSULTED  # per link
+    share = ratio(np.bincount(site, weights=use * engaged, minlength=n_sites), pb.users)
     model.site_engaged_share_seen = use_weighted_view(hh, site, use, share, h.use)
     model.link_cache = (hh, site, use)
 
@@ -118,13 +118,16 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     hh, site, use = model.link_cache
     n_sites = model.lilong.n_sites
     user = h.use > USE_THRESHOLD
-    rules_seen = use_weighted_view(hh, site, use, pb.rules.astype(float), h.use)
+    users = np.flatnonzero(user)  # only users give (a minority): the chances are computed for them
+    rules_seen = use_weighted_view(hh, site, use, pb.rules.astype(float), h.use)[users]
     boost = pp.rules_cooperation_boost * rules_seen
     # Conditional cooperators give in proportion to their belief; free riders and others at fixed rates.
-    p = model.is_conditional * (match * h.coop_belief) + model.fixed_contribution + boost
-    p = np.clip(p, 0, 1) * (0.4 + 0.6 * h.time_available)
+    p = model.is_conditional[users] * (match * h.coop_belief[users]) + model.fixed_contribution[users] + boost
+    p = np.clip(p, 0, 1) * (0.4 + 0.6 * h.time_available[users])
     core = h.volunteer | h.leader
-    gives = user & ((uniform(rng, h.n) < p) | core)
+    draw = uniform(rng, h.n)  # one number per household, user or not (common random numbers)
+    gives = np.zeros(h.n, dtype=bool)
+    gives[users] = (draw[users] < p) | core[users]
     hours = gives * np.where(core, pp.volunteer_hours_per_week, pp.user_upkeep_hours_per_week)
     h.contributed = gives
     h.upkeep_hours_week = hours
