@@ -37,6 +37,8 @@ def gatherings(model: LilongModel, rng: np.random.Generator) -> None:
     organised_use = use * organised[site]
     use_of_organised = np.bincount(hh, weights=organised_use, minlength=h.n)
     seen = use_weighted_view(hh, site, organised_use, share, use_of_organised)
-    user_of_organised = use_of_organised > USE_THRESHOLD
-    willing = user_of_organised & (seen >= h.threshold) & (uniform(rng, h.n) < 0.3 + 0.7 * h.time_available)
-    h.in_activity = willing | (core & user_of_organised)
+    users = np.flatnonzero(use_of_organised > USE_THRESHOLD)  # a minority: decide for them only
+    draw = uniform(rng, h.n)  # one number per household, user or not (common random numbers)
+    willing = (seen[users] >= h.threshold[users]) & (draw[users] < 0.3 + 0.7 * h.time_available[users])
+    h.in_activity = np.zeros(h.n, dtype=bool)
+    h.in_activity[users] = willing | core[users]

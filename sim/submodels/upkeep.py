@@ -35,18 +35,26 @@ def _links_in_use(model: LilongModel) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """Catchment links to spaces in use: household, site, and each link's value this week."""
     pb, c = model.projects, model.catchment
     in_use = pb.status == Status.IN_USE
-    key = in_use.tobytes()
-    if model.live_links_cache[0] != key:  # the set of spaces in use changes rarely
+    # The links, and their nearness x need, change only when a space enters or leaves use or
+    # households move (rarely): cached; fit and condition change weekly.
+    key = (in_use.tobytes(), pb.type.tobytes(), model.needs_version)
+    if model.live_links_cache[0] != key:
         live = np.sort(c.links_of_sites(np.flatnonzero(in_use)))  # by household, as the catchment
-        model.live_links_cache = (key, c.household[live], c.site[live], c.weight[live])
-    _, hh, site, weight = model.live_links_cache
-    return hh, site, _link_value(model, hh, site, weight)
+        hh, site = c.household[live], c.site[live]
+        model.live_links_cache = (key, hh, site, _nearness_need(model, hh, site, c.weight[live]))
+    _, hh, site, nearness_need = model.live_links_cache
+    return hh, site, _link_value(model, site, nearness_need)
 
 
-def _link_value(model: LilongModel, hh: np.ndarray, site: np.ndarray, weight: np.ndarray) -> np.ndarray:
+def _nearness_need(model: LilongModel, hh: np.ndarray, site: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Per catchment link: its nearness weight x the household's need for the type built at the site."""
+    return weight * model.households.need[hh, model.projects.type[site]]
+
+
+def _link_value(model: LilongModel, site: np.ndarray, nearness_need: np.ndarray) -> np.ndarray:
     """What a space in use gives a household on its catchment this week: nearness x need x fit x condition."""
     pb = model.projects
-    return weight * model.households.need[hh, pb.type[site]] * pb.fit[site] * pb.condition[site]
+    return nearness_need * pb.fit[site] * pb.condition[site]
 
 
 def _combined(hh: np.ndarray, value: np.ndarray, n: int) -> np.ndarray:
@@ -60,7 +68,7 @@ def delivered_to(model: LilongModel, rows: np.ndarray) -> np.ndarray:
     links = links_of(c, rows)
     links = links[pb.status[c.site[links]] == Status.IN_USE]
     hh, site = c.household[links], c.site[links]
-    value = _link_value(model, hh, site, c.weight[links])
+    value = _link_value(model, site, _nearness_need(model, hh, site, c.weight[links]))
     return _combined(np.searchsorted(rows, hh), value, len(rows))  # rows are sorted
 
 

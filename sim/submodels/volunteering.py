@@ -53,18 +53,22 @@ def recruit(model: LilongModel, rng: np.random.Generator) -> None:
     team_order, planner_order, draw = uniform(rng, h.n), uniform(rng, h.n), uniform(rng, h.n)
     asked = _ask(pool, team_asks, team_order) | _ask(pool & attendee, planner_asks, planner_order)
     asked[model.leader_invitees[pool[model.leader_invitees]]] = True  # leaders ask the neighbours they approach
-    willing = h.coop_type != CoopType.FREE_RIDER
-    accept = np.zeros(h.n, dtype=bool)
-    who = np.flatnonzero(asked & willing)
+    # Everyone asked is in the pool (a small group): decide for the pool's households only.
+    pooled = np.flatnonzero(pool)
+    willing = h.coop_type[pooled] != CoopType.FREE_RIDER
+    was_asked = asked[pooled]
+    who = pooled[was_asked & willing]
+    accept = np.zeros(0, dtype=np.int64)
     if len(who):
         yes = sigmoid(logit(propensity(model, Rung.COLLABORATING, h.trust_government, invited=1.0,
                                        evening_share=0.5, who=who)) - b.volunteer_commitment_cost)
-        accept[who[draw[who] < yes]] = True
-    unasked = pool & ~asked & willing & (h.belonging > 0.5) & (draw < b.spontaneous_volunteer_per_week)
-    join = accept | unasked
+        accept = who[draw[who] < yes]
+    unasked = pooled[~was_asked & willing & (h.belonging[pooled] > 0.5)
+                     & (draw[pooled] < b.spontaneous_volunteer_per_week)]
+    join = np.union1d(accept, unasked)  # disjoint: asked or not
     h.take_part(join, Rung.COLLABORATING, model.week)
     volunteers = np.flatnonzero(h.volunteer & ~h.leader)  # disjoint from the pool
     discouraged = sigmoid(-20 * (h.external_efficacy[volunteers] - DISCOURAGED_EFFICACY))
     quit_rate = b.volunteer_quit_per_week * (1 + (MAX_QUIT_MULTIPLE - 1) * discouraged)
     h.volunteer[volunteers[draw[volunteers] < quit_rate]] = False
-    h.volunteer |= join
+    h.volunteer[join] = True
