@@ -154,10 +154,12 @@ class LilongModel(Model):
         h = self.households
         if not hasattr(self, "largest_need"):
             self.largest_need = np.zeros(h.n)
+            self.best_time = np.zeros(h.n)
             self.household_cell = np.zeros(h.n, dtype=np.int8)  # age group x tenure (metrics)
             self.is_conditional = np.zeros(h.n, dtype=bool)  # upkeep: conditional cooperators
             self.fixed_contribution = np.zeros(h.n)  # upkeep: chance of giving of the other types
         self.largest_need[rows] = h.need[rows].max(axis=1)
+        self.best_time[rows] = np.maximum(h.time_weekday[rows], h.time_evening[rows])  # acts at one's convenience
         self.household_cell[rows] = household_cells(h.age_group[rows], h.renter[rows])
         pp = self.params.projects
         self.is_conditional[rows] = h.coop_type[rows] == CoopType.CONDITIONAL

@@ -20,7 +20,7 @@ import numpy as np
 from sim.population import Households, Rung
 from sim.submodels.common import links_of, pick, positions_of, uniform
 from sim.submodels.decision import expect_from_links, pipeline_links
-from sim.submodels.participation import among, choose, invited_now, learn, propensity
+from sim.submodels.participation import choose, invited_now, learn, propensity
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -87,7 +87,7 @@ def survey(model: LilongModel, rng: np.random.Generator) -> None:
         return
     h = model.households
     prob = propensity(model, Rung.CONSULTED, h.trust_government, invited=0.5)
-    engage(model, choose(np.ones(h.n, bool), prob, h.n, rng), Rung.CONSULTED, voice=1.0)
+    engage(model, choose(h.n, np.arange(h.n), prob, h.n, rng), Rung.CONSULTED, voice=1.0)
 
 
 def public_meeting(model: LilongModel, rng: np.random.Generator) -> None:
@@ -97,8 +97,10 @@ def public_meeting(model: LilongModel, rng: np.random.Generator) -> None:
     if not cp.public_meeting or model.week % review != review - 1:
         return
     h = model.households
-    prob = propensity(model, Rung.CONSULTED, h.trust_government, invited=0.5, evening_share=cp.meeting_evening_share)
-    idx = choose(h.rung >= Rung.INFORMED, prob, cp.meeting_capacity, rng)
+    informed = np.flatnonzero(h.rung >= Rung.INFORMED)
+    prob = propensity(model, Rung.CONSULTED, h.trust_government, invited=0.5, evening_share=cp.meeting_evening_share,
+                      who=informed)
+    idx = choose(h.n, informed, prob, cp.meeting_capacity, rng)
     engage(model, idx, Rung.CONSULTED, voice=2.0)
 
 
@@ -174,7 +176,7 @@ def planner_workshops(model: LilongModel, rng: np.random.Generator) -> None:
     # one's recent engagement) lasts, spread as a weekly hazard over that period.
     b = model.params.behaviour
     period = np.where(invited[who] > 0, b.invitation_weeks, b.activity_memory_weeks)
-    idx = choose(eligible, among(eligible, 1 - (1 - take_up) ** (1 / period)), seats, rng)
+    idx = choose(h.n, who, 1 - (1 - take_up) ** (1 / period), seats, rng)
     engage(model, idx, Rung.INVOLVED, voice=3.0)
     learn(model, idx, pp.facilitation_skill)
     expect_from_links(model, pipeline_links(model, idx))  # they worked on the projects near them
@@ -200,9 +202,10 @@ def platform_meeting(model: LilongModel, rng: np.random.Generator) -> None:
     k = min(plat.representatives_per_meeting, int(np.isfinite(voiced).sum()))
     if k > 0:
         eligible[np.argpartition(-voiced, k - 1)[:k]] = True
+    who = np.flatnonzero(eligible)
     prob = propensity(model, Rung.COLLABORATING, h.trust_government, invited=1.0, evening_share=plat.evening_share,
-                      who=np.flatnonzero(eligible))
-    idx = choose(eligible, among(eligible, prob), plat.meeting_capacity, rng)
+                      who=who)
+    idx = choose(h.n, who, prob, plat.meeting_capacity, rng)
     engage(model, idx, Rung.COLLABORATING, voice=4.0)
     # Officials run the meeting; a planner working with residents lifts its facilitation, as far as
     # the planner's workshop hours allow (a planner with no hours adds nothing).

@@ -68,16 +68,9 @@ def propensity(model: LilongModel, depth: int, trust: np.ndarray, invited: np.nd
          - b.depth_cost * max(0, depth - Rung.CONSULTED))
     w_time = b.weight_time * (b.shallow_time_share if depth <= Rung.CONSULTED else 1.0)
     if evening_share is None:
-        return sigmoid(z + w_time * np.maximum(h.time_weekday[rows], h.time_evening[rows]))
+        return sigmoid(z + w_time * model.best_time[rows])
     return ((1 - evening_share) * sigmoid(z + w_time * h.time_weekday[rows])
             + evening_share * sigmoid(z + w_time * h.time_evening[rows]))
-
-
-def among(eligible: np.ndarray, values_for_eligible: np.ndarray) -> np.ndarray:
-    """A full-length array: ``values_for_eligible`` where ``eligible`` (a mask), 0 elsewhere."""
-    out = np.zeros(len(eligible))
-    out[eligible] = values_for_eligible
-    return out
 
 
 def invited_now(model: LilongModel) -> np.ndarray:
@@ -85,14 +78,14 @@ def invited_now(model: LilongModel) -> np.ndarray:
     return (model.households.invited_until >= model.week).astype(float)
 
 
-def choose(eligible: np.ndarray, prob: np.ndarray, seats: int, rng: np.random.Generator) -> np.ndarray:
-    """Indices of eligible households who take part, at most ``seats`` of them (random if oversubscribed).
+def choose(n: int, eligible: np.ndarray, prob: np.ndarray, seats: int, rng: np.random.Generator) -> np.ndarray:
+    """Which of the ``eligible`` households (sorted indices, of ``n``) take part, each with its chance
+    ``prob``: at most ``seats`` of them (random if oversubscribed). Returns sorted indices.
 
     Draws one number per household whatever the eligibility, so a mechanism's stream stays
     aligned across scenarios (common random numbers).
     """
-    willing = eligible & (uniform(rng, len(prob)) < prob)
-    idx = np.flatnonzero(willing)
+    idx = eligible[uniform(rng, n)[eligible] < prob]
     if len(idx) > seats:
         idx = np.sort(rng.choice(idx, size=seats, replace=False))
     return idx
