@@ -70,6 +70,19 @@ def block_sums(values, house, house_x, house_y, width, height):  # noqa: ANN001,
     return out
 
 
+@numba.njit(cache=True, nogil=True)
+def link_weighted_mean(hh, site, weight, site_value, household_weight):  # noqa: ANN001, ANN201
+    """Per household: the sum over its links (``hh``, ``site``) of ``weight`` x the site's value,
+    over ``household_weight`` (0 where that is not positive). Bit for bit ``np.bincount(hh,
+    weights=weight * site_value[site])`` divided where the denominator is positive."""
+    out = np.zeros(len(household_weight))
+    for k in range(len(hh)):
+        out[hh[k]] += weight[k] * site_value[site[k]]
+    for i in range(len(out)):
+        out[i] = out[i] / household_weight[i] if household_weight[i] > 0 else 0.0
+    return out
+
+
 _warm = False
 
 

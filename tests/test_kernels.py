@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from sim import kernels
 from sim.population import Rung
+from sim.submodels.participation import _exposure
 from sim.submodels.satisfaction import (
     BELONGING_ACTIVITY,
     BELONGING_BASE,
@@ -112,3 +113,31 @@ def test_compiled_satisfaction_update_is_the_array_expressions_bit_for_bit(n: in
     satisfaction(model)
     for name, values in expected.items():
         assert np.array_equal(getattr(model.households, name), values), name
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(0, 400), st.integers(1, 60), st.integers(1, 30), st.integers(0, 2**32 - 1))
+def test_link_weighted_mean_is_bincount_over_the_weight_bit_for_bit(n_links: int, n: int, n_sites: int,
+                                                                     seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    hh, site = np.sort(rng.integers(0, n, n_links)), rng.integers(0, n_sites, n_links)
+    weight = rng.random(n_links) * rng.choice([1e-3, 1.0, 1e3], n_links)
+    site_value = rng.random(n_sites)
+    household_weight = np.where(rng.random(n) < 0.3, 0.0, rng.random(n))
+    total = np.bincount(hh, weights=weight * site_value[site], minlength=n)
+    expected = np.divide(total, household_weight, out=np.zeros(n), where=household_weight > 0)
+    assert np.array_equal(kernels.link_weighted_mean(hh, site, weight, site_value, household_weight), expected)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 300), st.integers(0, 2**32 - 1))
+def test_compiled_social_exposure_is_the_array_expressions_bit_for_bit(n: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    engaged = (rng.random(n) < 0.4).astype(float)
+    degree = rng.integers(0, 12, n).astype(float)
+    block = engaged + rng.integers(0, 12, n) * rng.random(n)
+    ties, met_share = rng.integers(0, 40, n).astype(np.int32), rng.random(n)
+    near_share = np.divide(block - engaged, degree, out=np.zeros(n), where=degree > 0)
+    w = ties.astype(float) / (ties.astype(float) + degree + 1e-9)
+    expected = (1 - w) * near_share + w * met_share
+    assert np.array_equal(_exposure(block, engaged, degree, ties, met_share), expected)

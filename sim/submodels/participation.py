@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
 from sim.population import Rung
-from sim.submodels.common import ratio, sigmoid, uniform
+from sim.submodels.common import sigmoid, uniform
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -31,12 +32,21 @@ def social_exposure(model: LilongModel) -> np.ndarray:
     """
     h = model.households
     engaged = (h.rung >= Rung.CONSULTED).astype(float)
-    near = model.house_block_sum(engaged) - engaged
-    near_share = ratio(near, model.loc_degree)
-    ties = h.meeting_ties.astype(float)
-    met_share = model.site_engaged_share_seen  # engaged share among users of one's shared spaces
-    w = ties / (ties + model.loc_degree + 1e-9)
-    return (1 - w) * near_share + w * met_share
+    # model.site_engaged_share_seen: the engaged share among users of one's shared spaces
+    return _exposure(model.house_block_sum(engaged), engaged, model.loc_degree, h.meeting_ties,
+                     model.site_engaged_share_seen)
+
+
+@numba.njit(cache=True, nogil=True)
+def _exposure(block: np.ndarray, engaged: np.ndarray, degree: np.ndarray, ties: np.ndarray,
+              met_share: np.ndarray) -> np.ndarray:
+    # One pass; the same operations in the same order as the array expressions it replaced.
+    out = np.empty(len(block))
+    for i in range(len(block)):
+        near_share = (block[i] - engaged[i]) / degree[i] if degree[i] > 0 else 0.0  # neighbours, not oneself
+        w = ties[i] / (ties[i] + degree[i] + 1e-9)  # weight of the people met in shared spaces
+        out[i] = (1 - w) * near_share + w * met_share[i]
+    return out
 
 
 def weekly_disposition(model: LilongModel) -> None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.kernels import link_weighted_mean
 from sim.population import Rung
 from sim.projects import Status
 from sim.submodels.common import links_of, max_by_household, ratio, uniform
@@ -107,8 +108,7 @@ def _disruption(model: LilongModel) -> np.ndarray:
 def use_weighted_view(hh: np.ndarray, site: np.ndarray, use: np.ndarray, site_share: np.ndarray,
                       household_use: np.ndarray) -> np.ndarray:
     """Use-weighted mean of a per-site share, as each household sees it."""
-    total = np.bincount(hh, weights=use * site_share[site], minlength=len(household_use))
-    return ratio(total, household_use)
+    return link_weighted_mean(hh, site, use, site_share, household_use)
 
 
 def core_presence(model: LilongModel) -> np.ndarray:
