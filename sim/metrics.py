@@ -238,8 +238,8 @@ def collect(model: LilongModel) -> dict[str, float]:
     sums = np.vstack([at_least[[Rung.INFORMED, Rung.CONSULTED, Rung.INVOLVED]], acts_at_least[:2] * WEEKS_PER_YEAR,
                       value_sums])
     counts = ladder.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        table = np.where(counts > 0, sums / counts, np.nan)  # per row: everyone's mean, then each group's
+    # per row: everyone's mean, then each group's (missing for an empty group)
+    table = np.divide(sums, counts, out=np.full_like(sums, np.nan), where=counts > 0)
     names = ("informed_share", "consulted_share", "involved_share", "acts_per_household_year",
              "deep_acts_per_household_year", *values)
     for name, (mean, *by_group) in zip(names, table.tolist(), strict=True):

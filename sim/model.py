@@ -113,6 +113,7 @@ class LilongModel(Model):
         self.workshop_attendees = np.zeros(0, dtype=np.int64)
         self.leader_invitees = np.zeros(0, dtype=np.int64)
         self.live_links_cache: tuple = (None,)
+        self.nearness_need_cache: tuple = (None,)
         self.disruption_cache: tuple = (None,)
         participation.update_ladder(self)
         h.satisfaction_overall = overall_satisfaction(h, params.behaviour.procedural_weight)

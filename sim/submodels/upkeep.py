@@ -36,15 +36,16 @@ def _links_in_use(model: LilongModel) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """Catchment links to spaces in use: household, site, and each link's value this week."""
     pb, c = model.projects, model.catchment
     in_use = pb.status == Status.IN_USE
-    # The links, and their nearness x need, change only when a space enters or leaves use or
-    # households move (rarely): cached; fit and condition change weekly.
-    key = (in_use.tobytes(), pb.type.tobytes(), model.needs_version)
-    if model.live_links_cache[0] != key:
+    key = in_use.tobytes()
+    if model.live_links_cache[0] != key:  # the set of spaces in use changes rarely (1 week in 13 at 20,000 households)
         live = np.sort(c.links_of_sites(np.flatnonzero(in_use)))  # by household, as the catchment
-        hh, site = c.household[live], c.site[live]
-        model.live_links_cache = (key, hh, site, _nearness_need(model, hh, site, c.weight[live]))
-    _, hh, site, nearness_need = model.live_links_cache
-    return hh, site, _link_value(model, site, nearness_need)
+        model.live_links_cache = (key, c.household[live], c.site[live], c.weight[live])
+    _, hh, site, weight = model.live_links_cache
+    # Nearness x need changes with the links, the types built and households' needs (monthly moves).
+    need_key = (key, pb.type.tobytes(), model.needs_version)
+    if model.nearness_need_cache[0] != need_key:
+        model.nearness_need_cache = (need_key, _nearness_need(model, hh, site, weight))
+    return hh, site, _link_value(model, site, model.nearness_need_cache[1])
 
 
 def _nearness_need(model: LilongModel, hh: np.ndarray, site: np.ndarray, weight: np.ndarray) -> np.ndarray:
