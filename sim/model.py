@@ -49,9 +49,10 @@ from sim.submodels import (
 from sim.submodels.common import to_sites
 from sim.submodels.satisfaction import overall_satisfaction, satisfaction
 
-# The model's matrix products are small (a few rows by the households): a second BLAS thread costs
-# more than it saves (0.17 against 0.08 ms for the weekly group means at 20,000 households), and
-# parallel work is done by processes, whose BLAS threads would otherwise compete for the cores.
+# The model's matrix products are small: a second BLAS thread costs more than it saves (it doubled
+# the weekly group means at 20,000 households, 0.17 against 0.08 ms, when they were a matrix
+# product), its spinning takes the other core, and parallel work is done by processes, whose BLAS
+# threads would otherwise compete for the cores.
 # One BLAS thread in any process that imports the model, unless the user asked for a number.
 BLAS_THREAD_SETTINGS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
 if not set(BLAS_THREAD_SETTINGS) & set(os.environ):

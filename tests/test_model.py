@@ -184,7 +184,7 @@ def _blas_threads_after_importing_the_model(**env: str) -> int:
 
 
 def test_importing_the_model_leaves_one_blas_thread_unless_the_user_chose():
-    """A second BLAS thread made the weekly group means slower and spun on the other core (docs/performance.md)."""
+    """A second BLAS thread made small matrix products slower and spun on the other core (docs/performance.md)."""
     assert _blas_threads_after_importing_the_model() == 1
     if (os.cpu_count() or 1) >= 2:  # OpenBLAS uses at most one thread a core
         assert _blas_threads_after_importing_the_model(OPENBLAS_NUM_THREADS="2") == 2
