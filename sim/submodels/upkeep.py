@@ -126,8 +126,7 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     match = model.params.population.conditional_match
     hh, site, use = model.link_cache
     n_sites = model.lilong.n_sites
-    user = h.use > USE_THRESHOLD
-    users = np.flatnonzero(user)  # only users give (a minority): the chances are computed for them
+    users = np.flatnonzero(h.use > USE_THRESHOLD)  # only users give (a minority): the chances are computed for them
     rules_seen = use_weighted_view(hh, site, use, pb.rules.astype(float), h.use)[users]
     boost = pp.rules_cooperation_boost * rules_seen
     # Conditional cooperators give in proportion to their belief; free riders and others at fixed rates.
@@ -135,14 +134,17 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     p = np.clip(p, 0, 1) * (0.4 + 0.6 * h.time_available[users])
     core = h.volunteer | h.leader
     draw = uniform(rng, h.n)  # one number per household, user or not (common random numbers)
+    core_user = core[users]
+    user_gives = (draw[users] < p) | core_user
     gives = np.zeros(h.n, dtype=bool)
-    gives[users] = (draw[users] < p) | core[users]
-    hours = gives * np.where(core, pp.volunteer_hours_per_week, pp.user_upkeep_hours_per_week)
+    gives[users] = user_gives
+    hours = np.zeros(h.n)
+    hours[users] = user_gives * np.where(core_user, pp.volunteer_hours_per_week, pp.user_upkeep_hours_per_week)
     h.contributed = gives
     h.upkeep_hours_week = hours
     h.work_hours_week += hours
     # A rota turn is use, not participation in renewal; the core's organised upkeep is collaboration.
-    h.take_part(gives & core, Rung.COLLABORATING, model.week)
+    h.take_part(users[user_gives & core_user], Rung.COLLABORATING, model.week)
 
     # The core keeps the neighbourhood's shared spaces (where it uses any); everyone else, and the
     # core at home, takes turns at the spaces they use, in proportion to use.
@@ -154,19 +156,18 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     pb.upkeep_hours = np.bincount(site, weights=share_of_use * hours[hh], minlength=n_sites)
     given = np.bincount(site, weights=use * gives[hh], minlength=n_sites)
     give_share = ratio(given, pb.users)
-    cond = model.is_conditional
     seen = use_weighted_view(hh, site, use, give_share, h.use)
-    updating = np.flatnonzero(cond & user)
+    updating = users[model.is_conditional[users]]
     h.coop_belief[updating] = BELIEF_RETENTION * h.coop_belief[updating] + (1 - BELIEF_RETENTION) * seen[updating]
 
     live = pb.status == Status.IN_USE
     needed = model.lilong.site_m2 * pp.upkeep_hours_per_m2
     pb.upkeep_coverage = np.minimum(1.0, pb.upkeep_hours / np.maximum(needed, 1e-9))
-    change = pp.decay_per_week * (1.5 * pb.upkeep_coverage - 1.0) + model.office.params.baseline_upkeep
+    change = pp.decay_per_week * (1.5 * pb.upkeep_coverage[live] - 1.0) + model.office.params.baseline_upkeep
     # Protected historic fabric weathers whatever residents do, and caps the condition upkeep can hold.
     weathering = live & model.lilong.site_protected
     pb.fabric[weathering] = np.maximum(0.0, pb.fabric[weathering] - pp.heritage_decay_per_week)
-    pb.condition[live] = np.clip(pb.condition[live] + change[live], 0.0, pb.fabric[live])
+    pb.condition[live] = np.clip(pb.condition[live] + change, 0.0, pb.fabric[live])
 
 
 def wear_out(model: LilongModel) -> None:
