@@ -216,6 +216,13 @@ def observed_rungs(model: LilongModel) -> np.ndarray:
                                                 params.observation.engagement_window_weeks)
 
 
+# The rows of the reporter's grouped sums, in order, and each one's group columns.
+_GROUPED = ("informed_share", "consulted_share", "involved_share", "acts_per_household_year",
+            "deep_acts_per_household_year", "satisfaction_overall", "satisfaction_living", "delivered",
+            "trust_government", "external_efficacy", "voice_representation")
+_GROUP_COLUMNS = {name: [f"{name}__{g}" for g in GROUPS] for name in _GROUPED}
+
+
 def _mean_or_nan(values: np.ndarray) -> float:
     return float(values.mean()) if len(values) else np.nan
 
@@ -226,11 +233,9 @@ def collect(model: LilongModel) -> dict[str, float]:
     out: dict[str, float] = {}
     rung = observed_rungs(model)
     total_voice = h.voice_recent.sum()
-    values = {"satisfaction_overall": h.satisfaction_overall, "satisfaction_living": h.satisfaction_living,
-              "delivered": h.delivered, "trust_government": h.trust_government,
-              "external_efficacy": h.external_efficacy, "voice_representation": h.voice_recent}
-    ladder, acts, value_sums = group_sums(rung, h.acts_week, int(Rung.CONSULTED), tuple(values.values()),
-                                          model.household_cell)
+    values = (h.satisfaction_overall, h.satisfaction_living, h.delivered, h.trust_government, h.external_efficacy,
+              h.voice_recent)  # the last rows of _GROUPED, in order
+    ladder, acts, value_sums = group_sums(rung, h.acts_week, int(Rung.CONSULTED), values, model.household_cell)
     at_least = ladder[::-1].cumsum(axis=0)[::-1]  # households at each rung or deeper
     acts_at_least = acts[::-1].cumsum(axis=0)[::-1]  # acts at consulted or deeper, involved or deeper, ...
     # A group's share of recent voice over its share of households (1 = proportionate).
@@ -240,12 +245,10 @@ def collect(model: LilongModel) -> dict[str, float]:
     counts = ladder.sum(axis=0)
     # per row: everyone's mean, then each group's (missing for an empty group)
     table = np.divide(sums, counts, out=np.full_like(sums, np.nan), where=counts > 0)
-    names = ("informed_share", "consulted_share", "involved_share", "acts_per_household_year",
-             "deep_acts_per_household_year", *values)
-    for name, (mean, *by_group) in zip(names, table.tolist(), strict=True):
+    for name, (mean, *by_group) in zip(_GROUPED, table.tolist(), strict=True):
         if name != "voice_representation":  # a ratio to each group's share: no whole-population value
             out[name] = mean
-        out.update({f"{name}__{g}": v for g, v in zip(GROUPS, by_group, strict=True)})
+        out.update(zip(_GROUP_COLUMNS[name], by_group, strict=True))
     out["collaborating_share"] = at_least[Rung.COLLABORATING, 0] / n
     out.update({f"ladder_{name}": ladder[k, 0] / n for k, name in enumerate(LADDER)})
     out["activity_share"] = np.count_nonzero(h.in_activity) / n

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from sim import kernels
 from sim.population import Rung
-from sim.submodels.participation import _exposure
+from sim.submodels.participation import SOCIAL_STEEPNESS, _exposure, weekly_disposition
 from sim.submodels.satisfaction import (
     BELONGING_ACTIVITY,
     BELONGING_BASE,
@@ -141,3 +141,23 @@ def test_compiled_social_exposure_is_the_array_expressions_bit_for_bit(n: int, s
     w = ties.astype(float) / (ties.astype(float) + degree + 1e-9)
     expected = (1 - w) * near_share + w * met_share
     assert np.array_equal(_exposure(block, engaged, degree, ties, met_share), expected)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 300), st.integers(0, 2**32 - 1))
+def test_compiled_disposition_is_the_array_expressions_bit_for_bit(n: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    h = SimpleNamespace(**{name: rng.random(n) for name in (
+        "delivered", "threshold", "health", "interest", "external_efficacy", "internal_efficacy")})
+    b = SimpleNamespace(**{name: float(rng.normal(0, 3)) for name in (
+        "base_logit", "weight_health", "weight_need", "weight_interest", "weight_efficacy",
+        "weight_internal_efficacy", "weight_social")})
+    model = SimpleNamespace(households=h, params=SimpleNamespace(behaviour=b), exposure=rng.random(n),
+                            largest_need=rng.random(n))
+    unmet = model.largest_need * (1.0 - h.delivered)
+    above = 1.0 / (1.0 + np.exp(-((model.exposure - h.threshold) / SOCIAL_STEEPNESS)))
+    expected = (b.base_logit + b.weight_health * h.health + b.weight_need * unmet + b.weight_interest * h.interest
+                + b.weight_efficacy * h.external_efficacy + b.weight_internal_efficacy * h.internal_efficacy
+                + b.weight_social * above)
+    weekly_disposition(model)
+    assert np.array_equal(model.disposition, expected)
