@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from sim import kernels
 from sim.population import Rung
-from sim.submodels.participation import SOCIAL_STEEPNESS, _exposure, weekly_disposition
+from sim.submodels.participation import SOCIAL_STEEPNESS, _exposure, propensity, weekly_disposition
 from sim.submodels.satisfaction import (
     BELONGING_ACTIVITY,
     BELONGING_BASE,
@@ -161,3 +161,37 @@ def test_compiled_disposition_is_the_array_expressions_bit_for_bit(n: int, seed:
                 + b.weight_social * above)
     weekly_disposition(model)
     assert np.array_equal(model.disposition, expected)
+
+
+def _numpy_propensity(model: SimpleNamespace, depth: int, trust: np.ndarray, invited: np.ndarray | float,
+                      evening_share: float | None, rows: np.ndarray) -> np.ndarray:
+    h, b = model.households, model.params.behaviour
+    invited = invited[rows] if isinstance(invited, np.ndarray) else invited
+    z = (model.disposition[rows] + b.weight_trust * trust[rows] + b.weight_invitation * invited
+         - b.depth_cost * max(0, depth - Rung.CONSULTED))
+    w_time = b.weight_time * (b.shallow_time_share if depth <= Rung.CONSULTED else 1.0)
+    sigmoid = lambda x: 1.0 / (1.0 + np.exp(-x))  # noqa: E731
+    if evening_share is None:
+        return sigmoid(z + w_time * np.maximum(h.time_weekday[rows], h.time_evening[rows]))
+    return ((1 - evening_share) * sigmoid(z + w_time * h.time_weekday[rows])
+            + evening_share * sigmoid(z + w_time * h.time_evening[rows]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 300), st.sampled_from(list(Rung)), st.booleans(), st.sampled_from([None, 0.0, 0.4, 1.0]),
+       st.booleans(), st.integers(0, 2**32 - 1))
+def test_compiled_propensity_is_the_array_expressions_bit_for_bit(n: int, depth: Rung, invited_array: bool,
+                                                                   evening_share: float | None, subset: bool,
+                                                                   seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    h = SimpleNamespace(time_weekday=rng.random(n), time_evening=rng.random(n))
+    b = SimpleNamespace(**{name: float(rng.normal(0, 2)) for name in (
+        "weight_trust", "weight_invitation", "depth_cost", "weight_time", "shallow_time_share")})
+    model = SimpleNamespace(households=h, params=SimpleNamespace(behaviour=b), disposition=rng.normal(0, 3, n),
+                            best_time=np.maximum(h.time_weekday, h.time_evening))
+    trust = rng.random(n)
+    invited = (rng.random(n) < 0.3).astype(float) if invited_array else float(rng.choice([0.0, 0.5, 1.0]))
+    who = np.flatnonzero(rng.random(n) < 0.5) if subset else None
+    got = propensity(model, depth, trust, invited, evening_share=evening_share, who=who)
+    expected = _numpy_propensity(model, depth, trust, invited, evening_share, slice(None) if who is None else who)
+    assert np.array_equal(got, expected)

@@ -42,14 +42,13 @@ def engage(model: LilongModel, idx: np.ndarray, depth: int, voice: float = 0.0, 
 
 def invite_neighbours(model: LilongModel, inviters: np.ndarray, per_inviter: int,
                       rng: np.random.Generator) -> np.ndarray:
-    """The inviters (a bool mask) together invite up to ``per_inviter`` neighbours each, chosen at random
-    among all their contacts; returns who was invited.
+    """The inviters (sorted indices) together invite up to ``per_inviter`` neighbours each, chosen at
+    random among all their contacts; returns who was invited.
 
     ``rng`` is a stream of the inviting mechanism's own: how many numbers it needs depends on who
     invites, so it must not be the stream a channel keeps aligned across scenarios.
     """
-    who = np.flatnonzero(inviters)
-    edges = pick(positions_of(model.net_src, who), len(who) * per_inviter, rng)
+    edges = pick(positions_of(model.net_src, inviters), len(inviters) * per_inviter, rng)
     invited = model.net_dst[edges]
     model.households.invited_until[invited] = model.week + model.params.behaviour.invitation_weeks
     return invited
@@ -74,9 +73,9 @@ def initiatives(model: LilongModel, rng: np.random.Generator) -> None:
     """Residents propose improvements on their own, collecting neighbours' support (involved; no planner)."""
     h, b = model.households, model.params.behaviour
     p = b.initiative_rate * propensity(model, Rung.INVOLVED, h.trust_government, invited_now(model))
-    starters = uniform(rng, h.n) < p
-    engage(model, np.flatnonzero(starters), Rung.INVOLVED, voice=3.0, hours=2.0)
-    learn(model, np.flatnonzero(starters), model.committee.params.facilitation_skill)
+    starters = np.flatnonzero(uniform(rng, h.n) < p)
+    engage(model, starters, Rung.INVOLVED, voice=3.0, hours=2.0)
+    learn(model, starters, model.committee.params.facilitation_skill)
     invite_neighbours(model, starters, b.initiative_invites_per_week, model.streams["invitations"])
 
 
@@ -222,8 +221,9 @@ def leaders_recruit(model: LilongModel, rng: np.random.Generator) -> None:
     if not h.leader.any():
         return
     b = model.params.behaviour
-    engage(model, np.flatnonzero(h.leader), Rung.LEADING, hours=b.leader_hours_per_week)
-    model.leader_invitees = invite_neighbours(model, h.leader, b.leader_invites_per_week, rng)
+    leaders = np.flatnonzero(h.leader)
+    engage(model, leaders, Rung.LEADING, hours=b.leader_hours_per_week)
+    model.leader_invitees = invite_neighbours(model, leaders, b.leader_invites_per_week, rng)
 
 
 CHANNELS = (notices, complaints, initiatives, survey, public_meeting, planner_visits, planner_workshops,

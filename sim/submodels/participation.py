@@ -15,7 +15,7 @@ import numba
 import numpy as np
 
 from sim.population import Rung
-from sim.submodels.common import sigmoid, uniform
+from sim.submodels.common import uniform
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -99,14 +99,29 @@ def propensity(model: LilongModel, depth: int, trust: np.ndarray, invited: np.nd
     """
     h, b = model.households, model.params.behaviour
     rows = slice(None) if who is None else who
-    invited = invited[rows] if isinstance(invited, np.ndarray) else invited
-    z = (model.disposition[rows] + b.weight_trust * trust[rows] + b.weight_invitation * invited
-         - b.depth_cost * max(0, depth - Rung.CONSULTED))
+    disposition, trust = model.disposition[rows], trust[rows]
+    invited = invited[rows] if isinstance(invited, np.ndarray) else np.broadcast_to(float(invited), len(disposition))
+    depth_term = b.depth_cost * max(0, depth - Rung.CONSULTED)
     w_time = b.weight_time * (b.shallow_time_share if depth <= Rung.CONSULTED else 1.0)
+
+    def chance(free_time: np.ndarray) -> np.ndarray:  # sigmoid of the logit, numpy's exp between compiled passes
+        return 1.0 / (1.0 + np.exp(_minus_logit(disposition, trust, invited, free_time, b.weight_trust,
+                                                b.weight_invitation, depth_term, w_time)))
+
     if evening_share is None:
-        return sigmoid(z + w_time * model.best_time[rows])
-    return ((1 - evening_share) * sigmoid(z + w_time * h.time_weekday[rows])
-            + evening_share * sigmoid(z + w_time * h.time_evening[rows]))
+        return chance(model.best_time[rows])
+    return (1 - evening_share) * chance(h.time_weekday[rows]) + evening_share * chance(h.time_evening[rows])
+
+
+@numba.njit(cache=True, nogil=True)
+def _minus_logit(disposition: np.ndarray, trust: np.ndarray, invited: np.ndarray, free_time: np.ndarray,
+                 w_trust: float, w_invitation: float, depth_term: float, w_time: float) -> np.ndarray:
+    # One pass; the same operations in the same order as the array expressions it replaced.
+    out = np.empty(len(disposition))
+    for i in range(len(out)):
+        out[i] = -((disposition[i] + w_trust * trust[i] + w_invitation * invited[i] - depth_term)
+                   + w_time * free_time[i])
+    return out
 
 
 def invited_now(model: LilongModel) -> np.ndarray:
