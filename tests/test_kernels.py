@@ -20,6 +20,7 @@ from sim.submodels.satisfaction import (
     TIES_FOR_FULL_BELONGING,
     satisfaction,
 )
+from sim.submodels.upkeep import _hours_and_givers_by_site
 from sim.submodels.voice import HEARD_LEVEL
 
 
@@ -195,3 +196,22 @@ def test_compiled_propensity_is_the_array_expressions_bit_for_bit(n: int, depth:
     got = propensity(model, depth, trust, invited, evening_share=evening_share, who=who)
     expected = _numpy_propensity(model, depth, trust, invited, evening_share, slice(None) if who is None else who)
     assert np.array_equal(got, expected)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 300), st.integers(1, 40), st.integers(1, 20), st.integers(0, 2**32 - 1))
+def test_upkeep_hours_by_site_are_the_bincounts_bit_for_bit(n_links: int, n: int, n_sites: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    hh, site = np.sort(rng.integers(0, n, n_links)), rng.integers(0, n_sites, n_links)
+    use = rng.random(n_links) * rng.choice([1e-3, 1.0, 10.0], n_links)
+    public = rng.random(n_links) < 0.5
+    core, gives = rng.random(n) < 0.3, rng.random(n) < 0.5
+    hours = gives * rng.choice([1.5, 4.0], n)
+    public_use = np.bincount(hh, weights=use * public, minlength=n)
+    spread_over = np.where((core & (public_use > 0))[hh], use * public, use)
+    total = np.bincount(hh, weights=spread_over, minlength=n)[hh]
+    share_of_use = np.divide(spread_over, total, out=np.zeros(n_links), where=total > 0)
+    expected_hours = np.bincount(site, weights=share_of_use * hours[hh], minlength=n_sites)
+    expected_given = np.bincount(site, weights=use * gives[hh], minlength=n_sites)
+    got_hours, got_given = _hours_and_givers_by_site(hh, site, use, public, core, hours, gives, n, n_sites)
+    assert np.array_equal(got_hours, expected_hours) and np.array_equal(got_given, expected_given)

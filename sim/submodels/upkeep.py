@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
 from sim.kernels import link_weighted_mean
@@ -149,12 +150,7 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     # The core keeps the neighbourhood's shared spaces (where it uses any); everyone else, and the
     # core at home, takes turns at the spaces they use, in proportion to use.
     public = model.lilong.site_house[site] < 0
-    public_use = np.bincount(hh, weights=use * public, minlength=h.n)
-    to_public = core & (public_use > 0)
-    spread_over = np.where(to_public[hh], use * public, use)
-    share_of_use = ratio(spread_over, np.bincount(hh, weights=spread_over, minlength=h.n)[hh])
-    pb.upkeep_hours = np.bincount(site, weights=share_of_use * hours[hh], minlength=n_sites)
-    given = np.bincount(site, weights=use * gives[hh], minlength=n_sites)
+    pb.upkeep_hours, given = _hours_and_givers_by_site(hh, site, use, public, core, hours, gives, h.n, n_sites)
     give_share = ratio(given, pb.users)
     seen = use_weighted_view(hh, site, use, give_share, h.use)
     updating = users[model.is_conditional[users]]
@@ -168,6 +164,32 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     weathering = live & model.lilong.site_protected
     pb.fabric[weathering] = np.maximum(0.0, pb.fabric[weathering] - pp.heritage_decay_per_week)
     pb.condition[live] = np.clip(pb.condition[live] + change, 0.0, pb.fabric[live])
+
+
+@numba.njit(cache=True, nogil=True)
+def _hours_and_givers_by_site(hh: np.ndarray, site: np.ndarray, use: np.ndarray, public: np.ndarray,
+                              core: np.ndarray, hours: np.ndarray, gives: np.ndarray, n: int,
+                              n_sites: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per site: upkeep hours given (each giver's hours spread over the spaces it keeps, in proportion
+    to use: the core's over the neighbourhood's spaces if it uses any, everyone else's over all it
+    uses), and the use by those who gave. Links (``hh``, ``site``, ``use``) are sorted by household.
+    The same additions in the same order as the bincounts they replaced: the same numbers."""
+    public_use = np.zeros(n)
+    for k in range(len(hh)):
+        public_use[hh[k]] += use[k] * (1.0 if public[k] else 0.0)
+    spread = np.empty(len(hh))
+    for k in range(len(hh)):
+        to_public = core[hh[k]] and public_use[hh[k]] > 0
+        spread[k] = use[k] * (1.0 if public[k] else 0.0) if to_public else use[k]
+    spread_total = np.zeros(n)
+    for k in range(len(hh)):
+        spread_total[hh[k]] += spread[k]
+    upkeep_hours, given = np.zeros(n_sites), np.zeros(n_sites)
+    for k in range(len(hh)):
+        share = spread[k] / spread_total[hh[k]] if spread_total[hh[k]] > 0 else 0.0
+        upkeep_hours[site[k]] += share * hours[hh[k]]
+        given[site[k]] += use[k] * (1.0 if gives[hh[k]] else 0.0)
+    return upkeep_hours, given
 
 
 def wear_out(model: LilongModel) -> None:
