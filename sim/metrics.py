@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
 from sim.group_sums import group_sums
@@ -227,6 +228,33 @@ def _mean_or_nan(values: np.ndarray) -> float:
     return float(values.mean()) if len(values) else np.nan
 
 
+@numba.njit(cache=True, nogil=True)
+def _household_totals(process: np.ndarray, expectation: np.ndarray, belonging: np.ndarray,
+                      trust_planner: np.ndarray, in_activity: np.ndarray, volunteer: np.ndarray, leader: np.ndarray,
+                      work_week: np.ndarray, upkeep_week: np.ndarray, last_visit: np.ndarray,
+                      visited_after: int) -> np.ndarray:
+    """One pass over households: sums of four states; households in activities, in the core,
+    volunteering, leading and visited after week ``visited_after``; this week's work and upkeep hours,
+    all and the core's."""
+    out = np.zeros(13)
+    for i in range(len(process)):
+        is_core = volunteer[i] or leader[i]
+        out[0] += process[i]
+        out[1] += expectation[i]
+        out[2] += belonging[i]
+        out[3] += trust_planner[i]
+        out[4] += 1.0 if in_activity[i] else 0.0
+        out[5] += 1.0 if is_core else 0.0
+        out[6] += 1.0 if volunteer[i] else 0.0
+        out[7] += 1.0 if leader[i] else 0.0
+        out[8] += work_week[i]
+        out[9] += work_week[i] if is_core else 0.0
+        out[10] += upkeep_week[i]
+        out[11] += upkeep_week[i] if is_core else 0.0
+        out[12] += 1.0 if last_visit[i] > visited_after else 0.0
+    return out
+
+
 def collect(model: LilongModel) -> dict[str, float]:
     """All metrics for the current week (every name in REGISTRY, plus group columns)."""
     h, pb, n = model.households, model.projects, model.households.n
@@ -251,22 +279,22 @@ def collect(model: LilongModel) -> dict[str, float]:
         out.update(zip(_GROUP_COLUMNS[name], by_group, strict=True))
     out["collaborating_share"] = at_least[Rung.COLLABORATING, 0] / n
     out.update({f"ladder_{name}": ladder[k, 0] / n for k, name in enumerate(LADDER)})
-    out["activity_share"] = np.count_nonzero(h.in_activity) / n
-    for name in ("satisfaction_process", "expectation", "belonging"):
-        out[name] = getattr(h, name).mean()
+    totals = _household_totals(h.satisfaction_process, h.expectation, h.belonging, h.trust_planner, h.in_activity,
+                               h.volunteer, h.leader, h.work_hours_week, h.upkeep_hours_week, h.last_visit,
+                               model.week - WEEKS_PER_YEAR)
+    (process, expectation, belonging, trust_planner, active, core, volunteers, leaders, week_work, core_week_work,
+     upkeep_hours, core_upkeep_hours, visited) = totals.tolist()
+    out["activity_share"] = active / n
+    out["satisfaction_process"], out["expectation"], out["belonging"] = process / n, expectation / n, belonging / n
     out["satisfaction_overall_p10"] = np.partition(h.satisfaction_overall, n // 10)[n // 10]
-    out["trust_planner"] = h.trust_planner.mean() if model.planner is not None else np.nan
-
-    core = h.volunteer | h.leader
-    out["core_share"] = np.count_nonzero(core) / n
-    out["volunteers"] = np.count_nonzero(h.volunteer)
-    out["leaders"] = np.count_nonzero(h.leader)
-    week_work = h.work_hours_week.sum()
-    out["core_work_share"] = h.work_hours_week[core].sum() / week_work if week_work > 0 else np.nan
-    out["upkeep_hours_per_year"] = h.upkeep_hours_week.sum() * WEEKS_PER_YEAR
-    out["core_upkeep_hours_per_year"] = h.upkeep_hours_week[core].sum() * WEEKS_PER_YEAR
-    visited = np.count_nonzero(h.last_visit > model.week - WEEKS_PER_YEAR)  # within the last 52 weeks
-    out["planner_reach_share"] = visited / n if model.planner is not None else np.nan
+    out["trust_planner"] = trust_planner / n if model.planner is not None else np.nan
+    out["core_share"] = core / n
+    out["volunteers"] = volunteers
+    out["leaders"] = leaders
+    out["core_work_share"] = core_week_work / week_work if week_work > 0 else np.nan
+    out["upkeep_hours_per_year"] = upkeep_hours * WEEKS_PER_YEAR
+    out["core_upkeep_hours_per_year"] = core_upkeep_hours * WEEKS_PER_YEAR
+    out["planner_reach_share"] = visited / n if model.planner is not None else np.nan  # in the last 52 weeks
     top = max(1, n // 20)
     working = h.work_hours_year[h.work_hours_year > 0]  # most households give no hours: select among the rest
     year_work = working.sum()

@@ -45,3 +45,22 @@ def test_group_columns_are_the_means_within_each_group_after_households_moved(sc
     for k, name in enumerate(LADDER):
         assert got[f"ladder_{name}"] == pytest.approx(counts[k], abs=1e-12)
     assert got["collaborating_share"] == pytest.approx((rung >= Rung.COLLABORATING).mean(), abs=1e-12)
+
+
+def test_household_totals_are_the_plain_means_counts_and_sums() -> None:
+    model = LilongModel(load_scenario(scenario_path("planner_platform")), seed=6)
+    model.run_weeks(60)
+    h, got = model.households, model.metrics
+    core = h.volunteer | h.leader
+    assert core.any() and (h.upkeep_hours_week > 0).any(), "no core or no upkeep: the sums would not be checked"
+    expected = {
+        "satisfaction_process": h.satisfaction_process.mean(), "expectation": h.expectation.mean(),
+        "belonging": h.belonging.mean(), "trust_planner": h.trust_planner.mean(), "core_share": core.mean(),
+        "volunteers": h.volunteer.sum(), "leaders": h.leader.sum(), "activity_share": h.in_activity.mean(),
+        "core_work_share": h.work_hours_week[core].sum() / h.work_hours_week.sum(),
+        "upkeep_hours_per_year": h.upkeep_hours_week.sum() * WEEKS_PER_YEAR,
+        "core_upkeep_hours_per_year": h.upkeep_hours_week[core].sum() * WEEKS_PER_YEAR,
+        "planner_reach_share": (model.week - h.last_visit < WEEKS_PER_YEAR).mean(),
+    }
+    for name, value in expected.items():
+        assert got[name] == pytest.approx(value, rel=1e-12), name
