@@ -83,6 +83,18 @@ def link_weighted_mean(hh, site, weight, site_value, household_weight):  # noqa:
     return out
 
 
+@numba.njit(cache=True, nogil=True)
+def positive_values(values):  # noqa: ANN001, ANN201
+    """The entries of ``values`` above 0, in order (``values[values > 0]`` in one pass)."""
+    out = np.empty(len(values))
+    k = 0
+    for i in range(len(values)):
+        if values[i] > 0:
+            out[k] = values[i]
+            k += 1
+    return out[:k].copy()
+
+
 _warm = False
 
 

@@ -22,6 +22,7 @@ import numba
 import numpy as np
 
 from sim.group_sums import group_sums
+from sim.kernels import positive_values
 from sim.population import AGE_NAMES, LADDER, TENURE_NAMES, Rung
 from sim.projects import Status
 
@@ -296,7 +297,7 @@ def collect(model: LilongModel) -> dict[str, float]:
     out["core_upkeep_hours_per_year"] = core_upkeep_hours * WEEKS_PER_YEAR
     out["planner_reach_share"] = visited / n if model.planner is not None else np.nan  # in the last 52 weeks
     top = max(1, n // 20)
-    working = h.work_hours_year[h.work_hours_year > 0]  # most households give no hours: select among the rest
+    working = positive_values(h.work_hours_year)  # most households give no hours: select among the rest
     year_work = working.sum()
     top_work = working.sum() if len(working) <= top else np.partition(working, len(working) - top)[-top:].sum()
     out["top5_work_share"] = top_work / year_work if year_work else np.nan

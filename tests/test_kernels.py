@@ -215,3 +215,10 @@ def test_upkeep_hours_by_site_are_the_bincounts_bit_for_bit(n_links: int, n: int
     expected_given = np.bincount(site, weights=use * gives[hh], minlength=n_sites)
     got_hours, got_given = _hours_and_givers_by_site(hh, site, use, public, core, hours, gives, n, n_sites)
     assert np.array_equal(got_hours, expected_hours) and np.array_equal(got_given, expected_given)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(-5, 5, allow_nan=False), max_size=200))
+def test_positive_values_are_the_boolean_selection(values: list[float]) -> None:
+    values = np.array(values, dtype=float)
+    assert np.array_equal(kernels.positive_values(values), values[values > 0])
