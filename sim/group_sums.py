@@ -22,11 +22,17 @@ def household_cells(age_group: np.ndarray, renter: np.ndarray) -> np.ndarray:
     return (2 * age_group + renter).astype(np.int8)
 
 
-# Columns: everyone, then young, working, retired, long-term, renter (metrics.GROUPS order); rows: cells.
-CELLS_TO_GROUPS = np.zeros((N_CELLS, 1 + len(AGE_NAMES) + len(TENURE_NAMES)))
-for _age in range(len(AGE_NAMES)):
-    for _renter in range(len(TENURE_NAMES)):
-        CELLS_TO_GROUPS[2 * _age + _renter, [0, 1 + _age, 1 + len(AGE_NAMES) + _renter]] = 1.0
+def _cells_to_groups() -> np.ndarray:
+    """(cells, 6): which columns (everyone, then young, working, retired, long-term, renter, in
+    metrics.GROUPS order) each cell of age group x tenure counts in."""
+    matrix = np.zeros((N_CELLS, 1 + len(AGE_NAMES) + len(TENURE_NAMES)))
+    for age in range(len(AGE_NAMES)):
+        for renter in range(len(TENURE_NAMES)):
+            matrix[2 * age + renter, [0, 1 + age, 1 + len(AGE_NAMES) + renter]] = 1.0
+    return matrix
+
+
+CELLS_TO_GROUPS = _cells_to_groups()
 
 
 def group_sums(rung: np.ndarray, acts_week: np.ndarray, first_act_depth: int, values: tuple[np.ndarray, ...],

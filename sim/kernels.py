@@ -1,10 +1,11 @@
 """Compiled inner loops (numba) where numpy's many passes over every household cost most.
 
 Each kernel does what a few lines of numpy would, in one pass, with the same arithmetic in
-the same order where the result feeds the dynamics (so the numbers do not change). They are
-compiled on first use and cached on disk (``__pycache__``); loading them still costs a
-process about 0.2 s of numba start-up, which :func:`warm_up` pays when the first model is
-built rather than in its first week.
+the same order where the result feeds the dynamics (so the numbers do not change); the sums
+for the weekly reporter add in a different order (rounding only). Kernels used by a single
+mechanism sit in its submodule. All compile on first use and are cached on disk
+(``__pycache__``); a process still pays about 0.2 s of numba start-up at its first model
+build, whose first computations call several kernels.
 """
 
 from __future__ import annotations
@@ -93,21 +94,3 @@ def positive_values(values):  # noqa: ANN001, ANN201
             out[k] = values[i]
             k += 1
     return out[:k].copy()
-
-
-_warm = False
-
-
-def warm_up() -> None:
-    """Load (or compile) every kernel for the types the model uses, once per process."""
-    global _warm
-    if _warm:
-        return
-    cell = np.zeros(2, dtype=np.int8)
-    deepest_recent(np.zeros((6, 2), dtype=np.int32), 0, 0)
-    block_sums(np.zeros(2), np.zeros(2, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64),
-               1, 1)
-    cell_counts(np.zeros(2, dtype=np.int8), cell, 6, 6)
-    for dtype in (np.float64, np.int16):
-        cell_sums(np.zeros(2, dtype=dtype), cell, 6)
-    _warm = True

@@ -82,7 +82,6 @@ class LilongModel(Model):
         super().__init__(rng=int(seed))
         self.params = params = params or Params()
         self.seed = int(seed)
-        kernels.warm_up()  # numba's start-up, once per process: at the first build, not in its first week
         self.streams = dict(zip(STREAMS, (np.random.default_rng(s) for s in
                                           np.random.SeedSequence(self.seed).spawn(len(STREAMS))), strict=True))
         self.week = 0

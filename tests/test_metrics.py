@@ -7,7 +7,7 @@ import pytest
 
 from sim import LilongModel, load_scenario
 from sim.group_sums import household_cells
-from sim.metrics import GROUPS, WEEKS_PER_YEAR, observed_rungs
+from sim.metrics import GROUP_METRICS, GROUPS, WEEKS_PER_YEAR, observed_rungs
 from sim.params import scenario_path
 from sim.population import LADDER, Rung
 
@@ -30,12 +30,20 @@ def test_group_columns_are_the_means_within_each_group_after_households_moved(sc
     assert (model.household_cell == household_cells(h.age_group, h.renter)).all()
     got = model.metrics
     rung = observed_rungs(model)
-    expected = {
+    expected = {  # every grouped metric, from its definition
+        "informed_share": rung >= Rung.INFORMED,
+        "consulted_share": rung >= Rung.CONSULTED,
         "involved_share": rung >= Rung.INVOLVED,
         "acts_per_household_year": h.acts_week[Rung.CONSULTED:].sum(axis=0) * WEEKS_PER_YEAR,
+        "deep_acts_per_household_year": h.acts_week[Rung.INVOLVED:].sum(axis=0) * WEEKS_PER_YEAR,
         "satisfaction_overall": h.satisfaction_overall,
+        "satisfaction_living": h.satisfaction_living,
+        "delivered": h.delivered,
+        "trust_government": h.trust_government,
+        "external_efficacy": h.external_efficacy,
         "voice_representation": h.voice_recent / h.voice_recent.sum() * h.n,
     }
+    assert set(expected) == set(GROUP_METRICS) | {"voice_representation"}
     for name, values in expected.items():
         if name != "voice_representation":
             assert got[name] == pytest.approx(values.mean(), rel=1e-9)
@@ -48,11 +56,12 @@ def test_group_columns_are_the_means_within_each_group_after_households_moved(sc
 
 
 def test_household_totals_are_the_plain_means_counts_and_sums() -> None:
-    model = LilongModel(load_scenario(scenario_path("planner_platform")), seed=6)
-    model.run_weeks(60)
+    model = LilongModel(load_scenario(scenario_path("planner_platform")), seed=11)
+    model.run_weeks(104)
     h, got = model.households, model.metrics
     core = h.volunteer | h.leader
-    assert core.any() and (h.upkeep_hours_week > 0).any(), "no core or no upkeep: the sums would not be checked"
+    assert (h.upkeep_hours_week[h.leader] > 0).any() and (h.upkeep_hours_week[h.volunteer & ~h.leader] > 0).any(), \
+        "no leader or no other volunteer giving upkeep: the core's sums would not be fully checked"
     expected = {
         "satisfaction_process": h.satisfaction_process.mean(), "expectation": h.expectation.mean(),
         "belonging": h.belonging.mean(), "trust_planner": h.trust_planner.mean(), "core_share": core.mean(),

@@ -100,7 +100,7 @@ def propensity(model: LilongModel, depth: int, trust: np.ndarray, invited: np.nd
     h, b = model.households, model.params.behaviour
     rows = slice(None) if who is None else who
     disposition, trust = model.disposition[rows], trust[rows]
-    invited = invited[rows] if isinstance(invited, np.ndarray) else np.broadcast_to(float(invited), len(disposition))
+    invited = invited[rows] if isinstance(invited, np.ndarray) else np.full(len(disposition), float(invited))
     depth_term = b.depth_cost * max(0, depth - Rung.CONSULTED)
     w_time = b.weight_time * (b.shallow_time_share if depth <= Rung.CONSULTED else 1.0)
 

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 TIES_FOR_FULL_BELONGING = 10  # ties formed in shared spaces that max out that component
 # Belonging target: a base plus ties, use of shared spaces, taking part, and shared activities.
 BELONGING_BASE, BELONGING_TIES, BELONGING_USE, BELONGING_ENGAGED, BELONGING_ACTIVITY = 0.2, 0.25, 0.25, 0.15, 0.15
-CONSULTED = int(Rung.CONSULTED)
 
 
 def overall_satisfaction(h: Households, procedural_weight: float) -> np.ndarray:
@@ -48,7 +47,7 @@ def satisfaction(model: LilongModel) -> None:
             h.trust_government, h.meeting_ties, h.use, h.rung, h.in_activity,
             b.expectation_adapt_rate, b.delivery_weight, b.disconfirmation_weight, b.disruption_penalty,
             b.satisfaction_rate, b.process_base, b.process_heard, b.process_answered, b.process_ignored,
-            b.procedural_weight, b.belonging_rate)
+            b.procedural_weight, b.belonging_rate, HEARD_LEVEL, int(Rung.CONSULTED))
 
 
 @numba.njit(cache=True, nogil=True)
@@ -58,20 +57,21 @@ def _update(expectation: np.ndarray, living: np.ndarray, process: np.ndarray, ov
             ties: np.ndarray, use: np.ndarray, rung: np.ndarray, in_activity: np.ndarray, adapt: float,
             delivery_w: float, disconfirmation_w: float, disruption_penalty: float, rate: float,
             process_base: float, heard_w: float, answered_w: float, ignored_w: float, procedural_weight: float,
-            belonging_rate: float) -> None:
+            belonging_rate: float, heard_level: float, consulted: int) -> None:
     # One pass over households; the same operations in the same order as the array expressions
-    # they replaced, so the numbers are the same to the last bit.
+    # they replaced, so the numbers are the same to the last bit. Constants from other modules come
+    # in as arguments: numba's on-disk cache would not see a change to them.
     for i in range(len(expectation)):
         expectation[i] += adapt * (delivered[i] - expectation[i])
         target = (baseline[i] + delivery_w * delivered[i] + disconfirmation_w * (delivered[i] - expectation[i])
                   - disruption_penalty * disruption[i])
         living[i] += rate * (min(max(target, 0.0), 1.0) - living[i])
-        target = (process_base + heard_w * (1.0 if voice_recent[i] > HEARD_LEVEL else 0.0)
+        target = (process_base + heard_w * (1.0 if voice_recent[i] > heard_level else 0.0)
                   + answered_w * answered[i] - ignored_w * ignored[i])
         process[i] += rate * (min(max(target, 0.0), 1.0) - process[i])
         overall[i] = _overall(living[i], process[i], trust[i], procedural_weight)
         target = (BELONGING_BASE + BELONGING_TIES * min(1.0, ties[i] / TIES_FOR_FULL_BELONGING)
                   + BELONGING_USE * min(1.0, use[i])
-                  + BELONGING_ENGAGED * (1.0 if rung[i] >= CONSULTED else 0.0)
+                  + BELONGING_ENGAGED * (1.0 if rung[i] >= consulted else 0.0)
                   + BELONGING_ACTIVITY * (1.0 if in_activity[i] else 0.0))
         belonging[i] += belonging_rate * (target - belonging[i])

@@ -172,8 +172,8 @@ def _hours_and_givers_by_site(hh: np.ndarray, site: np.ndarray, use: np.ndarray,
                               n_sites: int) -> tuple[np.ndarray, np.ndarray]:
     """Per site: upkeep hours given (each giver's hours spread over the spaces it keeps, in proportion
     to use: the core's over the neighbourhood's spaces if it uses any, everyone else's over all it
-    uses), and the use by those who gave. Links (``hh``, ``site``, ``use``) are sorted by household.
-    The same additions in the same order as the bincounts they replaced: the same numbers."""
+    uses), and the use by those who gave, over the links ``hh``, ``site``, ``use``. The same additions
+    in the same order as the bincounts they replaced: the same numbers."""
     public_use = np.zeros(n)
     for k in range(len(hh)):
         public_use[hh[k]] += use[k] * (1.0 if public[k] else 0.0)
