@@ -207,17 +207,19 @@ def wear_out(model: LilongModel) -> None:
 def maintenance_rules(model: LilongModel, rng: np.random.Generator) -> None:
     """Rules are set at spaces in use (by the core, the planner, or self-management) and lapse unmonitored."""
     pb, pp = model.projects, model.params.projects
-    present = core_presence(model)
+    draw = uniform(rng, len(pb.rules))  # one number per site, in use or not (common random numbers)
+    live = np.flatnonzero(pb.status == Status.IN_USE)  # few: decide for the spaces in use only
+    present = core_presence(model)[live]
     p = pp.core_rules_per_week * present
     if model.planner is not None:
         p = p + model.planner.params.rules_per_week * model.planner.talent_spotting
     plat = model.committee.platform
     if plat.self_management_rules:
         p = p + plat.rules_per_week
-    draw = uniform(rng, len(pb.rules))
-    in_use = pb.status == Status.IN_USE
-    new = in_use & ~pb.rules & (draw < p)
-    lapse = in_use & pb.rules & ~present & (draw < pp.rules_lapse_per_week)
-    pb.rules = (pb.rules | new) & ~lapse
-    for s in np.flatnonzero(new):
+    rules, chance = pb.rules[live], draw[live]
+    new = live[~rules & (chance < p)]
+    lapse = live[rules & ~present & (chance < pp.rules_lapse_per_week)]
+    pb.rules[new] = True
+    pb.rules[lapse] = False
+    for s in new:
         model.log("rules", site=int(s))
