@@ -13,7 +13,12 @@ def uniform(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
+    return sigmoid_of_minus(-z)
+
+
+def sigmoid_of_minus(minus_z: np.ndarray) -> np.ndarray:
+    """``sigmoid(z)`` from ``-z`` (for compiled passes that produce ``-z`` directly)."""
+    return 1.0 / (1.0 + np.exp(minus_z))
 
 
 def logit(p: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ import numba
 import numpy as np
 
 from sim.population import Rung
-from sim.submodels.common import uniform
+from sim.submodels.common import sigmoid, sigmoid_of_minus, uniform
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -56,36 +56,25 @@ def weekly_disposition(model: LilongModel) -> None:
     and the social threshold effect. Channels add time, trust, invitation and depth.
     """
     h, b = model.households, model.params.behaviour
-    # above = sigmoid((exposure - threshold) / SOCIAL_STEEPNESS), with numpy's exp between two
-    # compiled passes (numba's exp differs from numpy's in the last bit)
-    exp_minus = np.exp(_minus_scaled_gap(model.exposure, h.threshold, SOCIAL_STEEPNESS))
-    model.disposition = _disposition(exp_minus, model.largest_need, h.delivered, h.health, h.interest,
+    above = sigmoid((model.exposure - h.threshold) / SOCIAL_STEEPNESS)
+    model.disposition = _disposition(above, model.largest_need, h.delivered, h.health, h.interest,
                                      h.external_efficacy, h.internal_efficacy, b.base_logit, b.weight_health,
                                      b.weight_need, b.weight_interest, b.weight_efficacy,
                                      b.weight_internal_efficacy, b.weight_social)
 
 
 @numba.njit(cache=True, nogil=True)
-def _minus_scaled_gap(x: np.ndarray, threshold: np.ndarray, scale: float) -> np.ndarray:
-    out = np.empty(len(x))
-    for i in range(len(x)):
-        out[i] = -((x[i] - threshold[i]) / scale)
-    return out
-
-
-@numba.njit(cache=True, nogil=True)
-def _disposition(exp_minus: np.ndarray, largest_need: np.ndarray, delivered: np.ndarray, health: np.ndarray,
+def _disposition(above: np.ndarray, largest_need: np.ndarray, delivered: np.ndarray, health: np.ndarray,
                  interest: np.ndarray, external_efficacy: np.ndarray, internal_efficacy: np.ndarray,
                  base_logit: float, w_health: float, w_need: float, w_interest: float, w_efficacy: float,
                  w_internal_efficacy: float, w_social: float) -> np.ndarray:
     # One pass; the same operations in the same order as the array expressions it replaced.
-    out = np.empty(len(exp_minus))
+    out = np.empty(len(above))
     for i in range(len(out)):
         unmet = largest_need[i] * (1.0 - delivered[i])
-        above = 1.0 / (1.0 + exp_minus[i])
         out[i] = (base_logit + w_health * health[i] + w_need * unmet + w_interest * interest[i]
                   + w_efficacy * external_efficacy[i] + w_internal_efficacy * internal_efficacy[i]
-                  + w_social * above)
+                  + w_social * above[i])
     return out
 
 
@@ -104,9 +93,9 @@ def propensity(model: LilongModel, depth: int, trust: np.ndarray, invited: np.nd
     depth_term = b.depth_cost * max(0, depth - Rung.CONSULTED)
     w_time = b.weight_time * (b.shallow_time_share if depth <= Rung.CONSULTED else 1.0)
 
-    def chance(free_time: np.ndarray) -> np.ndarray:  # sigmoid of the logit, numpy's exp between compiled passes
-        return 1.0 / (1.0 + np.exp(_minus_logit(disposition, trust, invited, free_time, b.weight_trust,
-                                                b.weight_invitation, depth_term, w_time)))
+    def chance(free_time: np.ndarray) -> np.ndarray:  # the compiled pass gives -logit; numpy's exp stays
+        return sigmoid_of_minus(_minus_logit(disposition, trust, invited, free_time, b.weight_trust,
+                                             b.weight_invitation, depth_term, w_time))
 
     if evening_share is None:
         return chance(model.best_time[rows])
