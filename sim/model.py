@@ -18,6 +18,7 @@ Schedule (docs/ODD.md, "Process overview and scheduling"), each week:
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -86,6 +87,7 @@ class LilongModel(Model):
                                           np.random.SeedSequence(self.seed).spawn(len(STREAMS))), strict=True))
         self.week = 0
         self.events: list[dict] = []
+        self.caches: dict[str, tuple[object, object]] = {}  # see cached()
 
         nb = params.neighbourhood
         self.lilong = lilong = generate_lilong(nb, self.streams["space"])
@@ -112,9 +114,6 @@ class LilongModel(Model):
         self.workshop_feedback = np.zeros(lilong.n_sites)
         self.workshop_attendees = np.zeros(0, dtype=np.int64)
         self.leader_invitees = np.zeros(0, dtype=np.int64)
-        self.live_links_cache: tuple = (None,)
-        self.nearness_need_cache: tuple = (None,)
-        self.disruption_cache: tuple = (None,)
         participation.update_ladder(self)
         h.satisfaction_overall = overall_satisfaction(h, params.behaviour.procedural_weight)
         upkeep.use_of_spaces(self, np.random.default_rng(0))  # nothing in use yet: sets the weekly caches
@@ -147,7 +146,6 @@ class LilongModel(Model):
         self.site_base_cost = (lilong.site_m2 * self.params.projects.cost_yuan_per_m2
                                * np.where(lilong.site_protected, nb.heritage_cost_multiplier, 1.0))
         self.needs_version = 0
-        self._mean_need_cache: tuple = (None,)
         self.households_changed(np.arange(h.n))
 
     def households_changed(self, rows: np.ndarray) -> None:
@@ -168,12 +166,18 @@ class LilongModel(Model):
                                                  np.where(self.is_conditional[rows], 0.0, pp.other_contribution))
         self.needs_version += 1
 
+    def cached[T](self, name: str, key: object, compute: Callable[[], T]) -> T:
+        """``compute()``, kept in ``self.caches[name]`` until ``key`` changes: for what changes rarely
+        (the links to spaces in use, the works' disruption, needs between moves)."""
+        entry = self.caches.get(name)
+        if entry is None or entry[0] != key:
+            entry = self.caches[name] = (key, compute())
+        return entry[1]
+
     def site_mean_need(self) -> np.ndarray:
         """(sites, types): catchment-weighted mean need of each site's households (cached between moves)."""
-        if self._mean_need_cache[0] != self.needs_version:
-            mean = to_sites(self.catchment, self.households.need)
-            self._mean_need_cache = (self.needs_version, mean / self.site_reach[:, None])
-        return self._mean_need_cache[1]
+        return self.cached("site_mean_need", self.needs_version,
+                           lambda: to_sites(self.catchment, self.households.need) / self.site_reach[:, None])
 
     def house_block_sum(self, values: np.ndarray) -> np.ndarray:
         """For each household: the sum of ``values`` over households in its own and the 8 adjacent cells."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from sim import LilongModel, load_scenario
@@ -11,15 +13,13 @@ from sim.projects import Status
 from sim.submodels import upkeep
 
 
-def _fresh(model: LilongModel, cached: str, compute: callable) -> object:  # noqa: ANN001 - any cached function
-    """``compute(model)`` with the cache ``cached`` emptied first, then the cache as it was."""
-    kept = {name: getattr(model, name) for name in ("live_links_cache", "nearness_need_cache", "disruption_cache")}
-    setattr(model, cached, (None,))
-    if cached == "live_links_cache":
-        model.nearness_need_cache = (None,)
+def _fresh(model: LilongModel, compute: Callable[[LilongModel], object]) -> object:
+    """``compute(model)`` with every cache emptied first, then the caches as they were."""
+    kept = dict(model.caches)
+    model.caches.clear()
     result = compute(model)
-    for name, value in kept.items():
-        setattr(model, name, value)
+    model.caches.clear()
+    model.caches.update(kept)
     return result
 
 
@@ -40,9 +40,9 @@ def test_caches_follow_moves_new_spaces_and_works_under_heavy_turnover() -> None
         in_use_before, works_before = in_use, works
         assert np.array_equal(model.best_time, np.maximum(h.time_weekday, h.time_evening))
         assert np.array_equal(model.household_cell, household_cells(h.age_group, h.renter))
-        for got, fresh in zip(upkeep._links_in_use(model), _fresh(model, "live_links_cache", upkeep._links_in_use),
+        for got, fresh in zip(upkeep._links_in_use(model), _fresh(model, upkeep._links_in_use),
                               strict=True):
             assert np.array_equal(got, fresh)
-        assert np.array_equal(upkeep._disruption(model), _fresh(model, "disruption_cache", upkeep._disruption))
+        assert np.array_equal(upkeep._disruption(model), _fresh(model, upkeep._disruption))
     # The checks above met every kind of change the caches must follow.
     assert seen["moves"] > 5 and seen["in_use_changes"] > 2 and seen["works_changes"] > 2, seen

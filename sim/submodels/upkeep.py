@@ -23,6 +23,7 @@ import numpy as np
 from sim.kernels import link_weighted_mean
 from sim.population import Rung
 from sim.projects import Status
+from sim.space import Catchment
 from sim.submodels.common import links_of, max_by_household, ratio, uniform
 
 if TYPE_CHECKING:
@@ -37,16 +38,19 @@ def _links_in_use(model: LilongModel) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """Catchment links to spaces in use: household, site, and each link's value this week."""
     pb, c = model.projects, model.catchment
     in_use = pb.status == Status.IN_USE
-    key = in_use.tobytes()
-    if model.live_links_cache[0] != key:  # the set of spaces in use changes rarely (1 week in 13 at 20,000 households)
-        live = np.sort(c.links_of_sites(np.flatnonzero(in_use)))  # by household, as the catchment
-        model.live_links_cache = (key, c.household[live], c.site[live], c.weight[live])
-    _, hh, site, weight = model.live_links_cache
+    key = in_use.tobytes()  # the set of spaces in use changes rarely (1 week in 13 at 20,000 households)
+    hh, site, weight = model.cached("live_links", key, lambda: _live_links(c, in_use))
     # Nearness x need changes with the links, the types built and households' needs (monthly moves).
-    need_key = (key, pb.type.tobytes(), model.needs_version)
-    if model.nearness_need_cache[0] != need_key:
-        model.nearness_need_cache = (need_key, _nearness_need(model, hh, site, weight))
-    return hh, site, _link_value(model, site, model.nearness_need_cache[1])
+    nearness_need = model.cached("nearness_need", (key, pb.type.tobytes(), model.needs_version),
+                                 lambda: _nearness_need(model, hh, site, weight))
+    return hh, site, _link_value(model, site, nearness_need)
+
+
+def _live_links(c: Catchment, in_use: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Household, site and nearness weight of the catchment links to the spaces ``in_use`` (a site
+    mask), sorted by household as the catchment is."""
+    live = np.sort(c.links_of_sites(np.flatnonzero(in_use)))
+    return c.household[live], c.site[live], c.weight[live]
 
 
 def _nearness_need(model: LilongModel, hh: np.ndarray, site: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -100,11 +104,12 @@ def _disruption(model: LilongModel) -> np.ndarray:
     works is unchanged, which is most weeks)."""
     pb, c = model.projects, model.catchment
     under_construction = pb.status == Status.UNDER_CONSTRUCTION
-    key = under_construction.tobytes()
-    if model.disruption_cache[0] != key:
+
+    def nearest_works() -> np.ndarray:
         works = np.sort(c.links_of_sites(np.flatnonzero(under_construction)))
-        model.disruption_cache = (key, max_by_household(c.household[works], c.weight[works], model.households.n))
-    return model.disruption_cache[1].copy()
+        return max_by_household(c.household[works], c.weight[works], model.households.n)
+
+    return model.cached("disruption", under_construction.tobytes(), nearest_works).copy()
 
 
 def use_weighted_view(hh: np.ndarray, site: np.ndarray, use: np.ndarray, site_share: np.ndarray,
