@@ -20,7 +20,7 @@ from sim.params import (
     scenario_path,
 )
 from sim.paths import check_name, check_output_folder, results_path
-from sim.processes import exit_code, raise_on_sigterm
+from sim.processes import EXECUTORS, exit_code, raise_on_sigterm
 
 EXIT_BAD_INPUT = 2
 
@@ -293,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("experiment", help="experiment file, e.g. scenarios/experiments/planner_hours_strategy.toml")
     w.add_argument("--store", type=Path, help="results store folder (default results/sweeps/NAME)")
     w.add_argument("--resume", action="store_true", help="complete an interrupted sweep in --store")
-    w.add_argument("--executor", choices=("local", "dask", "sequential"), default="local",
+    w.add_argument("--executor", choices=EXECUTORS, default="local",
                    help="local process pool (default), a Dask LocalCluster, or in-process")
     w.add_argument("--workers", type=_positive(int, 1, 4096), help="processes / Dask workers (default: all cores)")
     w.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")

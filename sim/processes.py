@@ -26,6 +26,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 PR_SET_PDEATHSIG = 1
 DEATH_SIGNAL = signal.SIGKILL  # the parent is gone: nothing is left to report to, so no cleanup is owed
 
+EXECUTORS = ("local", "dask", "sequential")  # how sweeps and calibrations run (sim.sweep.executors)
+
 
 class Terminated(KeyboardInterrupt):
     """The process received SIGTERM; handled like Ctrl-C."""

@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 from sim.paths import check_output_folder, results_path
-
-EXECUTORS = ("local", "dask", "sequential")  # as sim.sweep.executors.EXECUTORS, which imports pandas (slow --help)
+from sim.processes import EXECUTORS
 
 
 def _executor_options(p: argparse.ArgumentParser, positive) -> None:  # noqa: ANN001

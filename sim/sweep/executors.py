@@ -14,10 +14,9 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from sim.processes import init_worker, interrupts_deferred, stop_pool
+from sim.processes import EXECUTORS, init_worker, interrupts_deferred, stop_pool
 from sim.sizing import check_workers
 
-EXECUTORS = ("local", "dask", "sequential")
 MAX_ATTEMPTS = 3  # a run whose worker dies this many times is recorded as failed
 
 
