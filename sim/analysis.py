@@ -153,6 +153,30 @@ def by_year(steps: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
     return table.set_index(["scenario", "year"])
 
 
+def trend(steps: pd.DataFrame, metrics: tuple[str, ...], first_year: int, last_year: int) -> pd.DataFrame:
+    """Per scenario and metric: the trend of yearly values from ``first_year`` to ``last_year`` (least-squares
+    slope per year, each run's own, then its mean and 95% CI over seeds) beside the level (mean over those
+    years): whether a horizon has reached a steady state."""
+    metrics = tuple(dict.fromkeys(metrics))
+    years = np.arange(first_year, last_year + 1)
+    per_year = [window_values(steps, metrics, 52 * (y - 1) + 1, 52 * y).set_index(["scenario", "seed"])
+                for y in years]
+    values = np.stack([v[list(metrics)].to_numpy(float) for v in per_year])  # (years, runs, metrics)
+    centred = years - years.mean()
+    slopes = np.tensordot(centred, values, axes=(0, 0)) / (centred ** 2).sum()  # (runs, metrics)
+    index = per_year[0].index
+    rows = []
+    for scenario in dict.fromkeys(index.get_level_values("scenario")):
+        runs = index.get_level_values("scenario") == scenario
+        for k, metric in enumerate(metrics):
+            slope, lo, hi, n = mean_ci(slopes[runs, k])
+            level = values[:, runs, k]
+            level = level[~np.isnan(level)].mean() if (~np.isnan(level)).any() else np.nan
+            rows.append({"scenario": scenario, "metric": metric, "level": level,
+                         "slope_per_year": slope, "ci_low": lo, "ci_high": hi, "n": n})
+    return pd.DataFrame(rows)
+
+
 def tipping_markdown(tipped: pd.DataFrame) -> str:
     lines = ["## Tipping: self-organised activity beyond the core", "",
              f"Share of runs in which, in the final year, residents' own activities at shared spaces reached more "

@@ -168,6 +168,12 @@ _METRICS = (
            "times 52.", "yuan/year", "rate", hi=None),
     Metric("budget_spent_yuan", "Spent since the start", "Capital spending since week 0.", "yuan",
            "running_total", hi=None),
+    Metric("voice_answered_per_year", "Voice answered per year",
+           "Households whose voice was answered this week (an expectation it created was met: its project "
+           "delivered, or what shared spaces give it visibly risen), times 52.", "households/year", "rate", hi=None),
+    Metric("voice_ignored_per_year", "Voice ignored per year",
+           "Households whose voice was ignored this week (its expectation fell due with nothing delivered and "
+           "nothing for it under way), times 52.", "households/year", "rate", hi=None),
     Metric("households_moved_in_per_year", "Households moving in per year",
            "Households that moved out and were replaced by newcomers this week, times 52.", "households/year",
            "rate", hi=None),
@@ -319,4 +325,6 @@ def collect(model: LilongModel) -> dict[str, float]:
     out["spending_yuan_per_year"] = model.flows["spent_yuan"] * WEEKS_PER_YEAR
     out["budget_spent_yuan"] = model.office.spent_yuan
     out["households_moved_in_per_year"] = model.flows["moved_in"] * WEEKS_PER_YEAR
+    out["voice_answered_per_year"] = model.flows["voice_answered"] * WEEKS_PER_YEAR
+    out["voice_ignored_per_year"] = model.flows["voice_ignored"] * WEEKS_PER_YEAR
     return {k: float(v) for k, v in out.items()}

@@ -32,7 +32,7 @@ from sim.agents import Planner, ResidentsCommittee, Site, StreetOffice
 from sim.group_sums import household_cells
 from sim.metrics import collect
 from sim.params import IMPROVEMENT_TYPES, Params
-from sim.population import CoopType, Resident, generate_households
+from sim.population import CoopType, ExpectationSource, Resident, generate_households
 from sim.projects import ProjectBook
 from sim.space import ALLOWED_TYPES, SITE_KIND_NAMES, SiteKind, build_catchment, build_location_network, generate_lilong
 from sim.submodels import (
@@ -49,6 +49,7 @@ from sim.submodels import (
 )
 from sim.submodels.common import to_sites
 from sim.submodels.satisfaction import overall_satisfaction, satisfaction
+from sim.submodels.voice import Ledger
 
 # The model's matrix products are small: a second BLAS thread costs more than it saves (it doubled
 # the weekly group means at 20,000 households, 0.17 against 0.08 ms, when they were a matrix
@@ -63,7 +64,8 @@ if not set(BLAS_THREAD_SETTINGS) & set(os.environ):
 # a mechanism an institution does not touch draws the same numbers in every scenario).
 STREAMS = ("space", "population", "turnover", *(c.__name__ for c in channels.CHANNELS), "invitations", "review",
            "announce", "ties", "upkeep", "heritage", "rules", "volunteering", "gatherings", "leaders")
-FLOWS = ("completed", "completed_m2", "worn_out", "spent_yuan", "moved_in")  # this week's flows, for rate metrics
+# this week's flows, for rate metrics
+FLOWS = ("completed", "completed_m2", "worn_out", "spent_yuan", "moved_in", "voice_answered", "voice_ignored")
 METRICS_TABLE = "metrics"  # the DataCollector table with one row of every metric per week
 
 
@@ -87,6 +89,7 @@ class LilongModel(Model):
                                           np.random.SeedSequence(self.seed).spawn(len(STREAMS))), strict=True))
         self.week = 0
         self.events: list[dict] = []
+        self.ledger = np.zeros((len(ExpectationSource), len(Ledger)))  # expectations by source (voice.Ledger)
         self.caches: dict[str, tuple[object, object]] = {}  # see cached()
 
         nb = params.neighbourhood

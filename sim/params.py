@@ -24,6 +24,7 @@ IMPROVEMENT_TYPES: tuple[str, ...] = (
     "childrens_play",
 )
 OUTREACH_STRATEGIES: tuple[str, ...] = ("nearest", "most_in_need", "least_heard")
+VOICE_SCOPES: tuple[str, ...] = ("renewable", "any")  # what voice expects (Behaviour.voice_expects)
 
 
 class ScenarioError(ValueError):
@@ -272,9 +273,22 @@ class Behaviour:
                           doc="Rise of trust when voice is answered", source="Slovic 1993")
     trust_loss: float = p(0.25, 0, 1, unit="share of level per event",
                           doc="Fall of trust when voice is ignored", source="Slovic 1993")
+    disposition_reversion_per_week: float = p(
+        0.01, 0, 0.5, unit="share of gap per week",
+        doc="Share of the gap between a household's trust in government (and external efficacy) and its "
+            "dispositional level closed each week: experience of being answered or ignored fades",
+        source="partial anchoring on a dispositional level (Friedkin & Johnsen 1990; McKnight et al. 1998: "
+               "disposition to trust); value assumed (memory of about two years)")
     planner_blame_share: float = p(0.5, 0, 1, unit="share",
                                    doc="Share of the trust loss that falls on the planner when voice relayed "
                                        "through the planner is ignored (a bridge, blamed less)", source=ASSUMED)
+    voice_expects: str = p("renewable", unit="choice",
+                           doc="What voice expects: 'renewable', works where a space near the household that could "
+                               "meet one of its main needs is not yet renewed; 'any', works for its largest main "
+                               "need whether or not the spaces near it already serve it (the rule before issue 15, "
+                               "which left residents waiting for works that could not come)",
+                           source="expectations form from what residents can see is possible (Van Ryzin 2004); "
+                                  "structural assumption", choices=VOICE_SCOPES)
     response_window_weeks: int = p(52, 1, 260, unit="weeks",
                                    doc="How long a household waits for delivery after giving voice before "
                                        "feeling ignored (longer while a project for it is visibly in the "

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 LADDER = ("unaware", "informed", "consulted", "involved", "collaborating", "leading")
 N_RUNGS = len(LADDER)
 NEVER = -100_000  # "week" of an event that never happened
+INITIAL_PLANNER_TRUST = 0.5  # trust in a planner one has not met
 
 
 class Rung(IntEnum):
@@ -27,6 +28,14 @@ class Rung(IntEnum):
     INVOLVED = 3
     COLLABORATING = 4
     LEADING = 5
+
+
+class ExpectationSource(IntEnum):
+    """What a pending expectation comes from (the latest project-specific one, if any)."""
+
+    VOICE = 0  # voice alone: any project meeting a main need
+    ANNOUNCED = 1  # a project announced near the household
+    WORKSHOP = 2  # a project the household worked on at a workshop
 
 
 class AgeGroup(IntEnum):
@@ -63,6 +72,8 @@ class Households:
     internal_efficacy: np.ndarray
     external_efficacy: np.ndarray
     trust_government: np.ndarray
+    trust_disposition: np.ndarray  # the level trust in government returns to as experience fades
+    efficacy_disposition: np.ndarray  # likewise for external efficacy
     trust_planner: np.ndarray
     knowledge: np.ndarray
     threshold: np.ndarray
@@ -74,6 +85,8 @@ class Households:
     promised_due: np.ndarray  # week by which it is expected (NEVER: nothing pending)
     promised_site: np.ndarray  # the site the expectation is tied to (-1: any project meeting a main need)
     promised_base: np.ndarray  # delivered value when the expectation formed
+    promised_source: np.ndarray  # what it comes from (an ExpectationSource; -1: nothing pending)
+    promised_since: np.ndarray  # week it formed
     delivered: np.ndarray
     satisfaction_living: np.ndarray
     satisfaction_process: np.ndarray
@@ -210,11 +223,14 @@ def generate_households(pop: Population, n: int, rng: np.random.Generator, infor
         health=health, time_weekday=time_weekday, time_evening=time_evening,
         time_available=(time_weekday + time_evening) / 2, need=need, interest=interest,
         internal_efficacy=internal_efficacy, external_efficacy=external_efficacy,
-        trust_government=trust_government, trust_planner=np.full(n, 0.5), knowledge=noisy(0.1, 0.05),
+        trust_government=trust_government, trust_disposition=trust_government.copy(),
+        efficacy_disposition=external_efficacy.copy(), trust_planner=np.full(n, INITIAL_PLANNER_TRUST),
+        knowledge=noisy(0.1, 0.05),
         threshold=threshold, coop_type=coop_type, coop_belief=noisy(0.3, 0.1),
         baseline_living=baseline_living, expectation=zeros.copy(), promised_value=zeros.copy(),
         promised_due=never.copy(), promised_site=np.full(n, -1, dtype=np.int64),
-        promised_base=zeros.copy(), delivered=zeros.copy(),
+        promised_base=zeros.copy(), promised_source=np.full(n, -1, dtype=np.int8), promised_since=never.copy(),
+        delivered=zeros.copy(),
         satisfaction_living=baseline_living.copy(), satisfaction_process=np.full(n, 0.35),
         satisfaction_overall=zeros.copy(), belonging=noisy(0.3 + 0.1 * ~renter, 0.1),
         last_at_rung=last_at_rung, rung=np.where(informed, Rung.INFORMED, Rung.UNAWARE).astype(np.int8),

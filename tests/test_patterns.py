@@ -229,6 +229,7 @@ def test_pattern8_trust_falls_faster_than_it_rises():
     """Being ignored once costs more trust than being answered once gains (Slovic's asymmetry);
     with equal gain and loss rates the two are about the same size."""
     from sim import LilongModel, Params
+    from sim.population import ExpectationSource
     from sim.submodels.feedback import responsiveness
 
     def change(params: Params, answered: bool) -> float:
@@ -236,6 +237,7 @@ def test_pattern8_trust_falls_faster_than_it_rises():
         h = m.households
         start = h.trust_government.copy()
         h.awaiting_since[:] = h.promised_due[:] = m.week  # everyone spoke and the answer is due now
+        h.promised_source[:] = ExpectationSource.VOICE
         h.promised_base[:] = h.delivered - (1.0 if answered else 0.0)  # delivered, or nothing came
         responsiveness(m)
         return float((h.trust_government - start).mean())

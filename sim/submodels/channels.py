@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import Households, Rung
+from sim.population import ExpectationSource, Households, Rung
 from sim.submodels.common import links_of, pick, positions_of, uniform
 from sim.submodels.decision import expect_from_links, pipeline_links
 from sim.submodels.participation import choose, invited_now, learn, propensity
@@ -178,7 +178,8 @@ def planner_workshops(model: LilongModel, rng: np.random.Generator) -> None:
     idx = choose(h.n, who, 1 - (1 - take_up) ** (1 / period), seats, rng)
     engage(model, idx, Rung.INVOLVED, voice=3.0)
     learn(model, idx, pp.facilitation_skill)
-    expect_from_links(model, pipeline_links(model, idx))  # they worked on the projects near them
+    # They worked on the projects near them.
+    expect_from_links(model, pipeline_links(model, idx), ExpectationSource.WORKSHOP)
     h.invited_until[idx] = model.week + b.invitation_weeks  # the planner follows up with those who came
     model.workshop_attendees = idx
     c = model.catchment

@@ -16,17 +16,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import Rung
+from sim.population import ExpectationSource, Rung
 from sim.projects import Status
 from sim.submodels.common import links_of, uniform
 from sim.submodels.design import adjust_during_construction, design_fit
-from sim.submodels.voice import heard_demand, promise
+from sim.submodels.voice import NEAR_WEIGHT, heard_demand, promise
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
 
 MOBILISATION_WEEKS = 1  # from approval to the start of works
-NEAR_WEIGHT = 0.3  # catchment weight above which a household lives "near" a site (is notified, is served)
 
 
 def alignment(model: LilongModel) -> float:
@@ -95,10 +94,10 @@ def _announce(model: LilongModel, sites: np.ndarray) -> None:
     near = np.sort(links[c.weight[links] > NEAR_WEIGHT])
     read = near[uniform(model.streams["announce"], len(near)) < model.params.behaviour.notice_read_rate]
     model.households.take_part(np.unique(c.household[read]), Rung.INFORMED, model.week)
-    expect_from_links(model, read)
+    expect_from_links(model, read, ExpectationSource.ANNOUNCED)
 
 
-def expect_from_links(model: LilongModel, links: np.ndarray) -> None:
+def expect_from_links(model: LilongModel, links: np.ndarray, source: ExpectationSource) -> None:
     """Households on catchment ``links`` expect, from the best of those links' projects, its value within a year.
 
     The value expected is ``expected_fit`` x the household's weight x its need for the project's type.
@@ -109,7 +108,7 @@ def expect_from_links(model: LilongModel, links: np.ndarray) -> None:
     order = np.lexsort((value, hh))  # by household, largest value last: each household's best project
     last = np.r_[hh[order][1:] != hh[order][:-1], True] if len(order) else np.zeros(0, bool)
     best_hh, best_value, best_site = hh[order][last], value[order][last], site[order][last]
-    promise(h, best_hh, best_value, model.week + b.expected_delivery_weeks, best_site)
+    promise(model, best_hh, best_value, model.week + b.expected_delivery_weeks, source, best_site)
 
 
 def pipeline_links(model: LilongModel, households: np.ndarray) -> np.ndarray:

@@ -22,16 +22,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.population import NEVER, Rung
+from sim.population import INITIAL_PLANNER_TRUST, NEVER, ExpectationSource, Households, Rung
 from sim.projects import Status
 from sim.submodels.common import links_of, uniform
-from sim.submodels.decision import NEAR_WEIGHT
+from sim.submodels.voice import MAIN_NEED_SHARE, NEAR_WEIGHT, Ledger
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
+    from sim.params import Behaviour
 
 RECENT_RETENTION = 0.97  # weekly fading of "recently answered / ignored"
-MAIN_NEED_SHARE = 0.5  # a need at least this share of one's largest need is a main need
 RESPONSE_GAIN = 0.05  # a rise in delivered value this large is a visible response (however high the hopes)
 INTERNAL_EFFICACY_DRIFT = 0.02  # share of the gap to knowledge closed each week: skills become confidence
 LEADER_MIN_EFFICACY = 0.5
@@ -60,6 +60,7 @@ def served_by(model: LilongModel, sites: np.ndarray, main_need_only: bool = True
 
 def responsiveness(model: LilongModel) -> None:
     h, b, pb = model.households, model.params.behaviour, model.projects
+    revert_to_disposition(h, b.disposition_reversion_per_week)
     h.answered_recent *= RECENT_RETENTION
     h.ignored_recent *= RECENT_RETENTION
     new = (pb.status == Status.IN_USE) & (pb.since == model.week)
@@ -70,6 +71,9 @@ def responsiveness(model: LilongModel) -> None:
     site = np.maximum(h.promised_site[pending], 0)
     gained = h.delivered[pending] - h.promised_base[pending] >= RESPONSE_GAIN
     kept = gained | (tied & new[site])
+    loose = ~tied & ~kept
+    if new.any() and loose.any():  # voice alone: a project meeting a main need delivered near it answers it
+        kept[loose] = served_by(model, new, among=pending[loose])[pending[loose]]
     due = (model.week >= h.promised_due[pending]) & ~kept
     # Still waiting if what it waits for is visibly under way: its site, or (voice alone) a project
     # meeting a main need near it.
@@ -80,15 +84,17 @@ def responsiveness(model: LilongModel) -> None:
     answered = pending[awaiting & kept]
     ignored = pending[awaiting & broken]
 
+    count_settled(model, pending[kept], pending[broken])
+    model.flows["voice_answered"] += len(answered)
+    model.flows["voice_ignored"] += len(ignored)
+
     h.expectation[settled] = np.maximum(h.expectation[settled], h.promised_value[settled])
     h.promised_value[settled] = 0.0
     h.promised_due[settled] = NEVER
     h.promised_site[settled] = -1
+    h.promised_source[settled] = -1
 
-    h.external_efficacy[answered] += b.efficacy_gain * (1 - h.external_efficacy[answered])
-    h.trust_government[answered] += b.trust_gain * (1 - h.trust_government[answered])
-    h.external_efficacy[ignored] -= b.efficacy_loss * h.external_efficacy[ignored]
-    h.trust_government[ignored] -= b.trust_loss * h.trust_government[ignored]
+    learn_from_voice(h, b, answered, ignored)
     if model.planner is not None:
         up, down = answered[h.last_visit[answered] != NEVER], ignored[h.last_visit[ignored] != NEVER]
         h.trust_planner[up] += b.trust_gain * (1 - h.trust_planner[up])
@@ -106,6 +112,45 @@ def responsiveness(model: LilongModel) -> None:
     h.awaiting_since[answered] = NEVER
     h.awaiting_since[ignored] = NEVER
     h.internal_efficacy += INTERNAL_EFFICACY_DRIFT * np.maximum(0.0, h.knowledge - h.internal_efficacy)
+
+
+def count_settled(model: LilongModel, kept: np.ndarray, broken: np.ndarray) -> None:
+    """Add the expectations settled this week (households ``kept``, ``broken``) to the ledger, by source."""
+    h, n = model.households, len(ExpectationSource)
+    model.ledger[:, Ledger.KEPT] += np.bincount(h.promised_source[kept], minlength=n)
+    model.ledger[:, Ledger.BROKEN] += np.bincount(h.promised_source[broken], minlength=n)
+    model.ledger[:, Ledger.KEPT_WEEKS] += np.bincount(h.promised_source[kept], minlength=n,
+                                                      weights=model.week - h.promised_since[kept])
+
+
+def learn_from_voice(h: Households, b: Behaviour, answered: np.ndarray, ignored: np.ndarray) -> None:
+    """Households ``answered`` gain ``efficacy_gain`` and ``trust_gain`` of the gap to 1; those ``ignored`` lose
+    ``efficacy_loss`` and ``trust_loss`` of their level (external efficacy and trust in government)."""
+    h.external_efficacy[answered] += b.efficacy_gain * (1 - h.external_efficacy[answered])
+    h.trust_government[answered] += b.trust_gain * (1 - h.trust_government[answered])
+    h.external_efficacy[ignored] -= b.efficacy_loss * h.external_efficacy[ignored]
+    h.trust_government[ignored] -= b.trust_loss * h.trust_government[ignored]
+
+
+def revert_to_disposition(h: Households, rate: float) -> None:
+    """Experience fades: trust in government, external efficacy and trust in the planner close ``rate`` of
+    the gap to each household's dispositional level (the planner's: the level a newcomer starts at)."""
+    h.trust_government += rate * (h.trust_disposition - h.trust_government)
+    h.external_efficacy += rate * (h.efficacy_disposition - h.external_efficacy)
+    h.trust_planner += rate * (INITIAL_PLANNER_TRUST - h.trust_planner)
+
+
+def steady_level(disposition: float | np.ndarray, rate: float, up_per_week: float | np.ndarray,
+                 down_per_week: float | np.ndarray) -> float | np.ndarray:
+    """The level trust (or external efficacy) settles at under a constant regime.
+
+    Each week the level closes ``rate`` of its gap to the disposition d; events close ``up_per_week`` of
+    the gap to 1 (answers: their weekly rate x ``trust_gain``; seeing neighbours answered: x
+    ``vicarious_gain``) and remove ``down_per_week`` of the level (times ignored x ``trust_loss``). In
+    expectation the level t stops moving where rate (d - t) + up (1 - t) - down t = 0, that is at
+    (rate d + up) / (rate + up + down), approached with a time constant of 1 / (rate + up + down) weeks.
+    """
+    return (rate * disposition + up_per_week) / (rate + up_per_week + down_per_week)
 
 
 def leaders(model: LilongModel, rng: np.random.Generator) -> None:

@@ -16,6 +16,7 @@ import numpy as np
 from sim.population import generate_households
 from sim.submodels.common import uniform
 from sim.submodels.upkeep import delivered_to
+from sim.submodels.voice import Ledger
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -35,6 +36,8 @@ def move(model: LilongModel, rng: np.random.Generator) -> None:
     rows = np.flatnonzero(uniform(rng, h.n) < 1 - (1 - yearly) ** (MONTH_WEEKS / WEEKS_PER_YEAR))
     if len(rows) == 0:
         return
+    source = h.promised_source[rows]
+    model.ledger[:, Ledger.MOVED_OUT] += np.bincount(source[source >= 0], minlength=len(model.ledger))
     units = {"renter": h.renter[rows], "shared_kitchen": h.shared_kitchen[rows], "no_bathroom": h.no_bathroom[rows]}
     newcomers = generate_households(pop, len(rows), rng, informed_share=0.0, units=units)
     h.replace_rows(rows, newcomers)

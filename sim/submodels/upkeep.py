@@ -89,6 +89,9 @@ def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
     pb.users = np.bincount(site, weights=use, minlength=n_sites)
     users = np.flatnonzero(h.use > 0)
     h.meeting_ties[users] += rng.poisson(model.params.behaviour.tie_rate * h.use[users] * (1 + h.in_activity[users]))
+    if model.flows["moved_in"]:  # ties to households that moved away this week lapse, each with their share
+        tied = np.flatnonzero(h.meeting_ties)
+        h.meeting_ties[tied] -= rng.binomial(h.meeting_ties[tied], model.flows["moved_in"] / n).astype(np.int32)
     h.delivered = _combined(hh, value, n)
 
     engaged = h.rung[hh] >= Rung.CONSULTED  # per link
