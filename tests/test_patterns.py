@@ -292,7 +292,7 @@ def test_pattern4_who_starts_decides_whether_it_tips():
         pb.status[public] = Status.IN_USE
         pb.type[public] = m.site_allowed[public].argmax(axis=1)
         pb.fit[public], pb.condition[public] = 1.0, 1.0
-        upkeep.use_of_spaces(m, np.random.default_rng(0))
+        upkeep.use_of_spaces(m)
         rng = np.random.default_rng(1)
         thresholds = np.sort(np.clip(rng.normal(0.3, sd, h.n), 0, 1))
         core = np.zeros(h.n, bool)
@@ -305,8 +305,8 @@ def test_pattern4_who_starts_decides_whether_it_tips():
         order = np.argsort(-closeness if placement == "easy_first" else closeness, kind="stable")
         h.threshold[order] = thresholds
         for _ in range(30):
-            upkeep.use_of_spaces(m, np.random.default_rng(0))
-            gatherings.gatherings(m, rng)
+            upkeep.use_of_spaces(m)
+            gatherings.gatherings(m)
         return float(h.in_activity.mean())
 
     assert activity("easy_first", 0.2) > activity("reluctant_first", 0.2) + 0.2

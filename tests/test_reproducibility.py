@@ -101,7 +101,7 @@ def test_events_no_institution_touches_are_identical_across_scenarios():
             "turnover": moved,
             # Same state after 60 weeks: the same numbers were drawn (and notices, read with a chance
             # that depends on fixed interest and these numbers only, reached the same households).
-            "streams": {s: m.streams[s].bit_generator.state["state"]["state"]
+            "streams": {s: int(m.streams.drawn(s)[0])
                         for s in ("notices", "complaints", "initiatives", "turnover", "heritage", "review",
                                   "upkeep", "rules", "volunteering", "gatherings", "leaders")},
         }
