@@ -67,11 +67,11 @@ def _preset_name(preset: str | None) -> str:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.analysis import final_year, fmt
+    from sim.execution.runs import run
     from sim.integrity import ResultFolder, input_records
     from sim.metrics import HEADLINE, REGISTRY
     from sim.params import own_preset, scenario_inputs
     from sim.provenance import git_commit, package_versions
-    from sim.runner import run
 
     path = scenario_path(args.scenario)
     params = load_scenario(path, args.preset)

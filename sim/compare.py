@@ -22,12 +22,12 @@ from sim.analysis import (
     tipping,
     tipping_markdown,
 )
+from sim.execution.runs import RunSpec, run_many
 from sim.inputs import InputError
 from sim.integrity import ResultFolder, input_records, rescue
 from sim.metrics import group_columns
 from sim.params import DEFAULT_SCENARIOS, Params, load_scenario, scenario_inputs, scenario_path
 from sim.provenance import git_commit, package_versions
-from sim.runner import RunSpec, run_many
 from sim.sizing import check_compare_size
 
 YEARLY = ("involved_share", "consulted_share", "satisfaction_overall", "trust_government", "external_efficacy",

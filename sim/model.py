@@ -363,6 +363,17 @@ class LilongModel(Model):
         frame.insert(0, "week", np.arange(len(table)))
         return frame
 
+    def weekly_table(self) -> np.ndarray:
+        """(neighbourhoods, weeks + 1, metric_columns()): every neighbourhood's weekly metrics."""
+        return np.stack(self.recorded, axis=1)
+
+    def events_by_member(self) -> list[list[dict]]:
+        """The event log split by neighbourhood (each with its own site numbers, no ``member`` key)."""
+        out: list[list[dict]] = [[] for _ in range(self.k)]
+        for e in self.events:
+            out[e["member"]].append({key: v for key, v in e.items() if key != "member"})
+        return out
+
     def events_of(self, k: int) -> list[dict]:
         """The event log of neighbourhood ``k`` (its own site numbers)."""
         return [{key: v for key, v in e.items() if key != "member"} for e in self.events if e["member"] == k]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from sim.inputs import InputError
 
 if TYPE_CHECKING:
-    from sim.runner import RunSpec
+    from sim.execution.runs import RunSpec
     from sim.sweep.experiment import Experiment
 
 WORKERS_PER_CORE = 4  # more processes than this only queue for the cores and cost memory

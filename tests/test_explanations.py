@@ -15,9 +15,9 @@ import pytest
 from scipy import stats
 
 from sim.analysis import by_year, final_year
+from sim.execution.runs import RunSpec, run_many
 from sim.metrics import WEEKS_PER_YEAR
 from sim.params import Params, load_scenario, scenario_path
-from sim.runner import RunSpec, run_many
 
 SEEDS = list(range(200, 206))
 YEARS = 10  # past the planner's build-up of renewed spaces (docs/ODD.md, "Transient and steady state")

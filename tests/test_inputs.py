@@ -226,8 +226,8 @@ def test_a_comparison_too_big_for_memory_is_refused_before_running(tmp_path, cap
 
 
 def test_a_large_comparison_prints_an_estimate_first(tmp_path, capsys):
+    from sim.execution.runs import RunSpec
     from sim.params import Params
-    from sim.runner import RunSpec
     from sim.sizing import check_compare_size
 
     specs = [RunSpec("x", Params().replace({"run.weeks": 10, "neighbourhood.households": 50}), s) for s in range(300)]

@@ -250,7 +250,7 @@ def test_pattern8_trust_falls_faster_than_it_rises():
 
 
 def _run(specs) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from sim.runner import run_many
+    from sim.execution.runs import run_many
     steps, _ = run_many(specs, workers=2, progress=False)
     return steps, final_year(steps, ("activity_share", "core_share", "involved_share"))
 
@@ -260,8 +260,8 @@ def test_pattern4_same_mean_willingness_tips_or_not_with_its_spread():
     Without a core (nobody starts), no spread tips anything."""
     from conftest import NO_RECRUITMENT
 
+    from sim.execution.runs import RunSpec
     from sim.params import load_scenario, scenario_path
-    from sim.runner import RunSpec
 
     base = load_scenario(scenario_path("planner_platform")).replace({"run.weeks": 156})
     cases = {}

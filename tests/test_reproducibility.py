@@ -8,8 +8,8 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from sim import LilongModel
+from sim.execution.runs import RunSpec, run, run_many
 from sim.params import load_scenario, scenario_path
-from sim.runner import RunSpec, run, run_many
 
 WEEKS = 40
 
@@ -35,7 +35,7 @@ SCRIPT = f"""
 import hashlib, sys
 from sim.params import scenario_path
 from sim.params import load_scenario
-from sim.runner import run
+from sim.execution.runs import run
 steps, _ = run(load_scenario(scenario_path("planner_platform")).replace({{"run.weeks": {WEEKS}}}), 7)
 print(hashlib.sha256(steps.to_csv(index=False).encode()).hexdigest())
 """

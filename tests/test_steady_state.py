@@ -18,9 +18,9 @@ from __future__ import annotations
 import pytest
 
 from sim.analysis import trend, window_values
+from sim.execution.runs import RunSpec, run_many
 from sim.metrics import HEADLINE, REGISTRY, WEEKS_PER_YEAR
 from sim.params import DEFAULT_SCENARIOS, load_scenario, scenario_path
-from sim.runner import RunSpec, run_many
 
 pytestmark = pytest.mark.slow
 

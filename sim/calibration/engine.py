@@ -1,7 +1,7 @@
 """ABC-SMC (pyabc) on the sweep layer's executors, resumable after a kill.
 
 - **Sampler.** :class:`ExecutorSampler` evaluates particles with
-  :func:`sim.sweep.executors.run_resilient` on an :class:`~sim.sweep.executors.ExecutorFactory`
+  :func:`sim.execution.executors.run_resilient` on an :class:`~sim.execution.executors.ExecutorFactory`
   (local processes, Dask, or in-process), so a worker that dies has its particle re-run. Particle
   *i* of generation *t* seeds numpy from ``SeedSequence(master_seed, spawn_key=(t + 1, i))``, and a
   generation's sample is the first particles by index up to the *n*-th accepted (as pyabc's own
@@ -44,10 +44,10 @@ import pyabc
 from sim.calibration.files import InputError, versions
 from sim.calibration.simulate import RUNS, Simulator, abc_name
 from sim.calibration.spec import Calibration, settings_of
+from sim.execution.executors import ExecutorFactory, run_resilient
 from sim.integrity import WriterLock, input_records, read_manifest, write_atomic, write_json_atomic
 from sim.params import scenario_inputs, scenario_path
 from sim.provenance import git_commit
-from sim.sweep.executors import ExecutorFactory, run_resilient
 
 HISTORY = "history.db"
 COSTS = "generations.csv"

@@ -35,9 +35,9 @@ from sim.calibration.files import InputError  # noqa: E402
 from sim.calibration.simulate import abc_name, statistics  # noqa: E402
 from sim.calibration.spec import Calibration, settings_of  # noqa: E402
 from sim.calibration.targets import Target  # noqa: E402
+from sim.execution.executors import ExecutorFactory, run_resilient  # noqa: E402
 from sim.figures import PALETTE, save_figure  # noqa: E402
 from sim.integrity import folder_checksums, read_manifest, write_json_atomic  # noqa: E402
-from sim.sweep.executors import ExecutorFactory, run_resilient  # noqa: E402
 from sim.sweep.plan import replication_seeds  # noqa: E402
 
 POSTERIOR = "posterior.csv"

@@ -9,7 +9,7 @@ import pyabc
 
 from sim.analysis import final_year
 from sim.calibration.targets import Setting, Target
-from sim.runner import run
+from sim.execution.runs import run
 
 RUNS = {"done": 0}  # model runs in this process (the sampler reports what a calibration cost)
 

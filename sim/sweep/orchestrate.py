@@ -9,12 +9,12 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from sim.execution.executors import ExecutorFactory, run_resilient
 from sim.integrity import input_records
 from sim.params import scenario_inputs
 from sim.paths import results_path
 from sim.progress import Progress
 from sim.sizing import check_design_size
-from sim.sweep.executors import ExecutorFactory, run_resilient
 from sim.sweep.experiment import Experiment, load_experiment
 from sim.sweep.plan import SweepRun, plan_runs
 from sim.sweep.store import Store
