@@ -156,22 +156,27 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _port_free(host: str, port: int) -> str | None:
-    """None if this process could listen on ``host:port`` now; else why not."""
+def _check_listen(host: str, port: int) -> None:
+    """Refuse (one line, naming the option at fault) a host or port this process could not listen on now."""
+    import errno
     import socket
 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        return f"cannot resolve host {host!r} ({exc.strerror})"
+        raise InputError(f"--host {host}: cannot resolve this name ({exc.strerror}); give an address of this "
+                         "machine, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every network)") from None
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
         try:
             probe.bind(address)
         except OSError as exc:
-            return f"{host}:{port} is not available ({exc.strerror})"
-    return None
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise InputError(f"--host {host}: not an address of this machine ({exc.strerror}); give one of "
+                                 "its addresses, e.g. 127.0.0.1 or 0.0.0.0") from None
+            raise InputError(f"--port {port}: {host}:{port} is not available ({exc.strerror}); choose another "
+                             "with --port") from None
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -179,9 +184,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
     from sim.processes import start_child, stop_child
 
-    problem = _port_free(args.host, args.port)
-    if problem:
-        raise InputError(f"--port {args.port}: {problem}; choose another with --port")
+    _check_listen(args.host, args.port)
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}  # no calls home: rooms may be offline
     cmd = [sys.executable, "-m", "solara", "run", "sim.app.pages", "--host", args.host, "--port", str(args.port),
            "--production", "--no-open"]
