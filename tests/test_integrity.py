@@ -247,3 +247,30 @@ def test_lock_contention_between_two_processes(tiny):
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
+
+
+# ----------------------------------------------------------------- --resume with nothing to resume
+
+def _nothing_to_resume(capsys, folder: Path, *command: str) -> None:
+    """``command`` (with --resume) on ``folder`` refuses in one line, says how to start, and leaves no folder."""
+    existed = folder.exists()
+    assert main(list(command)) == 2
+    message = errors(capsys)
+    assert len(message) == 1 and f"{folder}: nothing to resume" in message[0], message
+    assert "without --resume" in message[0], message
+    assert folder.exists() == existed and (not existed or not any(folder.iterdir())), "nothing is started there"
+
+
+@pytest.mark.parametrize("empty", [False, True], ids=["missing", "empty"])
+def test_resume_with_nothing_to_resume_says_so_and_how_to_start(tiny, capsys, empty):
+    experiment, _, store = tiny
+    if empty:
+        store.mkdir()
+    _nothing_to_resume(capsys, store, "sweep", str(experiment), "--store", str(store), "--resume",
+                       "--executor", "sequential")
+    calibration = ROOT / "scenarios" / "calibration" / "guizhou_west.toml"
+    _nothing_to_resume(capsys, store, "calibrate", str(calibration), "--quick", "--out", str(store), "--resume",
+                       "--executor", "sequential")
+    robustness = ROOT / "scenarios" / "robustness" / "planner_effects.toml"
+    _nothing_to_resume(capsys, store, "robustness", str(robustness), "--store", str(store), "--resume",
+                       "--samples", "4", "--weeks", "2", "--executor", "sequential")

@@ -255,6 +255,9 @@ def _check_folder(out: Path, resume: bool) -> None:
     """Before anything starts: a calibration folder is continued only with --resume, never overwritten."""
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is not a folder")
+    if resume and not _manifest_path(out).exists():
+        raise InputError(f"{out}: nothing to resume (no calibration here); run the same command without --resume "
+                         "to start one")
     if _manifest_path(out).exists() and not resume:
         raise InputError(f"{out}: a calibration is already here; pass --resume to continue it, or choose "
                          "another --out")

@@ -147,6 +147,9 @@ class Store:
         Returns the damaged files found (they are removed, and their runs are run again).
         """
         if not self.manifest_path.exists():
+            if resume:
+                raise ExperimentError(f"{self.path}: nothing to resume (no results store here); run the same "
+                                      "command without --resume to start one")
             if self.path.exists() and not self.path.is_dir():
                 raise ExperimentError(f"{self.path}: exists and is not a folder; choose another --store")
             if self.path.is_dir() and any(self.path.iterdir()):
