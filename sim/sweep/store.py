@@ -167,7 +167,7 @@ class Store:
             raise
 
     def _create(self, exp: Experiment, planned: list[SweepRun], executor: str, inputs: list[dict[str, str]]) -> None:
-        with ResultFolder(self.path) as folder:
+        with ResultFolder(self.path, keep=False) as folder:  # another job's store arriving first: FolderTaken
             for table in TABLES:
                 (folder.path / table).mkdir()
             (folder.path / "experiment.toml").write_text(exp.text)
