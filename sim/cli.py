@@ -67,7 +67,7 @@ def _preset_name(preset: str | None) -> str:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.analysis import final_year, fmt
-    from sim.integrity import ResultFolder, input_records
+    from sim.integrity import ResultFolder, cannot_write, input_records
     from sim.metrics import HEADLINE, REGISTRY
     from sim.params import own_preset, scenario_inputs
     from sim.provenance import git_commit, package_versions
@@ -90,12 +90,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         steps, events = run(params, args.seed)
         steps.insert(1, "preset", preset)
         events.insert(1, "preset", preset)
-        steps.to_parquet(folder.path / "steps.parquet", index=False)
-        steps.to_csv(folder.path / "steps.csv", index=False)
-        events.to_csv(folder.path / "events.csv", index=False)
-        folder.commit({"command": sys.argv, "scenario": str(path), "preset": preset, "seed": args.seed,
-                       "overrides": overrides, "inputs": inputs, "parameters": params.to_dict(),
-                       "versions": package_versions(), "git_commit": git_commit()})
+
+        def write(where: Path) -> None:
+            steps.to_parquet(where / "steps.parquet", index=False)
+            events.to_csv(where / "events.csv", index=False)
+
+        try:
+            write(folder.path)
+            steps.to_csv(folder.path / "steps.csv", index=False)
+            folder.commit({"command": sys.argv, "scenario": str(path), "preset": preset, "seed": args.seed,
+                           "overrides": overrides, "inputs": inputs, "parameters": params.to_dict(),
+                           "versions": package_versions(), "git_commit": git_commit()})
+        except OSError as exc:  # a full or read-only disk: keep the run, and say where
+            raise cannot_write(out, exc, "the computed run's steps and events", write, "run") from None
     last = steps.iloc[-1]
     window = final_year(steps).iloc[0]
     print(f"{params.name}, preset {preset}, seed {args.seed}, {params.run.weeks} weeks, "

@@ -354,6 +354,19 @@ def rescue(write: Any, what: str) -> Path | None:
     return folder
 
 
+def reason(exc: OSError) -> str:
+    """Why a write failed, in a few words ("No space left on device"), also for pyarrow's errors."""
+    return exc.strerror or str(exc)
+
+
+def cannot_write(out: Path, exc: OSError, what: str, write: Any, kind: str) -> InputError:
+    """One line for results that could not be written to ``out`` (a full or read-only disk), after keeping
+    ``what`` was computed (``write(folder)``) in a rescue folder if possible, and saying where."""
+    kept = rescue(write, kind)
+    where = f"{what} are kept in {kept}/" if kept else f"{what} could not be kept"
+    return InputError(f"{out}: cannot write results ({reason(exc)}); nothing was written there; {where}")
+
+
 # ----------------------------------------------------------------- one writer at a time
 
 class WriterLock:

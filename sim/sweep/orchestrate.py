@@ -72,16 +72,18 @@ def run(experiment: str | Path | Experiment, store: str | Path | None = None, re
 
         def done(run: SweepRun, result: dict) -> None:
             nonlocal failed
-            if result["ok"]:
-                store_obj.write_result(run, result)
-            else:
-                store_obj.write_failure(run, result["error"], attempts=1)
-                failed += 1
+            with store_obj.writing():
+                if result["ok"]:
+                    store_obj.write_result(run, result)
+                else:
+                    store_obj.write_failure(run, result["error"], attempts=1)
+            failed += not result["ok"]
             progress.tick(failed=not result["ok"])
 
         def lost(run: SweepRun, error: str, attempts: int) -> None:
             nonlocal failed
-            store_obj.write_failure(run, error, attempts)
+            with store_obj.writing():
+                store_obj.write_failure(run, error, attempts)
             failed += 1
             progress.tick(failed=True)
 
