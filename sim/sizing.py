@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from sim.inputs import InputError
 
 if TYPE_CHECKING:
+    from sim.params import Params
     from sim.runner import RunSpec
     from sim.sweep.experiment import Experiment
 
@@ -128,23 +129,48 @@ def check_compare_size(specs: Sequence[RunSpec], workers: int | None, progress: 
     what = f"the comparison ({len(specs):,} runs, {rows:,} weekly rows)"
     _check_memory(need, what, "use fewer --seeds or --steps, or a sweep (results go to disk as they finish)")
     if progress and len(specs) > 200:
-        per_run = pilot_seconds(specs[0])
+        total = pilot_total_seconds(specs)
         lanes = max(1, min(workers or os.cpu_count() or 1, os.cpu_count() or 1))
-        print(f"estimate: {len(specs):,} runs, about {_duration(per_run * len(specs) / lanes)} on {lanes} "
+        print(f"estimate: {len(specs):,} runs, about {_duration(total / lanes)} on {lanes} "
               f"core(s), {_size(need / 2)} of tables in memory", file=sys.stderr)
 
 
-PILOT_WEEKS = 8
+PILOT_WEEKS = 26  # long enough for renewals to start (the first weeks are cheaper than the rest)
 
 
 def pilot_seconds(spec: RunSpec) -> float:
-    """Seconds one run of ``spec`` takes, from building its model and a few weeks of it."""
+    """Seconds one run of ``spec`` takes, from building its model and a few weeks of it.
+
+    A tiny copy of the model is built and stepped first, untimed: the first model of a kind in a
+    process loads the compiled kernels it uses, and on a fresh checkout compiles them (seconds, once
+    per kernel; docs/performance.md), which no later run pays.
+    """
     from sim.model import LilongModel
 
+    weeks = min(PILOT_WEEKS, spec.params.run.weeks)
+    warm_kernels(spec.params, spec.seed)
     start = time.perf_counter()
     model = LilongModel(spec.params, spec.seed)
     built = time.perf_counter()
-    weeks = min(PILOT_WEEKS, spec.params.run.weeks)
     model.run_weeks(weeks)
     per_week = (time.perf_counter() - built) / weeks
     return (built - start) + per_week * spec.params.run.weeks
+
+
+def warm_kernels(params: Params, seed: int = 0) -> None:
+    """Build and step a tiny copy of the model: its compiled kernels are loaded in this process and, on a fresh
+    checkout, compiled and cached on disk (where worker processes then find them)."""
+    from sim.model import LilongModel
+
+    warm = params.replace({"neighbourhood.households": 40}, origin="pilot")
+    LilongModel(warm, seed).run_weeks(min(PILOT_WEEKS, params.run.weeks))
+
+
+PILOT_SAMPLE = 5  # runs timed for a job's estimate, spread over its list (its scenarios differ in cost)
+
+
+def pilot_total_seconds(specs: Sequence[RunSpec]) -> float:
+    """Seconds all of ``specs`` take one after another, from pilots of a few of them spread over the list."""
+    step = max(1, len(specs) // PILOT_SAMPLE)
+    sample = list(specs[::step])[:PILOT_SAMPLE]
+    return sum(pilot_seconds(s) for s in sample) / len(sample) * len(specs)
