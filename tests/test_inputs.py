@@ -270,3 +270,10 @@ def test_the_first_estimate_on_a_fresh_checkout_is_within_a_factor_of_two(tmp_pa
     assert result.returncode == 0, result.stderr
     estimate, actual = map(float, result.stdout.split())
     assert 0.5 <= estimate / actual <= 2, f"estimated {estimate:.2f} s for runs that took {actual:.2f} s"
+
+
+def test_lanes_shrink_with_what_else_is_running():
+    from sim.sizing import effective_lanes
+
+    assert effective_lanes(2, 2, 0.0) == 2 and effective_lanes(1, 2, 1.0) == 1
+    assert effective_lanes(2, 2, 2.0) == 1 and effective_lanes(4, 8, 0.5) == 4
