@@ -68,7 +68,7 @@ def _preset_name(preset: str | None) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.analysis import final_year, fmt
     from sim.execution.runs import run
-    from sim.integrity import ResultFolder, input_records
+    from sim.integrity import ResultFolder, cannot_write, input_records
     from sim.metrics import HEADLINE, REGISTRY
     from sim.params import own_preset, scenario_inputs
     from sim.provenance import git_commit, package_versions
@@ -90,12 +90,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         steps, events = run(params, args.seed)
         steps.insert(1, "preset", preset)
         events.insert(1, "preset", preset)
-        steps.to_parquet(folder.path / "steps.parquet", index=False)
-        steps.to_csv(folder.path / "steps.csv", index=False)
-        events.to_csv(folder.path / "events.csv", index=False)
-        folder.commit({"command": sys.argv, "scenario": str(path), "preset": preset, "seed": args.seed,
-                       "overrides": overrides, "inputs": inputs, "parameters": params.to_dict(),
-                       "versions": package_versions(), "git_commit": git_commit()})
+
+        def write(where: Path) -> None:
+            steps.to_parquet(where / "steps.parquet", index=False)
+            events.to_csv(where / "events.csv", index=False)
+
+        try:
+            write(folder.path)
+            steps.to_csv(folder.path / "steps.csv", index=False)
+            folder.commit({"command": sys.argv, "scenario": str(path), "preset": preset, "seed": args.seed,
+                           "overrides": overrides, "inputs": inputs, "parameters": params.to_dict(),
+                           "versions": package_versions(), "git_commit": git_commit()})
+        except OSError as exc:  # a full or read-only disk: keep the run, and say where
+            raise cannot_write(out, exc, "the computed run's steps and events", write, "run") from None
     last = steps.iloc[-1]
     window = final_year(steps).iloc[0]
     print(f"{params.name}, preset {preset}, seed {args.seed}, {params.run.weeks} weeks, "
@@ -156,22 +163,27 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _port_free(host: str, port: int) -> str | None:
-    """None if this process could listen on ``host:port`` now; else why not."""
+def _check_listen(host: str, port: int) -> None:
+    """Refuse (one line, naming the option at fault) a host or port this process could not listen on now."""
+    import errno
     import socket
 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        return f"cannot resolve host {host!r} ({exc.strerror})"
+        raise InputError(f"--host {host}: cannot resolve this name ({exc.strerror}); give an address of this "
+                         "machine, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every network)") from None
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
         try:
             probe.bind(address)
         except OSError as exc:
-            return f"{host}:{port} is not available ({exc.strerror})"
-    return None
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise InputError(f"--host {host}: not an address of this machine ({exc.strerror}); give one of "
+                                 "its addresses, e.g. 127.0.0.1 or 0.0.0.0") from None
+            raise InputError(f"--port {port}: {host}:{port} is not available ({exc.strerror}); choose another "
+                             "with --port") from None
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -179,9 +191,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
     from sim.processes import start_child, stop_child
 
-    problem = _port_free(args.host, args.port)
-    if problem:
-        raise InputError(f"--port {args.port}: {problem}; choose another with --port")
+    _check_listen(args.host, args.port)
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}  # no calls home: rooms may be offline
     cmd = [sys.executable, "-m", "solara", "run", "sim.app.pages", "--host", args.host, "--port", str(args.port),
            "--production", "--no-open"]

@@ -24,7 +24,7 @@ from sim.analysis import (
 )
 from sim.execution.runs import RunSpec, run_many
 from sim.inputs import InputError
-from sim.integrity import ResultFolder, input_records, rescue
+from sim.integrity import ResultFolder, cannot_write, input_records
 from sim.metrics import group_columns
 from sim.params import DEFAULT_SCENARIOS, Params, load_scenario, scenario_inputs, scenario_path
 from sim.provenance import git_commit, package_versions
@@ -121,18 +121,12 @@ def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None =
                 "created": datetime.now().isoformat(timespec="seconds"),
             }
             folder.commit(manifest)
-        except OSError as exc:
-            raise _cannot_write(out, exc, len(specs), steps, events) from None
+        except OSError as exc:  # a full or read-only disk: keep what was computed, and say where
+            raise cannot_write(out, exc, f"the {len(specs)} computed runs",
+                               lambda kept: _write_runs(kept, steps, events), "compare") from None
     print(f"Results written to {out}/")
     print(short_table(summary))
     return out
-
-
-def _cannot_write(out: Path, exc: OSError, n_runs: int, steps: pd.DataFrame, events: pd.DataFrame) -> InputError:
-    """One line for a failed write (full or read-only disk), after keeping the computed runs if possible."""
-    kept = rescue(lambda folder: _write_runs(folder, steps, events), "compare")
-    where = f"the {n_runs} computed runs are kept in {kept}/" if kept else "the computed runs could not be kept"
-    return InputError(f"{out}: cannot write results ({exc.strerror or exc}); nothing was written there; {where}")
 
 
 def _write_runs(folder: Path, steps: pd.DataFrame, events: pd.DataFrame) -> None:

@@ -6,6 +6,11 @@ calibration):
 - a folder is written under a hidden temporary name beside its final place
   (``.tmp-NAME-PID``), every file and folder is fsynced, and it is renamed into place only
   when complete; an existing folder is refused unless the caller asked to overwrite;
+- whether the place is free and the move into it are one step: commits in one parent folder
+  take turns (an ``flock`` on the parent), and a rename never replaces a folder that is not
+  empty; a job that finds its place taken by another job's results (or, with ``overwrite``, by
+  results other than the ones it meant to replace) replaces nothing and keeps its own in a
+  sibling folder (``NAME-2``, ...) that its error names (:class:`FolderTaken`);
 - its ``manifest.json`` records every input file read (role, path, SHA-256: scenario chain,
   preset chain, experiment; targets and calibration files fit the same list) and the
   SHA-256 of every file written, so a reader can check nothing was edited or damaged since;
@@ -24,7 +29,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +86,20 @@ def write_atomic(path: Path, data: bytes) -> str:
 
 def write_json_atomic(obj: Any, path: Path) -> str:
     return write_atomic(path, json.dumps(obj, indent=2, default=str).encode())
+
+
+def claim_file(path: Path) -> Path:
+    """Create, empty and exclusively, the first free of ``path``, ``STEM-2.SUFFIX``, ``STEM-3.SUFFIX`` ...: a name
+    no other writer holds (then :func:`write_atomic` fills it). Never replaces a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 10_000):
+        candidate = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        except FileExistsError:
+            continue
+        return candidate
+    raise FileExistsError(errno.EEXIST, "no free name", str(path))
 
 
 # ----------------------------------------------------------------- inputs and checksums
@@ -188,6 +207,40 @@ def _sync_tree(folder: Path) -> None:
     fsync_path(folder)
 
 
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """Which folder is at ``path`` now (None: nothing, or an empty folder): device, inode, manifest's mtime."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return None
+    if path.is_dir() and not path.is_symlink() and _is_empty_dir(path):
+        return None
+    try:
+        stamp = (path / MANIFEST).stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return info.st_dev, info.st_ino, stamp
+
+
+@contextlib.contextmanager
+def _commits_in_turn(parent: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder ``parent`` itself: commits into it take turns (released at death)."""
+    fd = os.open(parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+class FolderTaken(InputError):
+    """Another job's results took the folder first; ``kept`` is where this job's are (None: not kept)."""
+
+    def __init__(self, message: str, final: Path, kept: Path | None) -> None:
+        super().__init__(message)
+        self.final, self.kept = final, kept
+
+
 class ResultFolder:
     """A results folder written under a temporary name and renamed into place by :meth:`commit`.
 
@@ -199,13 +252,21 @@ class ResultFolder:
 
     Leaving the block without ``commit`` (an error, Ctrl-C) removes the temporary folder;
     a ``kill -9`` leaves it, and the next ResultFolder in the same parent removes it.
+
+    If another job's results reached the final place while this one was writing (or, with
+    ``overwrite``, replaced the folder this one meant to replace), :meth:`commit` replaces
+    nothing: with ``keep`` it renames this job's folder to the first free ``NAME-2``,
+    ``NAME-3``, ... and raises :class:`FolderTaken` naming it; without (a store or a calibration
+    being created, nothing computed yet) it removes it and raises FolderTaken.
     """
 
-    def __init__(self, final: Path, overwrite: bool = False) -> None:
+    def __init__(self, final: Path, overwrite: bool = False, keep: bool = True) -> None:
         self.final = Path(final)
         self.overwrite = overwrite
+        self.keep = keep
         self.path = temp_name(self.final)
         self.committed = False
+        self.seen: tuple[int, int, int] | None = None  # the folder there when the job started
 
     def __enter__(self) -> ResultFolder:
         if self.final.exists() and not self.final.is_dir():
@@ -219,6 +280,7 @@ class ResultFolder:
             self.path.mkdir()
         except OSError as exc:
             raise InputError(f"{self.final}: cannot create: {exc.strerror or exc}") from None
+        self.seen = _identity(self.final)
         return self
 
     def commit(self, manifest: dict[str, Any]) -> Path:
@@ -227,21 +289,48 @@ class ResultFolder:
         (self.path / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str))
         _sync_tree(self.path)
         old = None
-        if self.final.exists():
-            old = self.final.with_name(f"{OLD_PREFIX}{self.final.name}-{os.getpid()}")
-            os.rename(self.final, old)  # a kill between the two renames leaves no folder, never a mixed one
-        try:
-            os.rename(self.path, self.final)
-        except OSError as exc:
-            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
-                raise InputError(f"{self.final}: appeared while this run was writing; its results are "
-                                 f"in {self.path}") from None
-            raise
-        fsync_path(self.final.parent)
+        with _commits_in_turn(self.final.parent):
+            now = _identity(self.final)
+            if now is not None and (not self.overwrite or now != self.seen):
+                raise self._taken()
+            if now is not None:
+                old = self.final.with_name(f"{OLD_PREFIX}{self.final.name}-{os.getpid()}")
+                os.rename(self.final, old)  # a kill between the two renames leaves no folder, never a mixed one
+            try:
+                os.rename(self.path, self.final)  # never replaces a folder with anything in it
+            except OSError as exc:
+                if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR):
+                    raise
+                if old is not None:  # a writer that does not take turns got in; the old folder was to go anyway
+                    shutil.rmtree(old, ignore_errors=True)
+                raise self._taken() from None
+            fsync_path(self.final.parent)
         self.committed = True
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         return self.final
+
+    def _taken(self) -> FolderTaken:
+        """This job lost the folder to another: keep its results beside it (or remove them) and say so."""
+        if not self.keep:
+            shutil.rmtree(self.path, ignore_errors=True)
+            return FolderTaken(f"{self.final}: another job created it while this one was starting; nothing "
+                               "was replaced and nothing was run", self.final, None)
+        for n in range(2, 10_000):
+            candidate = self.final.with_name(f"{self.final.name}-{n}")
+            try:
+                os.rename(self.path, candidate)
+            except OSError as exc:
+                if exc.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR):
+                    continue
+                break
+            fsync_path(self.final.parent)
+            self.committed = True  # kept: nothing to remove on the way out
+            return FolderTaken(f"{self.final}: another job wrote its results there while this one was running; "
+                               f"nothing was replaced; this job's results are in {candidate}/", self.final, candidate)
+        self.committed = True  # no sibling could be made: leave the temporary folder where it is
+        return FolderTaken(f"{self.final}: another job wrote its results there while this one was running; "
+                           f"nothing was replaced; this job's results are in {self.path}/", self.final, self.path)
 
     def __exit__(self, *exc: object) -> None:
         if not self.committed:
@@ -263,6 +352,19 @@ def rescue(write: Any, what: str) -> Path | None:
         shutil.rmtree(folder, ignore_errors=True)
         return None
     return folder
+
+
+def reason(exc: OSError) -> str:
+    """Why a write failed, in a few words ("No space left on device"), also for pyarrow's errors."""
+    return exc.strerror or str(exc)
+
+
+def cannot_write(out: Path, exc: OSError, what: str, write: Any, kind: str) -> InputError:
+    """One line for results that could not be written to ``out`` (a full or read-only disk), after keeping
+    ``what`` was computed (``write(folder)``) in a rescue folder if possible, and saying where."""
+    kept = rescue(write, kind)
+    where = f"{what} are kept in {kept}/" if kept else f"{what} could not be kept"
+    return InputError(f"{out}: cannot write results ({reason(exc)}); nothing was written there; {where}")
 
 
 # ----------------------------------------------------------------- one writer at a time

@@ -221,3 +221,14 @@ def test_synthetic_recovery_reduced(tmp_path):
     assert len(table) == 8
     assert table["covered"].sum() >= 6  # 8 intervals at 90%: 6 or more with probability 0.96
     assert table.groupby("parameter")["relative_width"].mean().min() < 0.6
+
+
+def test_correlations_of_a_single_free_parameter():
+    """A calibration with one free parameter is valid; its report's correlation table is 1 x 1 (was a traceback)."""
+    from types import SimpleNamespace
+
+    from sim.calibration.report import correlations
+
+    posterior = pd.DataFrame({"behaviour.base_logit": [-6.0, -5.0, -4.0], "weight": [0.2, 0.3, 0.5]})
+    corr = correlations(SimpleNamespace(keys=("behaviour.base_logit",)), posterior)
+    assert corr.shape == (1, 1) and np.isclose(corr.iloc[0, 0], 1.0)

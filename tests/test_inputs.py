@@ -246,3 +246,34 @@ def test_a_truncated_store_manifest_is_one_line(tmp_path, capsys):
     exp = str(small_experiment(tmp_path))
     assert "manifest.json: damaged" in one_error(capsys, "sweep", exp, "--store", str(store), "--resume")
     assert "no such results store" in one_error(capsys, "analyse", str(tmp_path / "nowhere"))
+
+
+ESTIMATE = """
+import sys, time
+from sim.params import load_scenario, scenario_path
+from sim.execution.runs import RunSpec, run_many
+from sim.sizing import pilot_total_seconds
+specs = [RunSpec(n, load_scenario(scenario_path(n), "guizhou_west").replace({"run.weeks": 104}), seed)
+         for n in ("top_down", "planner_platform") for seed in range(4)]
+estimate = pilot_total_seconds(specs)
+start = time.perf_counter()
+run_many(specs, workers=1, progress=False)
+print(estimate, time.perf_counter() - start)
+"""
+
+
+@pytest.mark.slow
+def test_the_first_estimate_on_a_fresh_checkout_is_within_a_factor_of_two(tmp_path):
+    """A fresh clone has no compiled kernels (an empty numba cache): the pilot must not time their compilation."""
+    result = subprocess.run([sys.executable, "-c", ESTIMATE], capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba")})
+    assert result.returncode == 0, result.stderr
+    estimate, actual = map(float, result.stdout.split())
+    assert 0.5 <= estimate / actual <= 2, f"estimated {estimate:.2f} s for runs that took {actual:.2f} s"
+
+
+def test_lanes_shrink_with_what_else_is_running():
+    from sim.sizing import effective_lanes
+
+    assert effective_lanes(2, 2, 0.0) == 2 and effective_lanes(1, 2, 1.0) == 1
+    assert effective_lanes(2, 2, 2.0) == 1 and effective_lanes(4, 8, 0.5) == 4

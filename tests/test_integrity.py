@@ -112,11 +112,20 @@ needs_mount_namespace = pytest.mark.skipif(not _unshare_available(),
                                            reason="needs root and `unshare -m` to mount a small tmpfs")
 
 
-def _in_tmpfs(tmp_path: Path, options: str, sim_args: list[str]) -> subprocess.CompletedProcess:
-    """Run ``sim`` with a private tmpfs mounted at tmp_path/mnt (gone when the command ends)."""
+def _in_tmpfs(tmp_path: Path, options: str, sim_args: list[str], fill_when: Path | None = None
+              ) -> subprocess.CompletedProcess:
+    """Run ``sim`` with a private tmpfs mounted at tmp_path/mnt (gone when the command ends).
+
+    With ``fill_when``, the rest of the tmpfs is filled once that path exists (the disk fills up
+    while the job runs, after its checks before the start passed).
+    """
     mnt = tmp_path / "mnt"
     mnt.mkdir()
     script = f'mount -t tmpfs -o {options} tmpfs "{mnt}" && exec "$@"'
+    if fill_when is not None:
+        script = (f'mount -t tmpfs -o {options} tmpfs "{mnt}" || exit 1; "$@" & job=$!; '
+                  f'while [ ! -e "{fill_when}" ] && kill -0 $job 2>/dev/null; do sleep 0.05; done; '
+                  f'cat /dev/zero > "{mnt}/filler" 2>/dev/null; wait $job')
     return subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", *SIM, *sim_args], cwd=tmp_path,
                           capture_output=True, text=True, timeout=300)
 
@@ -143,6 +152,34 @@ def test_a_full_disk_keeps_the_computed_runs_and_says_where(tmp_path):
         assert len(steps) == 5 * 2 * 31  # every scenario, both seeds, weeks 0-30
     finally:
         shutil.rmtree(kept, ignore_errors=True)
+
+
+@needs_mount_namespace
+def test_a_full_disk_in_sim_run_names_the_folder_and_keeps_the_run(tmp_path):
+    out = tmp_path / "mnt" / "x"
+    result = _in_tmpfs(tmp_path, "size=48k", ["run", "planner", "--steps", "30", "--out", str(out)])
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: {out}: cannot write") and "No space left on device" in lines[0], lines
+    kept = Path(lines[0].split("kept in ")[1].split()[0].rstrip("/;,."))
+    try:
+        assert len(pd.read_parquet(kept / "steps.parquet")) == 31 and (kept / "events.csv").exists()
+    finally:
+        shutil.rmtree(kept, ignore_errors=True)
+
+
+@needs_mount_namespace
+def test_a_full_disk_in_a_sweep_names_the_store_and_says_the_finished_runs_are_kept(tmp_path):
+    experiment = tmp_path / "fill.toml"
+    experiment.write_text('name = "fill"\nscenarios = ["planner"]\nreplications = 40\nweeks = 20\nkeep = "every"\n'
+                          '[parameters."neighbourhood.households"]\nvalues = [40]\n')
+    store = tmp_path / "mnt" / "store"
+    result = _in_tmpfs(tmp_path, "size=4m", ["sweep", str(experiment), "--store", str(store), "--executor",
+                                             "sequential", "--quiet"], fill_when=store / "finished.jsonl")
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: {store}: cannot write") and "No space left on device" in lines[0], lines
+    assert "finished runs" in lines[0] and "--resume" in lines[0], lines
 
 
 def test_a_file_where_the_results_folder_should_be_is_one_line(tmp_path, capsys, monkeypatch):
@@ -247,3 +284,30 @@ def test_lock_contention_between_two_processes(tiny):
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
+
+
+# ----------------------------------------------------------------- --resume with nothing to resume
+
+def _nothing_to_resume(capsys, folder: Path, *command: str) -> None:
+    """``command`` (with --resume) on ``folder`` refuses in one line, says how to start, and leaves no folder."""
+    existed = folder.exists()
+    assert main(list(command)) == 2
+    message = errors(capsys)
+    assert len(message) == 1 and f"{folder}: nothing to resume" in message[0], message
+    assert "without --resume" in message[0], message
+    assert folder.exists() == existed and (not existed or not any(folder.iterdir())), "nothing is started there"
+
+
+@pytest.mark.parametrize("empty", [False, True], ids=["missing", "empty"])
+def test_resume_with_nothing_to_resume_says_so_and_how_to_start(tiny, capsys, empty):
+    experiment, _, store = tiny
+    if empty:
+        store.mkdir()
+    _nothing_to_resume(capsys, store, "sweep", str(experiment), "--store", str(store), "--resume",
+                       "--executor", "sequential")
+    calibration = ROOT / "scenarios" / "calibration" / "guizhou_west.toml"
+    _nothing_to_resume(capsys, store, "calibrate", str(calibration), "--quick", "--out", str(store), "--resume",
+                       "--executor", "sequential")
+    robustness = ROOT / "scenarios" / "robustness" / "planner_effects.toml"
+    _nothing_to_resume(capsys, store, "robustness", str(robustness), "--store", str(store), "--resume",
+                       "--samples", "4", "--weeks", "2", "--executor", "sequential")

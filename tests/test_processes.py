@@ -187,3 +187,14 @@ def test_the_app_server_dies_with_sim_app(sig):
         wait_for(lambda: not _port_open(port), timeout=30, what=f"port {port} to close")
     finally:
         kill_session(proc)
+
+
+@pytest.mark.parametrize("host, why", [("not-a-host", "cannot resolve"), ("192.0.2.1", "not an address of this")])
+def test_app_blames_host_for_a_bad_host(host, why, capsys):
+    """An unknown name, or an address this machine does not have, is the host's fault, not the port's."""
+    from sim.cli import main
+
+    assert main(["app", "--host", host, "--port", str(free_port())]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: --host {host}: ") and why in lines[0], lines
+    assert "--port" not in lines[0]

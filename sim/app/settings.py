@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.integrity import claim_file, write_atomic
 from sim.model import LilongModel
 from sim.params import SECTIONS, Params, load_scenario, resolve_preset, scenario_path, scenarios_dir
 
@@ -209,16 +210,18 @@ def run_command(path: Path, settings: Settings) -> str:
 
 
 def save_scenarios(sides: Sequence[Settings], folder: Path, stamp: str) -> list[Path]:
-    """One scenario file per side (``workshop-STAMP-left-SCENARIO.toml`` ...), each checked to reproduce it."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """One scenario file per side (``workshop-STAMP-left-SCENARIO.toml`` ...), each checked to reproduce it.
+
+    A name another page saved to (the same second) is never replaced: the file takes the next free
+    one (``...-2.toml``), and its ``name`` says so.
+    """
     versus = " vs ".join(s.scenario for s in sides)
     paths = []
     for position, settings in zip(("left", "right"), sides, strict=True):
-        stem = f"workshop-{stamp}-{position}-{settings.scenario}"
-        path = folder / f"{stem}.toml"
+        path = claim_file(folder / f"workshop-{stamp}-{position}-{settings.scenario}.toml")
         comment = (f"Saved from the workshop app: the {position} side of {versus}, neighbourhood "
                    f"{settings.preset}, seed {settings.seed}.\nRe-run: {run_command(path, settings)}")
-        path.write_text(scenario_toml(settings, stem, comment), encoding="utf-8")
+        write_atomic(path, scenario_toml(settings, path.stem, comment).encode("utf-8"))
         check_saved(path, settings)
         paths.append(path)
     return paths

@@ -26,6 +26,7 @@ from sim.app.i18n import metric_label, name, t
 from sim.app.session import Frame
 from sim.app.settings import SEED, Settings, preset_files, results_dir, run_command, save_scenarios, scenario_files
 from sim.app.views import SERIES_STYLES, cards, fmt_value, report_html, workshop_charts
+from sim.integrity import claim_file, write_atomic
 
 DEFAULT_SIDES = ("top_down", "planner_platform")
 
@@ -114,10 +115,9 @@ def Workshop() -> None:
 
     def export() -> None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = results_dir() / "workshop" / f"report-{stamp}.html"
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(report_html(live.session.frame, lang), encoding="utf-8")
+            path = claim_file(results_dir() / "workshop" / f"report-{stamp}.html")  # never another page's report
+            write_atomic(path, report_html(live.session.frame, lang).encode("utf-8"))
         except OSError as exc:
             messages.value = [str(exc)]
             return

@@ -45,7 +45,7 @@ from sim.calibration.files import InputError, versions
 from sim.calibration.simulate import RUNS, Simulator, abc_name
 from sim.calibration.spec import Calibration, settings_of
 from sim.execution.executors import ExecutorFactory, run_resilient
-from sim.integrity import WriterLock, input_records, read_manifest, write_atomic, write_json_atomic
+from sim.integrity import ResultFolder, WriterLock, input_records, read_manifest, write_json_atomic
 from sim.params import scenario_inputs, scenario_path
 from sim.provenance import git_commit
 
@@ -230,21 +230,25 @@ def inputs(cal: Calibration) -> list[dict[str, str]]:
     return input_records(files)
 
 
+def _create(cal: Calibration, out: Path) -> None:
+    """A new calibration's folder (its file and manifest), made whole and moved into place in one step: if
+    another job's calibration got there first, FolderTaken and nothing is run."""
+    with ResultFolder(out, keep=False) as folder:
+        (folder.path / "calibration.toml").write_text(cal.text)
+        folder.commit({"name": cal.name, "calibration_file": str(cal.source), "digest": cal.digest,
+                       "quick": cal.is_quick, "settings": vars(cal.abc), "inputs": inputs(cal),
+                       "versions": versions(), "git_commit": git_commit(), "machine": {"cpus": os.cpu_count()},
+                       "sessions": []})
+
+
 def _open(cal: Calibration, out: Path, executor: str) -> dict:
-    """Start a session in ``out``: a new calibration, or the same one continued (checked by _check_folder)."""
+    """Start a session in ``out``, a calibration folder of the same calibration (made by _create)."""
     path = _manifest_path(out)
-    if path.exists():
-        manifest = read_manifest(out, InputError)
-        if manifest.get("digest") != cal.digest:
-            raise InputError(f"{out}: this folder holds calibration {manifest.get('name')!r} "
-                             f"({'quick' if manifest.get('quick') else 'full'}) from other files or settings; resume "
-                             "with the same files and options, or use another --out")
-    else:
-        manifest = {"name": cal.name, "calibration_file": str(cal.source), "digest": cal.digest,
-                    "quick": cal.is_quick, "settings": vars(cal.abc), "inputs": inputs(cal),
-                    "versions": versions(), "git_commit": git_commit(), "machine": {"cpus": os.cpu_count()},
-                    "sessions": []}
-        write_atomic(out / "calibration.toml", cal.text.encode())
+    manifest = read_manifest(out, InputError)
+    if manifest.get("digest") != cal.digest:
+        raise InputError(f"{out}: this folder holds calibration {manifest.get('name')!r} "
+                         f"({'quick' if manifest.get('quick') else 'full'}) from other files or settings; resume "
+                         "with the same files and options, or use another --out")
     manifest["sessions"].append({"start": datetime.now().isoformat(timespec="seconds"), "end": None,
                                  "executor": executor})
     write_json_atomic(manifest, path)
@@ -255,6 +259,9 @@ def _check_folder(out: Path, resume: bool) -> None:
     """Before anything starts: a calibration folder is continued only with --resume, never overwritten."""
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is not a folder")
+    if resume and not _manifest_path(out).exists():
+        raise InputError(f"{out}: nothing to resume (no calibration here); run the same command without --resume "
+                         "to start one")
     if _manifest_path(out).exists() and not resume:
         raise InputError(f"{out}: a calibration is already here; pass --resume to continue it, or choose "
                          "another --out")
@@ -295,7 +302,8 @@ def calibrate(cal: Calibration, out: Path, resume: bool = False, executor: str =
 
     factory = ExecutorFactory(executor, workers, scheduler)  # checks the worker count before anything is written
     _check_folder(out, resume)
-    out.mkdir(parents=True, exist_ok=True)
+    if not resume:
+        _create(cal, out)
     with WriterLock(out), factory:  # one session at a time; workers stop at the end, at once after an interrupt
         _session(cal, out, factory, resume, executor, say)
         if report:

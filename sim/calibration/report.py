@@ -111,7 +111,7 @@ def parameter_table(cal: Calibration, posterior: pd.DataFrame) -> pd.DataFrame:
 def correlations(cal: Calibration, posterior: pd.DataFrame) -> pd.DataFrame:
     """Weighted posterior correlations between the free parameters."""
     x = posterior[list(cal.keys)].to_numpy(float)
-    cov = np.cov(x, rowvar=False, aweights=posterior["weight"].to_numpy(float))
+    cov = np.atleast_2d(np.cov(x, rowvar=False, aweights=posterior["weight"].to_numpy(float)))  # one parameter: 1x1
     sd = np.sqrt(np.diag(cov))
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = cov / np.outer(sd, sd)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.calibration.files import InputError, Table, numeric_range, parameter_field, read_toml
+from sim.integrity import ResultFolder, WriterLock
 from sim.params import ScenarioError, load_scenario, scenario_path
 from sim.paths import results_path
 from sim.sweep.experiment import Factor, metric_names
@@ -379,9 +381,8 @@ def markdown(rob: Robustness, shares: pd.DataFrame, boxes: pd.DataFrame, notes: 
 
 def robustness(rob: Robustness, store: str | Path | None = None, resume: bool = False, executor: str = "local",
                workers: int | None = None, scheduler: str | None = None, quiet: bool = False) -> Path:
-    """Run (or complete) the hypercube on the sweep layer, then write the analysis into STORE/robustness/."""
-    import time
-
+    """Run (or complete) the hypercube on the sweep layer, then write the analysis into STORE/robustness/ (whole:
+    written beside it and moved into place, one session at a time)."""
     from sim import sweep
 
     store = Path(store or default_store(rob))
@@ -390,9 +391,24 @@ def robustness(rob: Robustness, store: str | Path | None = None, resume: bool = 
               quiet=quiet)
     wall = time.perf_counter() - start
     start = time.perf_counter()
-    runs = sweep.load_runs(store)
+    with WriterLock(store), ResultFolder(store / "robustness", overwrite=True) as folder:  # one analysis, whole
+        _analyse(rob, store, folder, {"wall_s": wall, "workers": workers or "all"}, start)
     out = store / "robustness"
-    out.mkdir(exist_ok=True)
+    shares = pd.read_csv(out / "shares.csv")
+    if not quiet:
+        print(f"{rob.name}: robustness report in {out / 'report.md'}", file=sys.stderr)
+        for r in shares.itertuples():
+            print(f"  {_effect_label(r.scenario, r.metric, r.baseline)}: positive at {r.share_positive:.0%}, at "
+                  f"least {r.min_effect:g} at {r.share_holds:.0%} of the space", file=sys.stderr)
+    return out
+
+
+def _analyse(rob: Robustness, store: Path, folder: ResultFolder, cost: dict, start: float) -> None:
+    """Effects, shares, PRIM boxes, figure and report into ``folder`` (then moved into STORE/robustness/)."""
+    from sim import sweep
+
+    runs = sweep.load_runs(store)
+    out = folder.path
     points = effects(runs, rob)
     points.to_csv(out / "points.csv", index=False)
     shares = share_positive(points, rob)
@@ -402,12 +418,8 @@ def robustness(rob: Robustness, store: str | Path | None = None, resume: bool = 
     trajectories.to_csv(out / "trajectories.csv", index=False)
     figure(points, shares, boxes, rob, out / "robustness.png")
     manifest = sweep.Store(store).manifest()
-    cost = {"runs": len(runs), "wall_s": wall, "analysis_s": time.perf_counter() - start,
-            "executor": manifest["sessions"][-1]["executor"], "workers": workers or "all"}
+    cost = {**cost, "runs": len(runs), "analysis_s": time.perf_counter() - start,
+            "executor": manifest["sessions"][-1]["executor"]}
     (out / "report.md").write_text(markdown(rob, shares, boxes, notes, cost))
-    if not quiet:
-        print(f"{rob.name}: robustness report in {out / 'report.md'}", file=sys.stderr)
-        for r in shares.itertuples():
-            print(f"  {_effect_label(r.scenario, r.metric, r.baseline)}: positive at {r.share_positive:.0%}, at "
-                  f"least {r.min_effect:g} at {r.share_holds:.0%} of the space", file=sys.stderr)
-    return out
+    folder.commit({"robustness": rob.name, "robustness_file": str(rob.source), "store": str(store),
+                   "runs": len(runs)})

@@ -14,7 +14,8 @@ from sim.integrity import input_records
 from sim.params import scenario_inputs
 from sim.paths import results_path
 from sim.progress import Progress
-from sim.sizing import check_design_size
+from sim.execution.executors import ExecutorFactory, run_resilient
+from sim.sizing import check_design_size, warm_kernels
 from sim.sweep.experiment import Experiment, load_experiment
 from sim.sweep.plan import SweepRun, plan_runs
 from sim.sweep.store import Store
@@ -72,16 +73,18 @@ def run(experiment: str | Path | Experiment, store: str | Path | None = None, re
 
         def done(run: SweepRun, result: dict) -> None:
             nonlocal failed
-            if result["ok"]:
-                store_obj.write_result(run, result)
-            else:
-                store_obj.write_failure(run, result["error"], attempts=1)
-                failed += 1
+            with store_obj.writing():
+                if result["ok"]:
+                    store_obj.write_result(run, result)
+                else:
+                    store_obj.write_failure(run, result["error"], attempts=1)
+            failed += not result["ok"]
             progress.tick(failed=not result["ok"])
 
         def lost(run: SweepRun, error: str, attempts: int) -> None:
             nonlocal failed
-            store_obj.write_failure(run, error, attempts)
+            with store_obj.writing():
+                store_obj.write_failure(run, error, attempts)
             failed += 1
             progress.tick(failed=True)
 
@@ -109,6 +112,7 @@ def _pilot(first: SweepRun, work: Callable, factory: ExecutorFactory, done: Call
         timing["run_s"] = result["wall_s"]
         done(run, result)
 
+    warm_kernels(first.params, first.seed)  # a fresh checkout compiles them here once, not in the timed run
     start = time.perf_counter()
     run_resilient([first], work, factory, timed_done, lost)
     elapsed = time.perf_counter() - start

@@ -22,11 +22,13 @@ in the store's plan are ever read.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import platform
 import socket
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -39,6 +41,7 @@ from sim.integrity import (
     clean_stale_temporaries,
     damaged_files,
     read_manifest,
+    reason,
     write_atomic,
     write_json_atomic,
 )
@@ -147,6 +150,9 @@ class Store:
         Returns the damaged files found (they are removed, and their runs are run again).
         """
         if not self.manifest_path.exists():
+            if resume:
+                raise ExperimentError(f"{self.path}: nothing to resume (no results store here); run the same "
+                                      "command without --resume to start one")
             if self.path.exists() and not self.path.is_dir():
                 raise ExperimentError(f"{self.path}: exists and is not a folder; choose another --store")
             if self.path.is_dir() and any(self.path.iterdir()):
@@ -164,7 +170,7 @@ class Store:
             raise
 
     def _create(self, exp: Experiment, planned: list[SweepRun], executor: str, inputs: list[dict[str, str]]) -> None:
-        with ResultFolder(self.path) as folder:
+        with ResultFolder(self.path, keep=False) as folder:  # another job's store arriving first: FolderTaken
             for table in TABLES:
                 (folder.path / table).mkdir()
             (folder.path / "experiment.toml").write_text(exp.text)
@@ -211,9 +217,22 @@ class Store:
             manifest = self.manifest()
             manifest["sessions"][-1].update({"end": datetime.now().isoformat(timespec="seconds"),
                                              "runs_done": done, "runs_failed": failed})
-            write_json_atomic(manifest, self.manifest_path)
+            with contextlib.suppress(OSError):  # a full disk: the session stays without an end, as if killed
+                write_json_atomic(manifest, self.manifest_path)
         finally:
             self.release()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Around storing a finished run: a failed write (a full or read-only disk) becomes one line naming the
+        store and saying that the runs finished so far are kept there and how to complete the rest."""
+        try:
+            yield
+        except OSError as exc:
+            raise ExperimentError(
+                f"{self.path}: cannot write run results ({reason(exc)}); the {len(self.finished_ids())} finished "
+                "runs stored so far are kept there, the runs in hand are not; free some space, then complete the "
+                "sweep with the same command plus --resume") from None
 
     def release(self) -> None:
         if self._lock is not None:
