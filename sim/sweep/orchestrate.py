@@ -14,7 +14,6 @@ from sim.integrity import input_records
 from sim.params import scenario_inputs
 from sim.paths import results_path
 from sim.progress import Progress
-from sim.execution.executors import ExecutorFactory, run_resilient
 from sim.sizing import check_design_size, warm_kernels
 from sim.sweep.experiment import Experiment, load_experiment
 from sim.sweep.plan import SweepRun, plan_runs
