@@ -29,6 +29,7 @@ from threadpoolctl import threadpool_limits
 
 from sim import kernels
 from sim.agents import Institutions, Planner, ResidentsCommittee, Site, StreetOffice
+from sim.decisions import Decisions
 from sim.group_sums import N_CELLS, household_cells
 from sim.metrics import collect, metric_columns
 from sim.neighbourhoods import ParamColumns, PerEntry, Segments, Streams
@@ -144,6 +145,7 @@ class LilongModel(Model):
         self.distance_to_planner = np.maximum(np.abs(hx - centre_x[self.hseg.of]), np.abs(hy - centre_y[self.hseg.of]))
         self._derive_from_params()
 
+        self.decisions = Decisions(h.n, self.lilong.n_sites)  # what people in a workshop room decide
         self.exposure = np.zeros(h.n)
         self.site_engaged_share_seen = np.zeros(h.n)
         self.workshop_feedback = np.zeros(self.lilong.n_sites)

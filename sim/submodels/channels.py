@@ -74,15 +74,16 @@ def complaints(model: LilongModel) -> None:
     """Any household may complain to the committee about an unmet need (voice, shallow)."""
     h = model.households
     p = model.per_household.behaviour.complaint_rate * propensity(model, Rung.CONSULTED, h.trust_government)
-    engage(model, np.flatnonzero(model.streams.uniform_over("complaints", model.hseg) < p), Rung.CONSULTED,
-           voice=1.0)
+    complain = model.decisions.take_up("complain", None, model.streams.uniform_over("complaints", model.hseg) < p)
+    engage(model, np.flatnonzero(complain), Rung.CONSULTED, voice=1.0)
 
 
 def initiatives(model: LilongModel) -> None:
     """Residents propose improvements on their own, collecting neighbours' support (involved; no planner)."""
     h, b = model.households, model.per_household.behaviour
     p = b.initiative_rate * propensity(model, Rung.INVOLVED, h.trust_government, invited_now(model))
-    starters = np.flatnonzero(model.streams.uniform_over("initiatives", model.hseg) < p)
+    starters = np.flatnonzero(model.decisions.take_up("initiative", None,
+                                                      model.streams.uniform_over("initiatives", model.hseg) < p))
     engage(model, starters, Rung.INVOLVED, voice=3.0, hours=2.0)
     learn(model, starters, model.columns.committee.facilitation_skill)
     invite_neighbours(model, starters, model.columns.behaviour.initiative_invites_per_week, "invitations")
@@ -103,7 +104,7 @@ def survey(model: LilongModel) -> None:
     take = model.streams.uniform_over("survey", model.hseg, active)
     who = _households_of(model, active)
     prob = propensity(model, Rung.CONSULTED, h.trust_government, invited=0.5, who=who)
-    engage(model, choose(model, who, prob, None, take), Rung.CONSULTED, voice=1.0)
+    engage(model, choose(model, who, prob, None, take, choice="survey"), Rung.CONSULTED, voice=1.0)
 
 
 def public_meeting(model: LilongModel) -> None:
@@ -116,10 +117,12 @@ def public_meeting(model: LilongModel) -> None:
     h = model.households
     take = model.streams.uniform_over("public_meeting", model.hseg, active)
     priority = model.streams.uniform_over("public_meeting", model.hseg, active)
-    informed = np.flatnonzero((h.rung >= Rung.INFORMED) & active[model.hseg.of])
+    informed = np.flatnonzero(((h.rung >= Rung.INFORMED) | model.decisions.wants("public_meeting"))
+                              & active[model.hseg.of])
     prob = propensity(model, Rung.CONSULTED, h.trust_government, invited=0.5, evening_share=cc.meeting_evening_share,
                       who=informed)
-    engage(model, choose(model, informed, prob, cc.meeting_capacity, take, priority), Rung.CONSULTED, voice=2.0)
+    engage(model, choose(model, informed, prob, cc.meeting_capacity, take, priority, choice="public_meeting"),
+           Rung.CONSULTED, voice=2.0)
 
 
 def _trust_in_planner_channel(h: Households) -> np.ndarray:
@@ -158,7 +161,14 @@ def planner_visits(model: LilongModel) -> None:
     tiebreak = streams.uniform_over("planner_visits", model.hseg, active)
     talk = streams.uniform_over("planner_visits", model.hseg, active)
     candidates = np.flatnonzero((model.week - h.last_visit >= hp.planner.revisit_weeks) & active[model.hseg.of])
-    visited = candidates[segment_top(-_visit_score(model, candidates, tiebreak), model.hseg.of[candidates], n_visits)]
+    score = _visit_score(model, candidates, tiebreak)
+    first = model.decisions.visit_first
+    if len(first):  # whom the planner's person chose to visit comes first, in the order chosen
+        rank = np.full(h.n, np.nan)
+        rank[first] = np.arange(len(first))
+        chosen = ~np.isnan(rank[candidates])
+        score = np.where(chosen, 1e9 - rank[candidates], score)
+    visited = candidates[segment_top(-score, model.hseg.of[candidates], n_visits)]
     if len(visited) == 0:
         return
     h.last_visit[visited] = model.week
@@ -194,8 +204,8 @@ def planner_workshops(model: LilongModel) -> None:
     take = streams.uniform_over("planner_workshops", model.hseg, active)
     priority = streams.uniform_over("planner_workshops", model.hseg, active)
     invited = invited_now(model)
-    eligible = (((invited > 0) | (h.rung >= Rung.CONSULTED) | h.leader | model.in_workstation_reach)
-                & active[model.hseg.of])
+    eligible = (((invited > 0) | (h.rung >= Rung.CONSULTED) | h.leader | model.in_workstation_reach
+                 | model.decisions.wants("workshop")) & active[model.hseg.of])
     trust = _trust_in_planner_channel(h)
     who = np.flatnonzero(eligible)
     take_up = (propensity(model, Rung.INVOLVED, trust, invited, evening_share=pl.evening_share, who=who)
@@ -204,7 +214,7 @@ def planner_workshops(model: LilongModel) -> None:
     # one's recent engagement) lasts, spread as a weekly hazard over that period.
     b = hp.behaviour
     period = np.where(invited[who] > 0, b.invitation_weeks[who], b.activity_memory_weeks[who])
-    idx = choose(model, who, 1 - (1 - take_up) ** (1 / period), seats, take, priority)
+    idx = choose(model, who, 1 - (1 - take_up) ** (1 / period), seats, take, priority, choice="workshop")
     engage(model, idx, Rung.INVOLVED, voice=3.0)
     learn(model, idx, pl.facilitation_skill)
     # They worked on the projects near them.
@@ -231,7 +241,7 @@ def platform_meeting(model: LilongModel) -> None:
     take = streams.uniform_over("platform_meeting", seg, active)
     priority = streams.uniform_over("platform_meeting", seg, active)
     here = active[seg.of]
-    eligible = ((h.rung >= Rung.INVOLVED) | h.leader | h.volunteer) & here
+    eligible = ((h.rung >= Rung.INVOLVED) | h.leader | h.volunteer | model.decisions.wants("platform")) & here
     voiced = np.flatnonzero(~eligible & here & (h.voice_recent > 0))
     representatives = voiced[segment_top(-(h.voice_recent[voiced] + tiebreak[voiced] * 1e-6), seg.of[voiced],
                                          plat.representatives_per_meeting)]
@@ -239,7 +249,7 @@ def platform_meeting(model: LilongModel) -> None:
     who = np.flatnonzero(eligible)
     prob = propensity(model, Rung.COLLABORATING, h.trust_government, invited=1.0, evening_share=plat.evening_share,
                       who=who)
-    idx = choose(model, who, prob, plat.meeting_capacity, take, priority)
+    idx = choose(model, who, prob, plat.meeting_capacity, take, priority, choice="platform")
     engage(model, idx, Rung.COLLABORATING, voice=4.0)
     # Officials run the meeting; a planner working with residents lifts its facilitation, as far as
     # the planner's workshop hours allow (a planner with no hours adds nothing).

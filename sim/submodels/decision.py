@@ -150,7 +150,11 @@ def progress(model: LilongModel) -> None:
         model.log("designed", done, np.where(coverage[model.sseg.of[done]] > 0, "planner", "contractor"))
 
     designed = np.flatnonzero(pb.status == Status.DESIGNED)
-    waiting = designed[week - pb.since[designed] >= approval_delay(model, designed)]
+    # The office's rule: approve once the approval delay has passed, if funds allow; a person at the office
+    # may approve a design at once (still only if funds allow) or hold it.
+    choice = model.decisions.approve[designed]
+    ready = (week - pb.since[designed] >= approval_delay(model, designed)) | (choice == 1)
+    waiting = designed[ready & (choice != 0)]
     for s in waiting[np.argsort(pb.since[waiting], kind="stable")]:
         k = int(model.sseg.of[s])
         if pb.cost_yuan[s] <= inst.budget_left_yuan[k]:

@@ -123,18 +123,22 @@ def invited_now(model: LilongModel) -> np.ndarray:
 
 
 def choose(model: LilongModel, eligible: np.ndarray, prob: np.ndarray, seats: np.ndarray | None, take: np.ndarray,
-           priority: np.ndarray | None = None) -> np.ndarray:
+           priority: np.ndarray | None = None, choice: str | None = None) -> np.ndarray:
     """Which of the ``eligible`` households (sorted indices) take part, each with its chance ``prob``: at
     most ``seats[k]`` of neighbourhood k's (``None``: no limit), those with the lowest ``priority`` if
     oversubscribed. ``take`` and ``priority`` are one draw per household (the stream's whole week, whoever
-    is eligible: common random numbers). Returns sorted indices."""
-    idx = eligible[take[eligible] < prob]
+    is eligible: common random numbers). Where a person decides the household's ``choice``
+    (sim.decisions), theirs replaces the model's, and those who chose to come are seated first. Returns
+    sorted indices."""
+    by_model = take[eligible] < prob
+    idx = eligible[model.decisions.take_up(choice, eligible, by_model) if choice else by_model]
     if seats is None or len(idx) == 0:
         return idx
     nb = model.hseg.of[idx]
     if (np.bincount(nb, minlength=model.k) <= seats).all():
         return idx
-    return idx[segment_top(priority[idx], nb, seats)]
+    keys = priority[idx] - 2.0 * model.decisions.wants(choice)[idx] if choice else priority[idx]
+    return idx[segment_top(keys, nb, seats)]
 
 
 def learn(model: LilongModel, idx: np.ndarray, facilitation: np.ndarray) -> None:

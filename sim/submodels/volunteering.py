@@ -64,10 +64,16 @@ def recruit(model: LilongModel) -> None:
     unasked = pooled[~was_asked & willing & (h.belonging[pooled] > 0.5)
                      & (draw[pooled] < b.spontaneous_volunteer_per_week[pooled])]
     join = np.union1d(accept, unasked)  # disjoint: asked or not
-    h.take_part(join, Rung.COLLABORATING, model.week)
     volunteers = np.flatnonzero(h.volunteer & ~h.leader)  # disjoint from the pool
     discouraged = sigmoid(-20 * (h.external_efficacy[volunteers] - DISCOURAGED_EFFICACY))
     quit_rate = b.volunteer_quit_per_week[volunteers] * (1 + (MAX_QUIT_MULTIPLE - 1) * discouraged)
-    h.volunteer[volunteers[draw[volunteers] < quit_rate]] = False
+    quits = volunteers[draw[volunteers] < quit_rate]
+    decisions = model.decisions
+    if decisions.forced("volunteer"):  # a person volunteers (or stops) whatever the model would have them do
+        forced = decisions.household["volunteer"]
+        join = np.union1d(join[forced[join] != 0], np.flatnonzero((forced == 1) & ~h.volunteer))
+        quits = np.union1d(quits[forced[quits] != 1], np.flatnonzero((forced == 0) & h.volunteer & ~h.leader))
+    h.take_part(join, Rung.COLLABORATING, model.week)
+    h.volunteer[quits] = False
     h.volunteer[join] = True
 
