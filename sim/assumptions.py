@@ -19,6 +19,10 @@ ASSUMPTIONS: dict[str, tuple[str, float, float]] = {
     "engagement window": ("observation.engagement_window_weeks", 7, 26),
     "catchment radius": ("neighbourhood.catchment_radius_cells", 4.0, 9.0),
     "threshold spread": ("population.threshold_sd", 0.05, 0.2),
+    # Advantages a planner is assumed to have over the office and the committee (low: no gap at all).
+    "planner's design skill": ("planner.design_skill", 0.45, 1.0),  # 0.45: the contractor's design quality
+    "planner's facilitation": ("planner.facilitation_skill", 0.3, 1.0),  # 0.3: the committee's facilitation
+    "rules the planner helps set": ("planner.rules_per_week", 0.0, 0.2),  # 0: none, whatever the committee does
 }
 METRICS = ("involved_share", "satisfaction_overall")
 

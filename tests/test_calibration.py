@@ -250,3 +250,12 @@ def test_particles_simulated_in_batches_are_the_particles_simulated_one_by_one(t
     assert len(populations[1]) == 2
     for one, batched in zip(populations[1], populations[8], strict=True):
         assert_frame_equal(one, batched)
+
+
+def test_a_seeds_posterior_draw_does_not_depend_on_how_many_seeds_there_are():
+    from sim.calibration.posterior import posterior_draws
+
+    posterior = pd.DataFrame({"behaviour.base_logit": np.linspace(-9, -5, 50), "weight": np.linspace(1, 2, 50)})
+    few, many = posterior_draws(posterior, [0, 1, 2]), posterior_draws(posterior, list(range(30)))
+    assert few["draw"].tolist() == many["draw"].iloc[:3].tolist()
+    assert many["draw"].nunique() > 10  # and the draws differ from seed to seed

@@ -42,10 +42,13 @@ def _posterior_file(path: str | Path) -> Path:
 
 
 def posterior_draws(posterior: pd.DataFrame, seeds: list[int], master_seed: int = 0) -> pd.DataFrame:
-    """One weighted draw from the posterior per seed (reproducible from ``master_seed``)."""
+    """One weighted draw from the posterior per seed: seed s's draw depends on s (and ``master_seed``) alone,
+    so it is the same however many seeds a comparison has."""
     w = posterior["weight"].to_numpy(float)
-    rng = np.random.default_rng(np.random.SeedSequence(master_seed, spawn_key=(len(seeds),)))
-    picks = rng.choice(len(posterior), size=len(seeds), p=w / w.sum())
+    cumulative = np.cumsum(w / w.sum())
+    u = np.array([np.random.default_rng(np.random.SeedSequence(master_seed, spawn_key=(int(s),))).random()
+                  for s in seeds])
+    picks = np.minimum(np.searchsorted(cumulative, u, side="right"), len(posterior) - 1)
     draws = posterior.drop(columns="weight").iloc[picks].reset_index(drop=True)
     draws.insert(0, "draw", picks)
     draws.insert(0, "seed", seeds)
