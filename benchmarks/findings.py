@@ -17,9 +17,9 @@ import pandas as pd
 
 from sim import LilongModel
 from sim.analysis import by_year, final_year, mean_ci, tipping
+from sim.execution.runs import RunSpec, run_many
 from sim.params import Params, load_scenario, scenario_path
 from sim.population import NEVER, Rung
-from sim.runner import RunSpec, run_many
 
 METRICS = ("involved_share", "consulted_share", "satisfaction_overall", "satisfaction_living", "trust_government",
            "external_efficacy", "core_share", "upkeep_coverage", "mean_condition", "spaces_worn_out_per_year",

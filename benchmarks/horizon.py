@@ -13,9 +13,9 @@ import argparse
 import time
 
 from sim.analysis import by_year, by_year_markdown, trend
+from sim.execution.runs import RunSpec, run_many
 from sim.metrics import WEEKS_PER_YEAR
 from sim.params import load_scenario, scenario_path
-from sim.runner import RunSpec, run_many
 
 METRICS = ("trust_government", "external_efficacy", "involved_share", "satisfaction_overall", "spaces_in_use",
            "spaces_completed_per_year")

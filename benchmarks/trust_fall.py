@@ -15,9 +15,9 @@ import argparse
 import time
 
 from sim.analysis import by_year
+from sim.execution.runs import RunSpec, run_many
 from sim.metrics import WEEKS_PER_YEAR
 from sim.params import Params, load_scenario, scenario_path
-from sim.runner import RunSpec, run_many
 
 DEFAULT_REVERSION = Params().behaviour.disposition_reversion_per_week
 

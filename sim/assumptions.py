@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.analysis import final_year, markdown_table, mean_ci
+from sim.execution.runs import RunSpec
 from sim.params import Params
-from sim.runner import RunSpec
 
 # assumption -> (parameter, low, high): what each changes is documented in docs/ODD.md, section 7.
 ASSUMPTIONS: dict[str, tuple[str, float, float]] = {

@@ -66,11 +66,11 @@ def _preset_name(preset: str | None) -> str:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sim.analysis import final_year, fmt
+    from sim.execution.runs import run
     from sim.integrity import ResultFolder, cannot_write, input_records
     from sim.metrics import HEADLINE, REGISTRY
     from sim.params import own_preset, scenario_inputs
     from sim.provenance import git_commit, package_versions
-    from sim.runner import run
 
     path = scenario_path(args.scenario)
     params = load_scenario(path, args.preset)
@@ -132,6 +132,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
             weeks=args.steps, households=args.households, workers=args.workers, out=out,
             baseline=args.baseline, progress=not args.quiet, robustness_seeds=args.robustness_seeds,
             overwrite=args.overwrite)
+    return 0
+
+
+def cmd_street(args: argparse.Namespace) -> int:
+    from sim.street_compare import compare_street
+
+    if args.name is not None and args.out is not None:
+        raise InputError("--name and --out: give one of them")
+    out = (check_output_folder(args.out, "--out") if args.out
+           else results_path(check_name(args.name, "--name")) if args.name is not None else None)
+    compare_street(args.street, seeds=args.seeds, first_seed=args.first_seed, out=out, workers=args.workers,
+                   overwrite=args.overwrite, progress=not args.quiet)
     return 0
 
 
@@ -277,6 +289,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a calibration folder (or its posterior.csv): run each seed with a posterior draw and report "
                         "total beside seed-only uncertainty")
     c.set_defaults(func=cmd_compare)
+
+    st = sub.add_parser("street", help="a street of many neighbourhoods: where one or two planners do the most, "
+                                       "under each budget rule")
+    st.add_argument("street", help="a street file or the name of one in scenarios/streets")
+    st.add_argument("--seeds", type=_positive(int, 1, 10_000), default=6, help="seeds (default 6)")
+    st.add_argument("--first-seed", type=_positive(int, 0, 2**62), default=0, help="first seed (default 0)")
+    st.add_argument("--workers", type=_positive(int, 1, 4096), help="processes (default: all cores, at most 8)")
+    st.add_argument("--name", help="results/NAME instead of results/street-STREET")
+    st.add_argument("--out", type=Path, help="output folder")
+    st.add_argument("--overwrite", action="store_true", help="replace the output folder if it exists")
+    st.add_argument("--quiet", action="store_true", help="no progress line")
+    st.set_defaults(func=cmd_street)
 
     w = sub.add_parser("sweep", help="run an experiment file into a crash-safe results store")
     w.add_argument("experiment", help="experiment file, e.g. scenarios/experiments/planner_hours_strategy.toml")

@@ -22,12 +22,12 @@ from sim.analysis import (
     tipping,
     tipping_markdown,
 )
+from sim.execution.runs import RunSpec, run_many
 from sim.inputs import InputError
-from sim.integrity import ResultFolder, cannot_write, input_records
+from sim.integrity import ResultFolder, cannot_write, input_records, write_csv
 from sim.metrics import group_columns
 from sim.params import DEFAULT_SCENARIOS, Params, load_scenario, scenario_inputs, scenario_path
 from sim.provenance import git_commit, package_versions
-from sim.runner import RunSpec, run_many
 from sim.sizing import check_compare_size
 
 YEARLY = ("involved_share", "consulted_share", "satisfaction_overall", "trust_government", "external_efficacy",
@@ -91,14 +91,16 @@ def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None =
     inputs = input_records(role_path for name in names for role_path in scenario_inputs(source[name], preset))
     out = out or Path("results") / datetime.now().strftime("compare-%Y%m%d-%H%M%S")
     with ResultFolder(out, overwrite) as folder:
-        steps, events = run_many(specs, workers=workers, progress=progress)
+        runs_start = time.perf_counter()
+        all_steps, all_events = run_many(specs + robust_specs, workers=workers, progress=progress)
+        headline = all_steps.scenario.isin(names)
+        steps, events = all_steps[headline].reset_index(drop=True), all_events[all_events.scenario.isin(names)]
         robustness = None
-        if robust_specs:
-            robust_start = time.perf_counter()
-            robust_steps, _ = run_many(robust_specs, workers=workers, progress=progress)
-            robust = assumptions.table(robust_steps, final_year(steps), loaded, baseline)
+        if robust_specs:  # its share of the runs' time, by its share of the household-weeks simulated
+            share = len(robust_specs) / (len(specs) + len(robust_specs))
+            robust = assumptions.table(all_steps[~headline], final_year(steps), loaded, baseline)
             robustness = (robust, assumptions.markdown(robust, baseline, robustness_seeds,
-                                                       time.perf_counter() - robust_start))
+                                                       share * (time.perf_counter() - runs_start)))
         try:
             summary = _write_tables(folder.path, steps, events, baseline, _context(loaded, preset, seed_list),
                                     robustness)
@@ -138,7 +140,7 @@ def _write_tables(out: Path, steps: pd.DataFrame, events: pd.DataFrame, baseline
                   robustness: tuple[pd.DataFrame, str] | None) -> pd.DataFrame:
     """Tables, then figures (if a figure fails, nothing computed is lost); returns the summary."""
     _write_runs(out, steps, events)
-    steps.to_csv(out / "steps.csv", index=False)
+    write_csv(steps, out / "steps.csv")
     per_run = final_year(steps)
     per_run.to_csv(out / "runs_final_year.csv", index=False)
     summary = summarise(per_run, baseline)

@@ -22,32 +22,31 @@ def household_cells(age_group: np.ndarray, renter: np.ndarray) -> np.ndarray:
     return (2 * age_group + renter).astype(np.int8)
 
 
-def _cells_to_groups() -> np.ndarray:
-    """(cells, 6): which columns (everyone, then young, working, retired, long-term, renter, in
-    metrics.GROUPS order) each cell of age group x tenure counts in."""
-    matrix = np.zeros((N_CELLS, 1 + len(AGE_NAMES) + len(TENURE_NAMES)))
-    for age in range(len(AGE_NAMES)):
-        for renter in range(len(TENURE_NAMES)):
-            matrix[2 * age + renter, [0, 1 + age, 1 + len(AGE_NAMES) + renter]] = 1.0
-    return matrix
-
-
-CELLS_TO_GROUPS = _cells_to_groups()
+def _groups(cells: np.ndarray) -> np.ndarray:
+    """(..., K * N_CELLS) sums within cells -> (..., K, 6) sums over everyone, then young, working, retired,
+    long-term, renter (metrics.GROUPS order), each added in a fixed order."""
+    c = cells.reshape(*cells.shape[:-1], -1, N_CELLS)
+    young, working, retired = c[..., 0] + c[..., 1], c[..., 2] + c[..., 3], c[..., 4] + c[..., 5]
+    long_term, renter = c[..., 0] + c[..., 2] + c[..., 4], c[..., 1] + c[..., 3] + c[..., 5]
+    everyone = young + working + retired
+    return np.stack([everyone, young, working, retired, long_term, renter], axis=-1)
 
 
 def group_sums(rung: np.ndarray, acts_week: np.ndarray, first_act_depth: int, values: tuple[np.ndarray, ...],
-               cell: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sums over everyone and within each group (columns: everyone, young, working, retired,
-    long-term, renter) of:
+               cell: np.ndarray, lane: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per neighbourhood, sums over everyone and within each group (last axis: everyone, young, working,
+    retired, long-term, renter) of:
 
-    - ``ladder`` (N_RUNGS, 6): households whose ``rung`` is each rung;
-    - ``acts`` (N_RUNGS - first_act_depth, 6): acts this week (``acts_week``, rungs x households)
+    - ``ladder`` (N_RUNGS, K, 6): households whose ``rung`` is each rung;
+    - ``acts`` (N_RUNGS - first_act_depth, K, 6): acts this week (``acts_week``, rungs x households)
       at each depth from ``first_act_depth`` on;
-    - ``value_sums`` (len(values), 6): each of ``values`` (float64 per-household arrays).
+    - ``value_sums`` (len(values), K, 6): each of ``values`` (float64 per-household arrays).
 
-    ``cell`` is each household's :func:`household_cells`.
+    ``cell`` is each household's neighbourhood x :func:`household_cells` (N_CELLS x neighbourhood + cell),
+    ``lane`` its position within its neighbourhood.
     """
-    ladder = cell_counts(rung, cell, N_RUNGS, N_CELLS)
-    acts = np.array([cell_sums(acts_week[depth], cell, N_CELLS) for depth in range(first_act_depth, N_RUNGS)])
-    value_sums = np.array([cell_sums(v, cell, N_CELLS) for v in values])
-    return ladder @ CELLS_TO_GROUPS, acts @ CELLS_TO_GROUPS, value_sums @ CELLS_TO_GROUPS
+    n_cells = k * N_CELLS
+    ladder = cell_counts(rung, cell, N_RUNGS, n_cells)
+    acts = np.array([cell_sums(acts_week[depth], cell, lane, n_cells) for depth in range(first_act_depth, N_RUNGS)])
+    value_sums = np.array([cell_sums(v, cell, lane, n_cells) for v in values])
+    return _groups(ladder), _groups(acts), _groups(value_sums)

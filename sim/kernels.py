@@ -19,33 +19,36 @@ LANES = 4  # interleaved accumulators: neighbouring households do not wait on ea
 @numba.njit(cache=True, nogil=True)
 def deepest_recent(last_at_rung, first_informed, first_deeper):  # noqa: ANN001, ANN201 (numba infers types)
     """Per household (a column of ``last_at_rung``, rungs x households): the deepest rung whose last
-    act is in or after week ``first_informed`` (rung 1, informed) or ``first_deeper`` (rung 2 and
+    act is in or after week ``first_informed[i]`` (rung 1, informed) or ``first_deeper[i]`` (rung 2 and
     deeper); 0 if none. int8."""
     deepest = np.zeros(last_at_rung.shape[1], dtype=np.int8)
     for depth in range(1, last_at_rung.shape[0]):  # row by row, deeper rungs overwriting shallower ones
         last, first = last_at_rung[depth], first_informed if depth == 1 else first_deeper
         for i in range(len(last)):
-            if last[i] >= first:
+            if last[i] >= first[i]:
                 deepest[i] = depth
     return deepest
 
 
 @numba.njit(cache=True, nogil=True)
-def cell_sums(values, cell, n_cells):  # noqa: ANN001, ANN201
-    """Sum of ``values`` within each cell (``cell``: each entry's cell, 0..n_cells-1), in float64."""
+def cell_sums(values, cell, lane, n_cells):  # noqa: ANN001, ANN201
+    """Sum of ``values`` within each cell (``cell``: each entry's cell, 0..n_cells-1), in float64, over
+    LANES accumulators chosen by ``lane`` (an entry's position within its neighbourhood, so a
+    neighbourhood's sums do not depend on what comes before it)."""
     acc = np.zeros((LANES, n_cells))
     for i in range(values.shape[0]):
-        acc[i % LANES, cell[i]] += values[i]
+        acc[lane[i] % LANES, cell[i]] += values[i]
     return acc.sum(axis=0)
 
 
 @numba.njit(cache=True, nogil=True)
 def cell_counts(codes, cell, n_codes, n_cells):  # noqa: ANN001, ANN201
-    """(n_codes, n_cells): how many entries have each code (0..n_codes-1) within each cell."""
-    acc = np.zeros((LANES, n_codes, n_cells))
+    """(n_codes, n_cells): how many entries have each code (0..n_codes-1) within each cell (whole numbers:
+    exact in any order)."""
+    acc = np.zeros((n_codes, n_cells))
     for i in range(codes.shape[0]):
-        acc[i % LANES, codes[i], cell[i]] += 1.0
-    return acc.sum(axis=0)
+        acc[codes[i], cell[i]] += 1.0
+    return acc
 
 
 @numba.njit(cache=True, nogil=True)
@@ -94,3 +97,42 @@ def positive_values(values):  # noqa: ANN001, ANN201
             out[k] = values[i]
             k += 1
     return out[:k].copy()
+
+
+@numba.njit(cache=True, nogil=True)
+def poisson_from_uniform(rate, u):  # noqa: ANN001, ANN201
+    """A Poisson(``rate[i]``) number for each entry by inversion of its uniform ``u[i]`` (exact to
+    rounding: the smallest k with P(N <= k) > u; at most 100)."""
+    out = np.zeros(len(rate), dtype=np.int32)
+    for i in range(len(rate)):
+        p = np.exp(-rate[i])
+        cdf = p
+        k = 0
+        while u[i] >= cdf and k < 100:
+            k += 1
+            p *= rate[i] / k
+            cdf += p
+        out[i] = k
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def binomial_from_uniform(trials, p, u):  # noqa: ANN001, ANN201
+    """A Binomial(``trials[i]``, ``p[i]``) number for each entry by inversion of its uniform ``u[i]``."""
+    out = np.zeros(len(trials), dtype=np.int32)
+    for i in range(len(trials)):
+        n, q = trials[i], p[i]
+        if n <= 0 or q <= 0.0:
+            continue
+        if q >= 1.0:
+            out[i] = n
+            continue
+        prob = (1.0 - q) ** n
+        cdf = prob
+        k = 0
+        while u[i] >= cdf and k < n:
+            prob *= (n - k) / (k + 1) * q / (1.0 - q)
+            k += 1
+            cdf += prob
+        out[i] = k
+    return out

@@ -217,11 +217,16 @@ def glossary_markdown() -> str:
 # ---------------------------------------------------------------- the weekly reporter
 
 
+def metric_columns() -> tuple[str, ...]:
+    """Every reported column, in the order of the weekly table: each metric, then its group columns."""
+    return tuple(c for m in _METRICS for c in m.columns())
+
+
 def observed_rungs(model: LilongModel) -> np.ndarray:
     """Each household's deepest act within the engagement window (informed: the informed memory)."""
-    params = model.params
-    return model.households.deepest_recent_rung(model.week, params.behaviour.informed_memory_weeks,
-                                                params.observation.engagement_window_weeks)
+    hp = model.per_household
+    return model.households.deepest_recent_rung(model.week, hp.behaviour.informed_memory_weeks,
+                                                hp.observation.engagement_window_weeks)
 
 
 # The rows of the reporter's grouped sums, in order, and each one's group columns.
@@ -231,100 +236,132 @@ _GROUPED = ("informed_share", "consulted_share", "involved_share", "acts_per_hou
 _GROUP_COLUMNS = {name: [f"{name}__{g}" for g in GROUPS] for name in _GROUPED}
 
 
-def _mean_or_nan(values: np.ndarray) -> float:
-    return float(values.mean()) if len(values) else np.nan
-
-
 @numba.njit(cache=True, nogil=True)
-def _household_totals(process: np.ndarray, expectation: np.ndarray, belonging: np.ndarray,
-                      trust_planner: np.ndarray, in_activity: np.ndarray, volunteer: np.ndarray, leader: np.ndarray,
-                      work_week: np.ndarray, upkeep_week: np.ndarray, last_visit: np.ndarray,
-                      visited_after: int) -> np.ndarray:
-    """One pass over households: sums of four states; households in activities, in the core,
-    volunteering, leading and visited after week ``visited_after``; this week's work and upkeep hours,
-    all and the core's."""
-    out = np.zeros(13)
+def _household_totals(nb: np.ndarray, n_nb: int, process: np.ndarray, expectation: np.ndarray,
+                      belonging: np.ndarray, trust_planner: np.ndarray, in_activity: np.ndarray,
+                      volunteer: np.ndarray, leader: np.ndarray, work_week: np.ndarray, upkeep_week: np.ndarray,
+                      last_visit: np.ndarray, visited_after: int) -> np.ndarray:
+    """One pass over households (in order; ``nb``: each one's neighbourhood): per neighbourhood, sums of
+    four states; households in activities, in the core, volunteering, leading and visited after week
+    ``visited_after``; this week's work and upkeep hours, all and the core's."""
+    out = np.zeros((n_nb, 13))
     for i in range(len(process)):
+        k = nb[i]
         is_core = volunteer[i] or leader[i]
-        out[0] += process[i]
-        out[1] += expectation[i]
-        out[2] += belonging[i]
-        out[3] += trust_planner[i]
-        out[4] += 1.0 if in_activity[i] else 0.0
-        out[5] += 1.0 if is_core else 0.0
-        out[6] += 1.0 if volunteer[i] else 0.0
-        out[7] += 1.0 if leader[i] else 0.0
-        out[8] += work_week[i]
-        out[9] += work_week[i] if is_core else 0.0
-        out[10] += upkeep_week[i]
-        out[11] += upkeep_week[i] if is_core else 0.0
-        out[12] += 1.0 if last_visit[i] > visited_after else 0.0
+        out[k, 0] += process[i]
+        out[k, 1] += expectation[i]
+        out[k, 2] += belonging[i]
+        out[k, 3] += trust_planner[i]
+        out[k, 4] += 1.0 if in_activity[i] else 0.0
+        out[k, 5] += 1.0 if is_core else 0.0
+        out[k, 6] += 1.0 if volunteer[i] else 0.0
+        out[k, 7] += 1.0 if leader[i] else 0.0
+        out[k, 8] += work_week[i]
+        out[k, 9] += work_week[i] if is_core else 0.0
+        out[k, 10] += upkeep_week[i]
+        out[k, 11] += upkeep_week[i] if is_core else 0.0
+        out[k, 12] += 1.0 if last_visit[i] > visited_after else 0.0
     return out
 
 
-def collect(model: LilongModel) -> dict[str, float]:
-    """All metrics for the current week (every name in REGISTRY, plus group columns)."""
-    h, pb, n = model.households, model.projects, model.households.n
-    out: dict[str, float] = {}
+@numba.njit(cache=True, nogil=True)
+def _order_statistics(satisfaction: np.ndarray, work_year: np.ndarray,
+                      start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per neighbourhood (households ``start[k]`` to ``start[k + 1]``): the tenth percentile of
+    satisfaction (the value at position n // 10 in order), and the share of the past year's work hours
+    given by the top 5% (n // 20, at least one) of those who gave any."""
+    k = len(start) - 1
+    p10, top5 = np.empty(k), np.empty(k)
+    for s in range(k):
+        a, b = start[s], start[s + 1]
+        n = b - a
+        p10[s] = np.partition(satisfaction[a:b], n // 10)[n // 10]
+        top = max(1, n // 20)
+        working = positive_values(work_year[a:b])  # most households give no hours: select among the rest
+        total = working.sum()
+        if len(working) > top:
+            top_work = np.partition(working, len(working) - top)[len(working) - top:].sum()
+        else:
+            top_work = total
+        top5[s] = top_work / total if total > 0 else np.nan
+    return p10, top5
+
+
+def _site_means(model: LilongModel, values: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """Per neighbourhood: the mean of ``values`` over its sites ``where`` (missing where it has none)."""
+    seg = model.sseg
+    total = np.bincount(seg.of[where], weights=values[where], minlength=seg.k)
+    count = np.bincount(seg.of[where], minlength=seg.k)
+    return np.divide(total, count, out=np.full(seg.k, np.nan), where=count > 0)
+
+
+def collect(model: LilongModel) -> np.ndarray:
+    """All metrics for the current week: (neighbourhoods, metric_columns()) float64."""
+    h, pb, seg = model.households, model.projects, model.hseg
+    n = seg.sizes.astype(float)
+    out: dict[str, np.ndarray] = {}
     rung = observed_rungs(model)
-    total_voice = h.voice_recent.sum()
     values = (h.satisfaction_overall, h.satisfaction_living, h.delivered, h.trust_government, h.external_efficacy,
               h.voice_recent)  # the last rows of _GROUPED, in order
-    ladder, acts, value_sums = group_sums(rung, h.acts_week, int(Rung.CONSULTED), values, model.household_cell)
+    ladder, acts, value_sums = group_sums(rung, h.acts_week, int(Rung.CONSULTED), values, model.household_cell,
+                                          model.local_index, seg.k)  # (rows, K, 6 groups)
     at_least = ladder[::-1].cumsum(axis=0)[::-1]  # households at each rung or deeper
     acts_at_least = acts[::-1].cumsum(axis=0)[::-1]  # acts at consulted or deeper, involved or deeper, ...
     # A group's share of recent voice over its share of households (1 = proportionate).
-    value_sums[-1] *= n / total_voice if total_voice > 0 else np.nan
-    sums = np.vstack([at_least[[Rung.INFORMED, Rung.CONSULTED, Rung.INVOLVED]], acts_at_least[:2] * WEEKS_PER_YEAR,
-                      value_sums])
-    counts = ladder.sum(axis=0)
-    # per row: everyone's mean, then each group's (missing for an empty group)
+    total_voice = value_sums[-1, :, 0]
+    value_sums[-1] *= np.divide(n, total_voice, out=np.full(seg.k, np.nan), where=total_voice > 0)[:, None]
+    sums = np.concatenate([at_least[[Rung.INFORMED, Rung.CONSULTED, Rung.INVOLVED]],
+                           acts_at_least[:2] * WEEKS_PER_YEAR, value_sums])
+    counts = ladder.sum(axis=0)  # (K, 6)
     table = np.divide(sums, counts, out=np.full_like(sums, np.nan), where=counts > 0)
-    for name, (mean, *by_group) in zip(_GROUPED, table.tolist(), strict=True):
+    for row, name in enumerate(_GROUPED):
         if name != "voice_representation":  # a ratio to each group's share: no whole-population value
-            out[name] = mean
-        out.update(zip(_GROUP_COLUMNS[name], by_group, strict=True))
-    out["collaborating_share"] = at_least[Rung.COLLABORATING, 0] / n
-    out.update({f"ladder_{name}": ladder[k, 0] / n for k, name in enumerate(LADDER)})
-    totals = _household_totals(h.satisfaction_process, h.expectation, h.belonging, h.trust_planner, h.in_activity,
-                               h.volunteer, h.leader, h.work_hours_week, h.upkeep_hours_week, h.last_visit,
-                               model.week - WEEKS_PER_YEAR)
+            out[name] = table[row, :, 0]
+        for g, column in enumerate(_GROUP_COLUMNS[name]):
+            out[column] = table[row, :, 1 + g]
+    out["collaborating_share"] = at_least[Rung.COLLABORATING, :, 0] / n
+    out.update({f"ladder_{name}": ladder[r, :, 0] / n for r, name in enumerate(LADDER)})
+    totals = _household_totals(seg.of, seg.k, h.satisfaction_process, h.expectation, h.belonging, h.trust_planner,
+                               h.in_activity, h.volunteer, h.leader, h.work_hours_week, h.upkeep_hours_week,
+                               h.last_visit, model.week - WEEKS_PER_YEAR)
     (process, expectation, belonging, trust_planner, active, core, volunteers, leaders, week_work, core_week_work,
-     upkeep_hours, core_upkeep_hours, visited) = totals.tolist()
+     upkeep_hours, core_upkeep_hours, visited) = totals.T
+    planner = model.institutions.planner_on
     out["activity_share"] = active / n
     out["satisfaction_process"], out["expectation"], out["belonging"] = process / n, expectation / n, belonging / n
-    out["satisfaction_overall_p10"] = np.partition(h.satisfaction_overall, n // 10)[n // 10]
-    out["trust_planner"] = trust_planner / n if model.planner is not None else np.nan
+    out["trust_planner"] = np.where(planner, trust_planner / n, np.nan)
     out["core_share"] = core / n
     out["volunteers"] = volunteers
     out["leaders"] = leaders
-    out["core_work_share"] = core_week_work / week_work if week_work > 0 else np.nan
+    out["core_work_share"] = np.divide(core_week_work, week_work, out=np.full(seg.k, np.nan), where=week_work > 0)
     out["upkeep_hours_per_year"] = upkeep_hours * WEEKS_PER_YEAR
     out["core_upkeep_hours_per_year"] = core_upkeep_hours * WEEKS_PER_YEAR
-    out["planner_reach_share"] = visited / n if model.planner is not None else np.nan  # in the last 52 weeks
-    top = max(1, n // 20)
-    working = positive_values(h.work_hours_year)  # most households give no hours: select among the rest
-    year_work = working.sum()
-    top_work = working.sum() if len(working) <= top else np.partition(working, len(working) - top)[-top:].sum()
-    out["top5_work_share"] = top_work / year_work if year_work else np.nan
+    out["planner_reach_share"] = np.where(planner, visited / n, np.nan)  # in the last 52 weeks
+    out["satisfaction_overall_p10"], out["top5_work_share"] = _order_statistics(h.satisfaction_overall,
+                                                                                h.work_hours_year, seg.start)
 
+    sseg = model.sseg
     in_use = pb.status == Status.IN_USE
-    out["spaces_in_use"] = in_use.sum()
-    out["spaces_in_pipeline"] = ((pb.status >= Status.PROPOSED) & (pb.status <= Status.UNDER_CONSTRUCTION)).sum()
     public = model.lilong.site_house < 0
-    out["public_spaces_in_use_share"] = in_use[public].mean() if public.any() else np.nan
-    out["area_renewed_m2_per_year"] = model.flows["completed_m2"] * WEEKS_PER_YEAR
-    out["spaces_completed_per_year"] = model.flows["completed"] * WEEKS_PER_YEAR
-    out["spaces_worn_out_per_year"] = model.flows["worn_out"] * WEEKS_PER_YEAR
-    out["mean_fit_in_use"] = _mean_or_nan(pb.fit[in_use])
-    out["type_match_in_use"] = _mean_or_nan(pb.type_match[in_use])
-    out["mean_condition"] = _mean_or_nan(pb.condition[in_use])
-    out["upkeep_coverage"] = _mean_or_nan(pb.upkeep_coverage[in_use])
-    out["rules_share"] = _mean_or_nan(pb.rules[in_use].astype(float))
-    out["protected_condition"] = _mean_or_nan(pb.condition[in_use & model.lilong.site_protected])
-    out["spending_yuan_per_year"] = model.flows["spent_yuan"] * WEEKS_PER_YEAR
-    out["budget_spent_yuan"] = model.office.spent_yuan
-    out["households_moved_in_per_year"] = model.flows["moved_in"] * WEEKS_PER_YEAR
-    out["voice_answered_per_year"] = model.flows["voice_answered"] * WEEKS_PER_YEAR
-    out["voice_ignored_per_year"] = model.flows["voice_ignored"] * WEEKS_PER_YEAR
-    return {k: float(v) for k, v in out.items()}
+    out["spaces_in_use"] = sseg.counts(in_use).astype(float)
+    out["spaces_in_pipeline"] = sseg.counts((pb.status >= Status.PROPOSED)
+                                            & (pb.status <= Status.UNDER_CONSTRUCTION)).astype(float)
+    n_public = sseg.counts(public)
+    out["public_spaces_in_use_share"] = np.divide(sseg.counts(in_use & public), n_public,
+                                                  out=np.full(seg.k, np.nan), where=n_public > 0)
+    flows = model.flows
+    out["area_renewed_m2_per_year"] = flows["completed_m2"] * WEEKS_PER_YEAR
+    out["spaces_completed_per_year"] = flows["completed"] * WEEKS_PER_YEAR
+    out["spaces_worn_out_per_year"] = flows["worn_out"] * WEEKS_PER_YEAR
+    out["mean_fit_in_use"] = _site_means(model, pb.fit, in_use)
+    out["type_match_in_use"] = _site_means(model, pb.type_match, in_use)
+    out["mean_condition"] = _site_means(model, pb.condition, in_use)
+    out["upkeep_coverage"] = _site_means(model, pb.upkeep_coverage, in_use)
+    out["rules_share"] = _site_means(model, pb.rules.astype(float), in_use)
+    out["protected_condition"] = _site_means(model, pb.condition, in_use & model.lilong.site_protected)
+    out["spending_yuan_per_year"] = flows["spent_yuan"] * WEEKS_PER_YEAR
+    out["budget_spent_yuan"] = model.institutions.spent_yuan.copy()
+    out["households_moved_in_per_year"] = flows["moved_in"] * WEEKS_PER_YEAR
+    out["voice_answered_per_year"] = flows["voice_answered"] * WEEKS_PER_YEAR
+    out["voice_ignored_per_year"] = flows["voice_ignored"] * WEEKS_PER_YEAR
+    return np.stack([np.asarray(out[c], dtype=float) for c in model.metric_names], axis=1)

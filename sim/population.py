@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from mesa.discrete_space import Cell, CellAgent
+from scipy.special import ndtri
 
 from sim.kernels import deepest_recent
-from sim.params import IMPROVEMENT_TYPES, Population
+from sim.params import IMPROVEMENT_TYPES
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -128,12 +129,21 @@ class Households:
         self.last_at_rung[Rung.INFORMED, who] = week
         self.acts_week[depth, who] += 1
 
-    def deepest_recent_rung(self, week: int, informed_weeks: float, deeper_weeks: float) -> np.ndarray:
+    def deepest_recent_rung(self, week: int, informed_weeks: np.ndarray, deeper_weeks: np.ndarray) -> np.ndarray:
         """Each household's deepest rung with an act less than its window ago (``informed_weeks``
-        for being informed, ``deeper_weeks`` for consulted and deeper), as int8 (0: unaware)."""
+        for being informed, ``deeper_weeks`` for consulted and deeper; one per household), as int8
+        (0: unaware)."""
         # week - last < window  <=>  last >= floor(week - window) + 1, for integer weeks
-        return deepest_recent(self.last_at_rung, int(np.floor(week - informed_weeks)) + 1,
-                               int(np.floor(week - deeper_weeks)) + 1)
+        return deepest_recent(self.last_at_rung, np.floor(week - informed_weeks).astype(np.int64) + 1,
+                              np.floor(week - deeper_weeks).astype(np.int64) + 1)
+
+    @classmethod
+    def concat(cls, parts: list[Households]) -> Households:
+        """Several neighbourhoods' households as one set of arrays, in order."""
+        if len(parts) == 1:
+            return parts[0]
+        return cls(**{f.name: np.concatenate([getattr(p, f.name) for p in parts], axis=1 if f.name in RUNG_MAJOR
+                                             else 0) for f in fields(cls)})
 
     def replace_rows(self, rows: np.ndarray, newcomers: Households) -> None:
         """Newcomers take the places (rows) of households that moved out."""
@@ -152,7 +162,7 @@ NEED_NOISE_SD = 0.1
 
 
 def _needs(shared_kitchen: np.ndarray, no_bathroom: np.ndarray, age: np.ndarray, health: np.ndarray,
-           rng: np.random.Generator) -> np.ndarray:
+           noise: np.ndarray) -> np.ndarray:
     retired, young = age == AgeGroup.RETIRED, age == AgeGroup.YOUNG
     t = {name: i for i, name in enumerate(IMPROVEMENT_TYPES)}
     need = np.empty((len(age), len(IMPROVEMENT_TYPES)))
@@ -165,57 +175,78 @@ def _needs(shared_kitchen: np.ndarray, no_bathroom: np.ndarray, age: np.ndarray,
     need[:, t["greenery"]] = 0.3
     need[:, t["elder_care"]] = np.where(retired, 0.3 + 0.5 * (1 - health), 0.05)
     need[:, t["childrens_play"]] = np.select([young, retired], [0.65, 0.05], 0.3)
-    return np.clip(need + rng.normal(0, NEED_NOISE_SD, need.shape), 0, 1)
+    return np.clip(need + NEED_NOISE_SD * noise, 0, 1)
 
 
-def generate_households(pop: Population, n: int, rng: np.random.Generator, informed_share: float = 0.4,
+# The uniform numbers one household's attributes are drawn from (columns of generate_households' ``u``).
+DRAWS = ("age", "renter", "shared_kitchen", "no_bathroom", "health", "time_weekday", "time_evening",
+         *(f"need_{t}" for t in IMPROVEMENT_TYPES), "interest", "internal_efficacy", "external_efficacy",
+         "trust_government", "threshold", "coop_type", "baseline_living", "informed", "informed_week", "knowledge",
+         "coop_belief", "belonging")
+_COL = {name: i for i, name in enumerate(DRAWS)}
+_TINY = 2.0 ** -25  # keeps a float32 uniform of 0 (or 1) off the normal distribution's infinite tails
+
+
+def generate_households(pop: Any, u: np.ndarray, informed_share: float = 0.4,
                         units: dict[str, np.ndarray] | None = None) -> Households:
-    """Draw ``n`` households.
+    """Households drawn from the uniform numbers ``u`` (one row per household, columns :data:`DRAWS`;
+    normal noise by the inverse normal distribution function).
 
-    ``units`` fixes the attributes of the dwelling rather than of the people (``renter``,
-    ``shared_kitchen``, ``no_bathroom``): newcomers moving into a vacated room keep them.
-    ``informed_share`` of them start informed (a notice within the last 40 weeks).
+    ``pop`` holds the population parameters, each one value or one per household (a neighbourhood's
+    :class:`~sim.params.Population`, or the model's per-household view). ``units`` fixes the attributes
+    of the dwelling rather than of the people (``renter``, ``shared_kitchen``, ``no_bathroom``):
+    newcomers moving into a vacated room keep them. ``informed_share`` of them start informed (a notice
+    within the last 40 weeks).
     """
-    u = rng.random(n)
-    age = np.where(u < pop.retired_share, AgeGroup.RETIRED,
-                   np.where(u < pop.retired_share + pop.young_share, AgeGroup.YOUNG, AgeGroup.WORKING))
+    n = len(u)
+
+    def col(name: str) -> np.ndarray:
+        return u[:, _COL[name]].astype(np.float64)
+
+    def normal(name: str) -> np.ndarray:
+        return ndtri(np.clip(col(name), _TINY, 1 - _TINY))
+
+    a = col("age")
+    age = np.where(a < pop.retired_share, AgeGroup.RETIRED,
+                   np.where(a < pop.retired_share + pop.young_share, AgeGroup.YOUNG, AgeGroup.WORKING))
     age = age.astype(np.int8)
     retired = age == AgeGroup.RETIRED
-    drawn = {"renter": rng.random(n) < pop.renter_share,
-             "shared_kitchen": rng.random(n) < pop.shared_kitchen_share,
-             "no_bathroom": rng.random(n) < pop.no_bathroom_share}
+    drawn = {"renter": col("renter") < pop.renter_share,
+             "shared_kitchen": col("shared_kitchen") < pop.shared_kitchen_share,
+             "no_bathroom": col("no_bathroom") < pop.no_bathroom_share}
     drawn.update(units or {})
     renter, shared_kitchen, no_bathroom = drawn["renter"], drawn["shared_kitchen"], drawn["no_bathroom"]
 
-    def noisy(mean: np.ndarray | float, sd: float) -> np.ndarray:
-        return np.clip(mean + rng.normal(0, sd, n), 0.0, 1.0)
+    def noisy(mean: np.ndarray | float, sd: float, name: str) -> np.ndarray:
+        return np.clip(mean + sd * normal(name), 0.0, 1.0)
 
-    def by_age(young: float, working: float, retired_value: float) -> np.ndarray:
-        return np.array([young, working, retired_value])[age]
+    def by_age(young: np.ndarray | float, working: np.ndarray | float, retired_value: np.ndarray | float) -> np.ndarray:
+        return np.select([age == AgeGroup.YOUNG, age == AgeGroup.WORKING], [young, working], retired_value)
 
     renter_time = np.where(renter, pop.renter_time_factor, 1.0)
-    health = noisy(np.where(retired, pop.health_retired, pop.health_others), 0.12)
+    health = noisy(np.where(retired, pop.health_retired, pop.health_others), 0.12, "health")
     time_weekday = noisy(by_age(pop.weekday_time_young, pop.weekday_time_working, pop.weekday_time_retired)
-                         * renter_time, 0.1)
+                         * renter_time, 0.1, "time_weekday")
     time_evening = noisy(by_age(pop.evening_time_young, pop.evening_time_working, pop.evening_time_retired)
-                         * renter_time, 0.1)
-    need = _needs(shared_kitchen, no_bathroom, age, health, rng)
+                         * renter_time, 0.1, "time_evening")
+    noise = np.stack([normal(f"need_{t}") for t in IMPROVEMENT_TYPES], axis=1)
+    need = _needs(shared_kitchen, no_bathroom, age, health, noise)
     interest = noisy(by_age(pop.interest_young, pop.interest_working, pop.interest_retired)
-                     + pop.renter_interest_shift * renter, 0.15)
+                     + pop.renter_interest_shift * renter, 0.15, "interest")
     internal_efficacy = noisy(by_age(pop.internal_efficacy_young, pop.internal_efficacy_working,
-                                     pop.internal_efficacy_retired), 0.15)
-    external_efficacy = noisy(pop.external_efficacy_mean, 0.12)
+                                     pop.internal_efficacy_retired), 0.15, "internal_efficacy")
+    external_efficacy = noisy(pop.external_efficacy_mean, 0.12, "external_efficacy")
     trust_government = noisy(pop.trust_in_government_mean + pop.retired_trust_shift * retired
-                             + pop.renter_trust_shift * renter, 0.15)
-    threshold = np.clip(rng.normal(pop.threshold_mean, pop.threshold_sd, n), 0.0, 1.0)
-    v = rng.random(n)
+                             + pop.renter_trust_shift * renter, 0.15, "trust_government")
+    threshold = np.clip(pop.threshold_mean + pop.threshold_sd * normal("threshold"), 0.0, 1.0)
+    v = col("coop_type")
     coop_type = np.where(v < pop.conditional_cooperator_share, CoopType.CONDITIONAL,
                          np.where(v < pop.conditional_cooperator_share + pop.free_rider_share,
                                   CoopType.FREE_RIDER, CoopType.OTHER)).astype(np.int8)
-    baseline_living = noisy(0.6 - 0.15 * shared_kitchen - 0.15 * no_bathroom, 0.08)
+    baseline_living = noisy(0.6 - 0.15 * shared_kitchen - 0.15 * no_bathroom, 0.08, "baseline_living")
     last_at_rung = np.full((len(LADDER), n), NEVER, dtype=np.int32)
-    informed = rng.random(n) < informed_share
-    last_at_rung[Rung.INFORMED, informed] = -rng.integers(0, 40, informed.sum())
+    informed = col("informed") < informed_share
+    last_at_rung[Rung.INFORMED, informed] = -np.floor(col("informed_week")[informed] * 40).astype(np.int32)
     zeros = np.zeros(n)
     never = np.full(n, NEVER, dtype=np.int32)
     return Households(
@@ -225,14 +256,14 @@ def generate_households(pop: Population, n: int, rng: np.random.Generator, infor
         internal_efficacy=internal_efficacy, external_efficacy=external_efficacy,
         trust_government=trust_government, trust_disposition=trust_government.copy(),
         efficacy_disposition=external_efficacy.copy(), trust_planner=np.full(n, INITIAL_PLANNER_TRUST),
-        knowledge=noisy(0.1, 0.05),
-        threshold=threshold, coop_type=coop_type, coop_belief=noisy(0.3, 0.1),
+        knowledge=noisy(0.1, 0.05, "knowledge"),
+        threshold=threshold, coop_type=coop_type, coop_belief=noisy(0.3, 0.1, "coop_belief"),
         baseline_living=baseline_living, expectation=zeros.copy(), promised_value=zeros.copy(),
         promised_due=never.copy(), promised_site=np.full(n, -1, dtype=np.int64),
         promised_base=zeros.copy(), promised_source=np.full(n, -1, dtype=np.int8), promised_since=never.copy(),
         delivered=zeros.copy(),
         satisfaction_living=baseline_living.copy(), satisfaction_process=np.full(n, 0.35),
-        satisfaction_overall=zeros.copy(), belonging=noisy(0.3 + 0.1 * ~renter, 0.1),
+        satisfaction_overall=zeros.copy(), belonging=noisy(0.3 + 0.1 * ~renter, 0.1, "belonging"),
         last_at_rung=last_at_rung, rung=np.where(informed, Rung.INFORMED, Rung.UNAWARE).astype(np.int8),
         invited_until=never.copy(), last_visit=never.copy(),
         voice=zeros.copy(), voice_recent=zeros.copy(), awaiting_since=never.copy(),

@@ -26,7 +26,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 PR_SET_PDEATHSIG = 1
 DEATH_SIGNAL = signal.SIGKILL  # the parent is gone: nothing is left to report to, so no cleanup is owed
 
-EXECUTORS = ("local", "dask", "sequential")  # how sweeps and calibrations run (sim.sweep.executors)
+EXECUTORS = ("local", "dask", "sequential")  # how sweeps and calibrations run (sim.execution.executors)
 
 
 class Terminated(KeyboardInterrupt):

@@ -16,14 +16,17 @@ class Progress:
         self.enabled = enabled
         self.live = sys.stderr.isatty()
 
-    def tick(self, failed: bool = False) -> None:
-        self.count += 1
-        self.failed += failed
+    def tick(self, runs: int = 1, failed: bool | int = False) -> None:
+        """``runs`` more finished (``failed`` of them failed)."""
+        before = self.count - self.start_count
+        self.count += runs
+        self.failed += int(failed)
         if not self.enabled:
             return
         new = self.count - self.start_count
-        if not self.live and new % max(1, (self.total - self.start_count) // 10) and self.count != self.total:
-            return
+        step = max(1, (self.total - self.start_count) // 10)
+        if not self.live and new // step == before // step and self.count != self.total:
+            return  # not live: a line each time another tenth of the work is done
         elapsed = time.perf_counter() - self.start
         rate = new / elapsed if elapsed > 0 else 0.0
         left = (self.total - self.count) / rate if rate > 0 else float("nan")

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from sim.inputs import InputError
 
 if TYPE_CHECKING:
+    from sim.execution.runs import RunSpec
     from sim.params import Params
-    from sim.runner import RunSpec
     from sim.sweep.experiment import Experiment
 
 WORKERS_PER_CORE = 4  # more processes than this only queue for the cores and cost memory
@@ -129,7 +129,7 @@ def check_compare_size(specs: Sequence[RunSpec], workers: int | None, progress: 
     what = f"the comparison ({len(specs):,} runs, {rows:,} weekly rows)"
     _check_memory(need, what, "use fewer --seeds or --steps, or a sweep (results go to disk as they finish)")
     if progress and len(specs) > 200:
-        total = pilot_total_seconds(specs)
+        total = pilot_total_seconds(specs, workers or os.cpu_count() or 1)
         cores = os.cpu_count() or 1
         wanted = max(1, min(workers or cores, cores))
         lanes = effective_lanes(wanted, cores, os.getloadavg()[0])
@@ -147,8 +147,8 @@ PILOT_WEEKS = 26  # long enough for renewals to start (the first weeks are cheap
 WARM_WEEKS = 312  # a tiny model's whole horizon: every kernel a run reaches compiles and loads (about 0.1 s)
 
 
-def pilot_seconds(spec: RunSpec) -> float:
-    """CPU seconds one run of ``spec`` takes, from building its model and a few weeks of it.
+def pilot_seconds(specs: Sequence[RunSpec]) -> float:
+    """CPU seconds a batch of ``specs`` (one horizon) takes, from building its model and a few weeks of it.
 
     A tiny copy of the model runs first, untimed: the first model of a kind in a process loads the
     compiled kernels it uses, and on a fresh checkout compiles them (seconds, once per kernel;
@@ -157,14 +157,15 @@ def pilot_seconds(spec: RunSpec) -> float:
     """
     from sim.model import LilongModel
 
-    weeks = min(PILOT_WEEKS, spec.params.run.weeks)
-    warm_kernels(spec.params, spec.seed)
+    first = specs[0]
+    weeks = min(PILOT_WEEKS, first.params.run.weeks)
+    warm_kernels(first.params, first.seed)
     start = time.process_time()
-    model = LilongModel(spec.params, spec.seed)
+    model = LilongModel([s.params for s in specs], [s.seed for s in specs], agents=False)
     built = time.process_time()
     model.run_weeks(weeks)
     per_week = (time.process_time() - built) / weeks
-    return (built - start) + per_week * spec.params.run.weeks
+    return (built - start) + per_week * first.params.run.weeks
 
 
 def warm_kernels(params: Params, seed: int = 0) -> None:
@@ -176,11 +177,14 @@ def warm_kernels(params: Params, seed: int = 0) -> None:
     LilongModel(warm, seed).run_weeks(min(WARM_WEEKS, params.run.weeks))
 
 
-PILOT_SAMPLE = 5  # runs timed for a job's estimate, spread over its list (its scenarios differ in cost)
+def pilot_total_seconds(specs: Sequence[RunSpec], workers: int = 1) -> float:
+    """CPU seconds all of ``specs`` take in the batches they will run in (sim.execution.runs.plan_batches),
+    from a pilot of the largest batch, scaled by each batch's households."""
+    from sim.execution.runs import plan_batches
 
-
-def pilot_total_seconds(specs: Sequence[RunSpec]) -> float:
-    """CPU seconds all of ``specs`` take, from pilots of a few of them spread over the list."""
-    step = max(1, len(specs) // PILOT_SAMPLE)
-    sample = list(specs[::step])[:PILOT_SAMPLE]
-    return sum(pilot_seconds(s) for s in sample) / len(sample) * len(specs)
+    batches = plan_batches(specs, workers)
+    largest = max(batches, key=len)
+    households = [sum(specs[i].params.neighbourhood.households * specs[i].params.run.weeks for i in b)
+                  for b in batches]
+    pilot = pilot_seconds([specs[i] for i in largest])
+    return pilot * sum(households) / households[batches.index(largest)]

@@ -25,6 +25,7 @@ class CellKind(IntEnum):
     MAIN_ALLEY = 1
     BRANCH_ALLEY = 2
     SITE = 3
+    OUTSIDE = 4  # between neighbourhoods laid side by side (a street of several)
 
 
 class SiteKind(IntEnum):
@@ -212,26 +213,40 @@ class Catchment:
 
 
 def build_catchment(lilong: Lilong, house_site_users: dict[SiteKind, np.ndarray], radius: float) -> Catchment:
-    """Links from households to sites, sorted by household.
+    """Links from households to sites, sorted by household (and, for each household, neighbourhood sites
+    in site order, then its house's kitchen, then its washroom).
 
-    Neighbourhood sites: every household within ``radius`` cells, weight falling linearly to 0.
-    House sites: the households of that house who use that kind of site (``house_site_users``:
-    per kind, a bool per household), weight 1.
+    Neighbourhood sites: every household within ``radius`` cells, weight falling linearly to 0 (each site
+    looks only at the houses in a window around it, so the cost grows with the number of households).
+    House sites: the households of that house who use that kind of site (``house_site_users``: per kind, a
+    bool per household), weight 1.
     """
     hh_house = lilong.household_house
-    x, y = lilong.house_x[hh_house], lilong.house_y[hh_house]
-    shared = np.flatnonzero(lilong.site_house < 0)
-    boxes = lilong.site_box[shared]
+    n_houses = len(lilong.house_x)
+    house_at = np.full((lilong.width, lilong.height), -1, dtype=np.int64)
+    house_at[lilong.house_x, lilong.house_y] = np.arange(n_houses)
+    first_of_house = np.searchsorted(hh_house, np.arange(n_houses + 1))  # households are sorted by house
+    reach = int(np.ceil(radius)) - 1  # the farthest whole distance still under the radius
     hh_parts, site_parts, w_parts = [], [], []
-    chunk = max(1, 2_000_000 // max(1, len(boxes)))
-    for start in range(0, len(x), chunk):
-        d = chebyshev_to_boxes(x[start:start + chunk], y[start:start + chunk], boxes)
-        h, s = np.nonzero(d < radius)
-        hh_parts.append(h + start)
-        site_parts.append(shared[s])
-        w_parts.append(1.0 - d[h, s] / radius)
+    for s in np.flatnonzero(lilong.site_house < 0):
+        x0, x1, y0, y1 = (int(v) for v in lilong.site_box[s])
+        xa, xb = max(0, x0 - reach), min(lilong.width, x1 + reach + 1)
+        ya, yb = max(0, y0 - reach), min(lilong.height, y1 + reach + 1)
+        houses = house_at[xa:xb, ya:yb].ravel()
+        houses = houses[houses >= 0]
+        d = chebyshev_to_boxes(lilong.house_x[houses], lilong.house_y[houses], lilong.site_box[s:s + 1])[:, 0]
+        near = d < radius
+        houses, d = houses[near], d[near]
+        counts = first_of_house[houses + 1] - first_of_house[houses]
+        hh_parts.append(np.repeat(first_of_house[houses], counts) + _ranges(counts))
+        site_parts.append(np.full(int(counts.sum()), s))
+        w_parts.append(np.repeat(1.0 - d / radius, counts))
+    hh, site, w = (np.concatenate(p) if p else np.zeros(0, t) for p, t in
+                   ((hh_parts, np.int64), (site_parts, np.int64), (w_parts, float)))
+    order = np.lexsort((site, hh))
+    hh_parts, site_parts, w_parts = [hh[order]], [site[order]], [w[order]]
     house_sites = np.flatnonzero(lilong.site_house >= 0)
-    site_of_house = {kind: np.full(len(lilong.house_x), -1) for kind in HOUSE_SITE_KINDS}
+    site_of_house = {kind: np.full(n_houses, -1) for kind in HOUSE_SITE_KINDS}
     for kind in HOUSE_SITE_KINDS:
         mine = house_sites[lilong.site_kind[house_sites] == kind]
         site_of_house[kind][lilong.site_house[mine]] = mine
@@ -244,6 +259,55 @@ def build_catchment(lilong: Lilong, house_site_users: dict[SiteKind, np.ndarray]
     hh, site, w = np.concatenate(hh_parts), np.concatenate(site_parts), np.concatenate(w_parts)
     order = np.argsort(hh, kind="stable")
     return Catchment(hh[order], site[order], w[order], len(hh_house), lilong.n_sites)
+
+
+def _ranges(counts: np.ndarray) -> np.ndarray:
+    """0, 1, ..., c - 1 for each count c, concatenated."""
+    ends = np.cumsum(counts)
+    return np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - counts, counts)
+
+
+def combine_catchments(parts: list[Catchment], household_offsets: np.ndarray, site_offsets: np.ndarray) -> Catchment:
+    """One catchment of several neighbourhoods' (households and sites renumbered by the offsets)."""
+    if len(parts) == 1:
+        return parts[0]
+    return Catchment(np.concatenate([c.household + o for c, o in zip(parts, household_offsets, strict=False)]),
+                     np.concatenate([c.site + o for c, o in zip(parts, site_offsets, strict=False)]),
+                     np.concatenate([c.weight for c in parts]), int(household_offsets[-1]), int(site_offsets[-1]))
+
+
+def combine_lilongs(parts: list[Lilong]) -> tuple[Lilong, np.ndarray, np.ndarray]:
+    """One grid holding several neighbourhoods side by side, in rows of about sqrt(K), one empty
+    (OUTSIDE) cell apart so no two are neighbours; returns it and each neighbourhood's origin (x, y)."""
+    if len(parts) == 1:
+        return parts[0], np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    per_row = int(np.ceil(np.sqrt(len(parts))))
+    ox, oy = np.zeros(len(parts), dtype=np.int64), np.zeros(len(parts), dtype=np.int64)
+    x = y = row_height = width = 0
+    for k, part in enumerate(parts):
+        if k and k % per_row == 0:
+            x, y, row_height = 0, y + row_height + 1, 0
+        ox[k], oy[k] = x, y
+        x += part.width + 1
+        width, row_height = max(width, x - 1), max(row_height, part.height)
+    height = y + row_height
+    kind = np.full((width, height), CellKind.OUTSIDE, dtype=np.int8)
+    for k, part in enumerate(parts):
+        kind[ox[k]:ox[k] + part.width, oy[k]:oy[k] + part.height] = part.cell_kind
+    houses = np.concatenate([[0], np.cumsum([len(p.house_x) for p in parts])])
+    shift = np.array([1, 1, 0, 0])  # site boxes are x0, x1, y0, y1
+    boxes = [p.site_box + (ox[k] * shift + oy[k] * (1 - shift)).astype(np.int32) for k, p in enumerate(parts)]
+    site_house = [np.where(p.site_house >= 0, p.site_house + houses[k], -1) for k, p in enumerate(parts)]
+    combined = Lilong(
+        width=width, height=height, cell_kind=kind,
+        house_x=np.concatenate([p.house_x + ox[k] for k, p in enumerate(parts)]),
+        house_y=np.concatenate([p.house_y + oy[k] for k, p in enumerate(parts)]),
+        site_kind=np.concatenate([p.site_kind for p in parts]), site_box=np.concatenate(boxes),
+        site_m2=np.concatenate([p.site_m2 for p in parts]),
+        site_protected=np.concatenate([p.site_protected for p in parts]),
+        household_house=np.concatenate([p.household_house + houses[k] for k, p in enumerate(parts)]),
+        strip_width=parts[0].strip_width, site_house=np.concatenate(site_house))
+    return combined, ox, oy
 
 
 def build_location_network(lilong: Lilong) -> tuple[np.ndarray, np.ndarray]:

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from sim.analysis import final_year
+from sim.execution.runs import RunSpec, run_many
 from sim.params import load_scenario, scenario_path
-from sim.runner import RunSpec, run_many
 
 PATTERN_SEEDS = list(range(100, 110))  # 10 common seeds, apart from the main job's 0..29
 PATTERN_WEEKS = 208  # four years: past the first renewals and wear-outs (docs/ODD.md, section 7)

@@ -9,17 +9,15 @@ tests"). Runs are paired on common seeds, apart from the pattern tests' and the 
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
 from sim.analysis import by_year, final_year
+from sim.execution.runs import RunSpec, run_many
 from sim.metrics import WEEKS_PER_YEAR
 from sim.params import Params, load_scenario, scenario_path
-from sim.runner import RunSpec, run_many
 
 SEEDS = list(range(200, 206))
 YEARS = 10  # past the planner's build-up of renewed spaces (docs/ODD.md, "Transient and steady state")
@@ -61,7 +59,7 @@ def test_steady_level_is_where_the_update_rules_settle():
     from sim.submodels.feedback import learn_from_voice, revert_to_disposition, steady_level
 
     model = LilongModel(Params(), 1)
-    h, b = model.households, model.params.behaviour
+    h, b = model.households, model.per_household.behaviour
     rng = np.random.default_rng(0)
     p_answered, p_ignored = 0.004, 0.012  # per household and week
 
@@ -74,9 +72,9 @@ def test_steady_level_is_where_the_update_rules_settle():
                              np.flatnonzero((u >= p_answered) & (u < p_answered + p_ignored)))
         return h.trust_government.copy()
 
-    rate = b.disposition_reversion_per_week
-    predicted = steady_level(h.trust_disposition, rate, p_answered * b.trust_gain, p_ignored * b.trust_loss)
-    tau = 1 / (rate + p_answered * b.trust_gain + p_ignored * b.trust_loss)
+    rate, gain, loss = (float(x[0]) for x in (b.disposition_reversion_per_week, b.trust_gain, b.trust_loss))
+    predicted = steady_level(h.trust_disposition, rate, p_answered * gain, p_ignored * loss)
+    tau = 1 / (rate + p_answered * gain + p_ignored * loss)
     settled = settle(rate, int(5 * tau))
     assert abs(settled.mean() - predicted.mean()) < 0.01
     # After one time constant from the disposition, about 1 - 1/e of the way there.
@@ -84,8 +82,8 @@ def test_steady_level_is_where_the_update_rules_settle():
     start = h.trust_disposition.mean()
     assert 0.5 < (part.mean() - start) / (predicted.mean() - start) < 0.75
     # Without fading the events alone set a lower level (the disposition no longer anchors it).
-    no_fading = steady_level(h.trust_disposition, 0.0, p_answered * b.trust_gain, p_ignored * b.trust_loss)
-    assert abs(settle(0.0, int(5 / (p_answered * b.trust_gain + p_ignored * b.trust_loss))).mean()
+    no_fading = steady_level(h.trust_disposition, 0.0, p_answered * gain, p_ignored * loss)
+    assert abs(settle(0.0, int(5 / (p_answered * gain + p_ignored * loss))).mean()
                - no_fading.mean()) < 0.01
     assert no_fading.mean() < predicted.mean() - 0.1
 
@@ -158,10 +156,7 @@ def test_explanation_trust_recovers_when_the_office_answers_more():
         model = LilongModel(params, seed)
         for week in range(1, 14 * WEEKS_PER_YEAR + 1):
             if week == change_at:
-                office = model.office
-                office.params = dataclasses.replace(
-                    office.params, budget_yuan_per_year=office.params.budget_yuan_per_year * MORE_CAPACITY,
-                    projects_per_review=office.params.projects_per_review * MORE_CAPACITY)
+                model.change_params(more_capacity(params))
             model.step()
         return model.dataframe().trust_government.iloc[-2 * WEEKS_PER_YEAR:].mean()
 

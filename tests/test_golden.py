@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.execution.runs import run
 from sim.params import DEFAULT_SCENARIOS, load_scenario, scenario_path
-from sim.runner import run
 
 GOLDEN = Path(__file__).parent / "golden" / "weekly_metrics.parquet"
 PRESETS = ("guizhou_west", "hengfu_heritage")

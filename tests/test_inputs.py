@@ -226,8 +226,8 @@ def test_a_comparison_too_big_for_memory_is_refused_before_running(tmp_path, cap
 
 
 def test_a_large_comparison_prints_an_estimate_first(tmp_path, capsys):
+    from sim.execution.runs import RunSpec
     from sim.params import Params
-    from sim.runner import RunSpec
     from sim.sizing import check_compare_size
 
     specs = [RunSpec("x", Params().replace({"run.weeks": 10, "neighbourhood.households": 50}), s) for s in range(300)]
@@ -251,7 +251,7 @@ def test_a_truncated_store_manifest_is_one_line(tmp_path, capsys):
 ESTIMATE = """
 import sys, time
 from sim.params import load_scenario, scenario_path
-from sim.runner import RunSpec, run_many
+from sim.execution.runs import RunSpec, run_many
 from sim.sizing import pilot_total_seconds
 specs = [RunSpec(n, load_scenario(scenario_path(n), "guizhou_west").replace({"run.weeks": 104}), seed)
          for n in ("top_down", "planner_platform") for seed in range(4)]

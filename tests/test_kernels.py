@@ -31,8 +31,8 @@ def _numpy_block_sums(values: np.ndarray, cell: np.ndarray, width: int, height: 
     return block.ravel()[cell]
 
 
-def _numpy_deepest_recent(last_at_rung: np.ndarray, first_informed: int, first_deeper: int) -> np.ndarray:
-    first = np.full((last_at_rung.shape[0] - 1, 1), first_deeper)
+def _numpy_deepest_recent(last_at_rung: np.ndarray, first_informed: np.ndarray, first_deeper: np.ndarray) -> np.ndarray:
+    first = np.tile(first_deeper, (last_at_rung.shape[0] - 1, 1))
     first[0] = first_informed
     recent = last_at_rung[1:] >= first
     return (recent * np.arange(1, last_at_rung.shape[0])[:, None]).max(axis=0)
@@ -56,7 +56,11 @@ def test_block_sums_are_bincount_and_nine_shifted_slices_bit_for_bit(width: int,
 @given(st.integers(1, 200), st.integers(-30, 30), st.integers(-30, 30), st.integers(0, 2**32 - 1))
 def test_deepest_recent_is_the_deepest_rung_with_a_recent_act(n: int, first_informed: int, first_deeper: int,
                                                               seed: int) -> None:
-    last = np.random.default_rng(seed).integers(-40, 40, (6, n)).astype(np.int32)
+    rng = np.random.default_rng(seed)
+    last = rng.integers(-40, 40, (6, n)).astype(np.int32)
+    # each household its own window (its neighbourhood's)
+    first_informed = first_informed + rng.integers(0, 3, n)
+    first_deeper = first_deeper + rng.integers(0, 3, n)
     got = kernels.deepest_recent(last, first_informed, first_deeper)
     assert got.dtype == np.int8
     assert np.array_equal(got, _numpy_deepest_recent(last, first_informed, first_deeper))
@@ -68,7 +72,8 @@ def test_cell_sums_and_counts_are_bincount_within_cells(n: int, n_cells: int, se
     rng = np.random.default_rng(seed)
     cell = rng.integers(0, n_cells, n).astype(np.int8)
     values = rng.random(n)
-    np.testing.assert_allclose(kernels.cell_sums(values, cell, n_cells),
+    lane = np.arange(n) - np.repeat([0, n // 2], [n // 2, n - n // 2])  # two neighbourhoods
+    np.testing.assert_allclose(kernels.cell_sums(values, cell, lane, n_cells),
                                np.bincount(cell, weights=values, minlength=n_cells), rtol=1e-12)
     codes = rng.integers(0, 6, n).astype(np.int8)
     expected = np.zeros((6, n_cells))
@@ -105,12 +110,12 @@ def test_compiled_satisfaction_update_is_the_array_expressions_bit_for_bit(n: in
     h = {name: rng.random(n) * rng.choice([0.5, 1.0, 3.0], n) for name in floats}
     h |= {"meeting_ties": rng.integers(0, 30, n).astype(np.int32), "rung": rng.integers(0, 6, n).astype(np.int8),
           "in_activity": rng.random(n) < 0.3}
-    b = SimpleNamespace(**{name: float(rng.random()) for name in (
+    b = SimpleNamespace(**{name: rng.choice(rng.random(2), n) for name in (  # two neighbourhoods' values
         "expectation_adapt_rate", "delivery_weight", "disconfirmation_weight", "disruption_penalty",
         "satisfaction_rate", "process_base", "process_heard", "process_answered", "process_ignored",
         "procedural_weight", "belonging_rate")})
     expected = _numpy_satisfaction(h, b)
-    model = SimpleNamespace(households=SimpleNamespace(**h), params=SimpleNamespace(behaviour=b))
+    model = SimpleNamespace(households=SimpleNamespace(**h), per_household=SimpleNamespace(behaviour=b))
     satisfaction(model)
     for name, values in expected.items():
         assert np.array_equal(getattr(model.households, name), values), name
@@ -150,10 +155,10 @@ def test_compiled_disposition_is_the_array_expressions_bit_for_bit(n: int, seed:
     rng = np.random.default_rng(seed)
     h = SimpleNamespace(**{name: rng.random(n) for name in (
         "delivered", "threshold", "health", "interest", "external_efficacy", "internal_efficacy")})
-    b = SimpleNamespace(**{name: float(rng.normal(0, 3)) for name in (
+    b = SimpleNamespace(**{name: rng.choice(rng.normal(0, 3, 2), n) for name in (
         "base_logit", "weight_health", "weight_need", "weight_interest", "weight_efficacy",
         "weight_internal_efficacy", "weight_social")})
-    model = SimpleNamespace(households=h, params=SimpleNamespace(behaviour=b), exposure=rng.random(n),
+    model = SimpleNamespace(households=h, per_household=SimpleNamespace(behaviour=b), exposure=rng.random(n),
                             largest_need=rng.random(n))
     unmet = model.largest_need * (1.0 - h.delivered)
     above = 1.0 / (1.0 + np.exp(-((model.exposure - h.threshold) / SOCIAL_STEEPNESS)))
@@ -165,12 +170,14 @@ def test_compiled_disposition_is_the_array_expressions_bit_for_bit(n: int, seed:
 
 
 def _numpy_propensity(model: SimpleNamespace, depth: int, trust: np.ndarray, invited: np.ndarray | float,
-                      evening_share: float | None, rows: np.ndarray) -> np.ndarray:
-    h, b = model.households, model.params.behaviour
+                      evening_share: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+    h, b = model.households, model.per_household.behaviour
     invited = invited[rows] if isinstance(invited, np.ndarray) else invited
-    z = (model.disposition[rows] + b.weight_trust * trust[rows] + b.weight_invitation * invited
-         - b.depth_cost * max(0, depth - Rung.CONSULTED))
-    w_time = b.weight_time * (b.shallow_time_share if depth <= Rung.CONSULTED else 1.0)
+    z = (model.disposition[rows] + b.weight_trust[rows] * trust[rows] + b.weight_invitation[rows] * invited
+         - b.depth_cost[rows] * max(0, depth - Rung.CONSULTED))
+    w_time = b.weight_time[rows] * (b.shallow_time_share[rows] if depth <= Rung.CONSULTED else 1.0)
+    if evening_share is not None:
+        evening_share = evening_share[model.hseg.of[rows]]
     sigmoid = lambda x: 1.0 / (1.0 + np.exp(-x))  # noqa: E731
     if evening_share is None:
         return sigmoid(z + w_time * np.maximum(h.time_weekday[rows], h.time_evening[rows]))
@@ -186,10 +193,13 @@ def test_compiled_propensity_is_the_array_expressions_bit_for_bit(n: int, depth:
                                                                    seed: int) -> None:
     rng = np.random.default_rng(seed)
     h = SimpleNamespace(time_weekday=rng.random(n), time_evening=rng.random(n))
-    b = SimpleNamespace(**{name: float(rng.normal(0, 2)) for name in (
+    nb = np.sort(rng.integers(0, 2, n))  # two neighbourhoods, each with its own parameters
+    b = SimpleNamespace(**{name: rng.normal(0, 2, 2)[nb] for name in (
         "weight_trust", "weight_invitation", "depth_cost", "weight_time", "shallow_time_share")})
-    model = SimpleNamespace(households=h, params=SimpleNamespace(behaviour=b), disposition=rng.normal(0, 3, n),
-                            best_time=np.maximum(h.time_weekday, h.time_evening))
+    model = SimpleNamespace(households=h, per_household=SimpleNamespace(behaviour=b), disposition=rng.normal(0, 3, n),
+                            best_time=np.maximum(h.time_weekday, h.time_evening), hseg=SimpleNamespace(of=nb))
+    if evening_share is not None:
+        evening_share = np.array([evening_share, rng.random()])
     trust = rng.random(n)
     invited = (rng.random(n) < 0.3).astype(float) if invited_array else float(rng.choice([0.0, 0.5, 1.0]))
     who = np.flatnonzero(rng.random(n) < 0.5) if subset else None

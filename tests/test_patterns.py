@@ -250,7 +250,7 @@ def test_pattern8_trust_falls_faster_than_it_rises():
 
 
 def _run(specs) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from sim.runner import run_many
+    from sim.execution.runs import run_many
     steps, _ = run_many(specs, workers=2, progress=False)
     return steps, final_year(steps, ("activity_share", "core_share", "involved_share"))
 
@@ -260,8 +260,8 @@ def test_pattern4_same_mean_willingness_tips_or_not_with_its_spread():
     Without a core (nobody starts), no spread tips anything."""
     from conftest import NO_RECRUITMENT
 
+    from sim.execution.runs import RunSpec
     from sim.params import load_scenario, scenario_path
-    from sim.runner import RunSpec
 
     base = load_scenario(scenario_path("planner_platform")).replace({"run.weeks": 156})
     cases = {}
@@ -292,7 +292,7 @@ def test_pattern4_who_starts_decides_whether_it_tips():
         pb.status[public] = Status.IN_USE
         pb.type[public] = m.site_allowed[public].argmax(axis=1)
         pb.fit[public], pb.condition[public] = 1.0, 1.0
-        upkeep.use_of_spaces(m, np.random.default_rng(0))
+        upkeep.use_of_spaces(m)
         rng = np.random.default_rng(1)
         thresholds = np.sort(np.clip(rng.normal(0.3, sd, h.n), 0, 1))
         core = np.zeros(h.n, bool)
@@ -305,8 +305,8 @@ def test_pattern4_who_starts_decides_whether_it_tips():
         order = np.argsort(-closeness if placement == "easy_first" else closeness, kind="stable")
         h.threshold[order] = thresholds
         for _ in range(30):
-            upkeep.use_of_spaces(m, np.random.default_rng(0))
-            gatherings.gatherings(m, rng)
+            upkeep.use_of_spaces(m)
+            gatherings.gatherings(m)
         return float(h.in_activity.mean())
 
     assert activity("easy_first", 0.2) > activity("reluctant_first", 0.2) + 0.2

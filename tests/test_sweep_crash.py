@@ -16,7 +16,7 @@ from pandas.testing import assert_frame_equal
 from waiting import wait_for
 
 from sim import sweep
-from sim.sweep.executors import ExecutorFactory, run_resilient
+from sim.execution.executors import ExecutorFactory, run_resilient
 from sim.sweep.plan import plan_runs
 
 EXPERIMENT = Path(__file__).resolve().parent.parent / "scenarios" / "experiments" / "planner_hours_strategy.toml"

@@ -1,7 +1,7 @@
 """ABC-SMC (pyabc) on the sweep layer's executors, resumable after a kill.
 
 - **Sampler.** :class:`ExecutorSampler` evaluates particles with
-  :func:`sim.sweep.executors.run_resilient` on an :class:`~sim.sweep.executors.ExecutorFactory`
+  :func:`sim.execution.executors.run_resilient` on an :class:`~sim.execution.executors.ExecutorFactory`
   (local processes, Dask, or in-process), so a worker that dies has its particle re-run. Particle
   *i* of generation *t* seeds numpy from ``SeedSequence(master_seed, spawn_key=(t + 1, i))``, and a
   generation's sample is the first particles by index up to the *n*-th accepted (as pyabc's own
@@ -42,16 +42,17 @@ import pandas as pd
 import pyabc
 
 from sim.calibration.files import InputError, versions
-from sim.calibration.simulate import RUNS, Simulator, abc_name
+from sim.calibration.simulate import Simulator, abc_name, evaluate_batch
 from sim.calibration.spec import Calibration, settings_of
+from sim.execution.executors import ExecutorFactory, run_resilient
 from sim.integrity import ResultFolder, WriterLock, input_records, read_manifest, write_json_atomic
 from sim.params import scenario_inputs, scenario_path
 from sim.provenance import git_commit
-from sim.sweep.executors import ExecutorFactory, run_resilient
 
 HISTORY = "history.db"
 COSTS = "generations.csv"
 MAX_CHUNK = 4000
+PARTICLES_PER_BATCH = 32  # particles a worker simulates as one batch of runs (the same numbers as one by one)
 logging.getLogger("ABC").setLevel(logging.WARNING)  # pyabc's per-generation log: the sampler reports instead
 
 
@@ -96,17 +97,17 @@ class TrackingFactory:
 _LOADED: tuple[bytes, object] | None = None
 
 
-def _evaluate(payload: bytes, master_seed: int, t: int, index: int) -> tuple[int, object, int]:
-    """Worker: sample, simulate and judge particle ``index`` of generation ``t`` (seeded by both).
-    Returns (index, particle, model runs it took)."""
+def _evaluate(payload: bytes, master_seed: int, t: int, indices: list[int]) -> list[tuple[int, object, int]]:
+    """Worker: sample, simulate and judge particles ``indices`` of generation ``t`` (each seeded by both), their
+    runs as batches. Returns (index, particle, model runs it took) for each."""
     global _LOADED
     if _LOADED is None or _LOADED[0] is not payload and _LOADED[0] != payload:
         _LOADED = (payload, cloudpickle.loads(payload))
-    state = np.random.SeedSequence(master_seed, spawn_key=(t + 1, index)).generate_state(1)[0]
-    np.random.seed(int(state))
-    before = RUNS["done"]
-    particle = _LOADED[1]()
-    return index, particle, RUNS["done"] - before
+
+    def seed_particle(index: int) -> None:
+        np.random.seed(int(np.random.SeedSequence(master_seed, spawn_key=(t + 1, index)).generate_state(1)[0]))
+
+    return evaluate_batch(_LOADED[1], seed_particle, indices)
 
 
 class _Complete(Exception):
@@ -141,12 +142,12 @@ def make_sampler(factory: ExecutorFactory, master_seed: int, say,  # noqa: ANN00
                 nth = sorted(accepted)[n - 1]
                 return nth if state["prefix"] > nth else None
 
-            def done(_index: int, result: tuple[int, object, int]) -> None:
-                index, particle, runs = result
-                particles[index] = particle
-                state["runs"] += runs
-                if particle.accepted:
-                    accepted.append(index)
+            def done(_indices: list[int], results: list[tuple[int, object, int]]) -> None:
+                for index, particle, runs in results:
+                    particles[index] = particle
+                    state["runs"] += runs
+                    if particle.accepted:
+                        accepted.append(index)
                 if cutoff() is not None:
                     raise _Complete
 
@@ -162,8 +163,10 @@ def make_sampler(factory: ExecutorFactory, master_seed: int, say,  # noqa: ANN00
                 chunk = int(min(MAX_CHUNK, max(4 * self.factory.workers, 1.2 * missing / self.acceptance_guess)))
                 if np.isfinite(max_eval):
                     chunk = int(min(chunk, max_eval - state["next"]))
-                tasks = range(state["next"], state["next"] + chunk)
+                indices = list(range(state["next"], state["next"] + chunk))
                 state["next"] += chunk
+                per_task = max(1, min(PARTICLES_PER_BATCH, -(-chunk // self.factory.workers)))
+                tasks = [indices[i:i + per_task] for i in range(0, chunk, per_task)]
                 try:
                     run_resilient(tasks, work, self.factory, done, gone, max_in_flight=2 * self.factory.workers)
                 except _Complete:

@@ -27,11 +27,11 @@ import pandas as pd
 from sim.analysis import final_year, fmt, mean_ci
 from sim.calibration.files import versions
 from sim.calibration.report import POSTERIOR, load_posterior
+from sim.execution.runs import RunSpec, run_many
 from sim.integrity import ResultFolder, input_records
 from sim.metrics import HEADLINE, label
 from sim.params import scenario_inputs
 from sim.provenance import git_commit
-from sim.runner import RunSpec, run_many
 
 FIGURE_METRICS = ("involved_share", "satisfaction_overall", "trust_government", "core_share")
 

@@ -32,12 +32,12 @@ import pyabc  # noqa: E402
 from sim.analysis import fmt  # noqa: E402
 from sim.calibration.engine import COSTS, HISTORY  # noqa: E402
 from sim.calibration.files import InputError  # noqa: E402
-from sim.calibration.simulate import abc_name, statistics  # noqa: E402
+from sim.calibration.simulate import abc_name, batch_statistics  # noqa: E402
 from sim.calibration.spec import Calibration, settings_of  # noqa: E402
 from sim.calibration.targets import Target  # noqa: E402
+from sim.execution.executors import ExecutorFactory, run_resilient  # noqa: E402
 from sim.figures import PALETTE, save_figure  # noqa: E402
 from sim.integrity import folder_checksums, read_manifest, write_json_atomic  # noqa: E402
-from sim.sweep.executors import ExecutorFactory, run_resilient  # noqa: E402
 from sim.sweep.plan import replication_seeds  # noqa: E402
 
 POSTERIOR = "posterior.csv"
@@ -148,9 +148,10 @@ def correlations(cal: Calibration, posterior: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(corr, index=list(cal.keys), columns=list(cal.keys))
 
 
-def _predict_one(task: tuple[int, dict, int], targets: tuple[Target, ...], settings: dict) -> tuple[int, dict]:
-    draw, values, seed = task
-    return draw, statistics(values, targets, seed, settings)
+def _predict_batch(tasks: list[tuple[int, dict, int]], targets: tuple[Target, ...],
+                   settings: dict) -> list[tuple[int, dict]]:
+    stats = batch_statistics([t[1] for t in tasks], targets, [t[2] for t in tasks], settings)
+    return [(t[0], s) for t, s in zip(tasks, stats, strict=True)]
 
 
 def predictive(cal: Calibration, posterior: pd.DataFrame, factory: ExecutorFactory, say) -> pd.DataFrame:  # noqa: ANN001
@@ -164,12 +165,14 @@ def predictive(cal: Calibration, posterior: pd.DataFrame, factory: ExecutorFacto
     settings = {s: cal.horizon(s) for s in settings_of(cal.targets)}
     results: dict[int, dict] = {}
 
-    def lost(task: tuple, error: str, attempts: int) -> None:
-        raise RuntimeError(f"predictive run {task[0]} failed: {error}")
+    def lost(batch: list, error: str, attempts: int) -> None:
+        raise RuntimeError(f"predictive runs {batch[0][0]}-{batch[-1][0]} failed: {error}")
 
     say(f"  predictive checks: {n} posterior draws x {len(settings)} settings = {n * len(settings)} model runs")
-    run_resilient(tasks, partial(_predict_one, targets=cal.targets, settings=settings), factory,
-                  lambda _t, r: results.__setitem__(r[0], r[1]), lost)
+    per_task = max(1, -(-n // factory.workers))
+    batches = [tasks[i:i + min(per_task, 64)] for i in range(0, n, min(per_task, 64))]
+    run_resilient(batches, partial(_predict_batch, targets=cal.targets, settings=settings), factory,
+                  lambda _t, r: results.update(dict(r)), lost)
     rows = [{"draw": i, "seed": seeds[i], **tasks[i][1], **results[i]} for i in range(n)]
     return pd.DataFrame(rows)
 

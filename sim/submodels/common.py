@@ -57,11 +57,3 @@ def max_by_household(household: np.ndarray, values: np.ndarray, n_households: in
         starts = np.flatnonzero(np.r_[True, household[1:] != household[:-1]])
         out[household[starts]] = np.maximum.reduceat(values, starts)
     return out
-
-
-def pick(mask_or_indices: np.ndarray, limit: int, rng: np.random.Generator) -> np.ndarray:
-    """Indices of a bool mask (or the given sorted indices); a random subset of ``limit`` if there are more."""
-    idx = np.flatnonzero(mask_or_indices) if mask_or_indices.dtype == bool else mask_or_indices
-    if len(idx) > limit:
-        idx = np.sort(rng.choice(idx, size=limit, replace=False))
-    return idx

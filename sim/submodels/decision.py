@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.population import ExpectationSource, Rung
 from sim.projects import Status
-from sim.submodels.common import links_of, uniform
+from sim.submodels.common import links_of
 from sim.submodels.design import adjust_during_construction, design_fit
 from sim.submodels.voice import NEAR_WEIGHT, heard_demand, promise
 
@@ -28,45 +28,51 @@ if TYPE_CHECKING:
 MOBILISATION_WEEKS = 1  # from approval to the start of works
 
 
-def alignment(model: LilongModel) -> float:
-    """0-1: how far the office's choices follow voiced needs rather than its own priorities."""
-    a = model.planner.alignment if model.planner is not None else 0.0
-    plat = model.committee.platform
-    if plat.deliberation:
-        a = 1 - (1 - a) * (1 - plat.alignment_share)
-    return a
+def alignment(model: LilongModel) -> np.ndarray:
+    """Per neighbourhood, 0-1: how far the office's choices follow voiced needs rather than its own priorities."""
+    a = model.institutions.alignment
+    plat = model.columns.platform
+    return np.where(plat.deliberation, 1 - (1 - a) * (1 - plat.alignment_share), a)
 
 
-def review(model: LilongModel, rng: np.random.Generator) -> None:
-    """The office picks new projects within what is left of this year's budget."""
-    office, pb = model.office, model.projects
-    interval = office.params.review_interval_weeks
-    if model.week == 0 or model.week % interval != 0:
+def review(model: LilongModel) -> None:
+    """The office of each neighbourhood reviewing this week picks new projects within what is left of its
+    year's budget."""
+    pb, inst, sseg = model.projects, model.institutions, model.sseg
+    interval = model.columns.street_office.review_interval_weeks
+    active = (model.week % interval == 0) & (model.week > 0)
+    if not active.any():
         return
+    # Drawn every review, whatever is idle: the stream stays aligned across scenarios.
+    tiebreak = model.streams.uniform_over("review", sseg, active) * 1e-6
     idle = pb.status == Status.IDLE
-    tiebreak = uniform(rng, len(idle)) * 1e-6  # drawn every review: the stream stays aligned across scenarios
-    if not idle.any():
+    active &= sseg.counts(idle) > 0
+    if not active.any():
         return
     demand = heard_demand(model) / (model.site_base_cost[:, None] / 10_000)  # voiced need per 10,000 yuan
-    if demand.max() > 0:
-        demand = demand / demand.max()
-    own = office.params.own_priority_weight * (1 - alignment(model))
-    score = own * office.priorities[None, :] + (1 - own) * demand
+    top = np.zeros(model.k)
+    np.maximum.at(top, sseg.of, demand.max(axis=1))
+    demand = demand / np.where(top > 0, top, 1.0)[sseg.of, None]  # scaled to each neighbourhood's largest
+    own = (model.columns.street_office.own_priority_weight * (1 - alignment(model)))[sseg.of]
+    score = own[:, None] * inst.priorities[sseg.of] + (1 - own[:, None]) * demand
     score = np.where(model.site_allowed & idle[:, None], score, -np.inf)
     best_type = score.argmax(axis=1)
     best = score.max(axis=1) + tiebreak
     pending = (pb.status >= Status.PROPOSED) & (pb.status <= Status.DESIGNED)
-    room = office.budget_left_yuan - model.site_base_cost[pending].sum()
-    sites = greedy_within_budget(best, model.site_base_cost, room, office.params.projects_per_review)
+    committed = np.bincount(sseg.of[pending], weights=model.site_base_cost[pending], minlength=model.k)
+    room = inst.budget_left_yuan - committed
+    most = model.columns.street_office.projects_per_review
+    chosen = [sseg.start[k] + greedy_within_budget(best[sseg.slice(k)], model.site_base_cost[sseg.slice(k)], room[k],
+                                                   int(most[k])) for k in np.flatnonzero(active)]
+    sites = np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
     if len(sites) == 0:
         return
     pb.type[sites] = best_type[sites]
     pb.move(sites, Status.PROPOSED, model.week)
     _announce(model, sites)
-    for s in sites:
-        k = best_type[s]
-        pb.voiced[s] = (1 - own) * demand[s, k] > own * office.priorities[k]
-        model.log("proposed", site=int(s), detail="voiced" if pb.voiced[s] else "office_priority")
+    k = best_type[sites]
+    pb.voiced[sites] = (1 - own[sites]) * demand[sites, k] > own[sites] * inst.priorities[sseg.of[sites], k]
+    model.log("proposed", sites, np.where(pb.voiced[sites], "voiced", "office_priority"))
 
 
 def greedy_within_budget(score: np.ndarray, cost: np.ndarray, budget: float, most: int) -> np.ndarray:
@@ -90,9 +96,11 @@ def greedy_within_budget(score: np.ndarray, cost: np.ndarray, budget: float, mos
 def _announce(model: LilongModel, sites: np.ndarray) -> None:
     """The committee notifies the households a new project would serve; they expect its value within a year."""
     c = model.catchment
-    links = c.links_of_sites(np.sort(sites))
+    links = c.links_of_sites(sites)
     near = np.sort(links[c.weight[links] > NEAR_WEIGHT])
-    read = near[uniform(model.streams["announce"], len(near)) < model.params.behaviour.notice_read_rate]
+    nb = model.hseg.of[c.household[near]]
+    draw = model.streams.uniform("announce", np.bincount(nb, minlength=model.k))  # links are grouped by neighbourhood
+    read = near[draw < model.per_household.behaviour.notice_read_rate[c.household[near]]]
     model.households.take_part(np.unique(c.household[read]), Rung.INFORMED, model.week)
     expect_from_links(model, read, ExpectationSource.ANNOUNCED)
 
@@ -102,13 +110,13 @@ def expect_from_links(model: LilongModel, links: np.ndarray, source: Expectation
 
     The value expected is ``expected_fit`` x the household's weight x its need for the project's type.
     """
-    c, h, pb, b = model.catchment, model.households, model.projects, model.params.behaviour
+    c, h, pb, b = model.catchment, model.households, model.projects, model.per_household.behaviour
     hh, site = c.household[links], c.site[links]
-    value = b.expected_fit * c.weight[links] * h.need[hh, pb.type[site]]
+    value = b.expected_fit[hh] * c.weight[links] * h.need[hh, pb.type[site]]
     order = np.lexsort((value, hh))  # by household, largest value last: each household's best project
     last = np.r_[hh[order][1:] != hh[order][:-1], True] if len(order) else np.zeros(0, bool)
     best_hh, best_value, best_site = hh[order][last], value[order][last], site[order][last]
-    promise(model, best_hh, best_value, model.week + b.expected_delivery_weeks, source, best_site)
+    promise(model, best_hh, best_value, model.week + b.expected_delivery_weeks[best_hh], source, best_site)
 
 
 def pipeline_links(model: LilongModel, households: np.ndarray) -> np.ndarray:
@@ -121,46 +129,49 @@ def pipeline_links(model: LilongModel, households: np.ndarray) -> np.ndarray:
 
 def approval_delay(model: LilongModel, sites: np.ndarray) -> np.ndarray:
     """Weeks from a finished design to approval: cut by coordination; heritage review on protected sites."""
-    sp = model.office.params
-    delay = sp.approval_delay_weeks * (1 - sp.coordination_delay_cut * alignment(model))
-    negotiation = 0.0
-    if model.planner is not None:
-        negotiation = model.planner.params.heritage_negotiation_share * model.planner.alignment
-    heritage = sp.heritage_approval_weeks * (1 - negotiation)
-    return delay + heritage * model.lilong.site_protected[sites]
+    so, nb = model.columns.street_office, model.sseg.of[sites]
+    delay = so.approval_delay_weeks * (1 - so.coordination_delay_cut * alignment(model))
+    negotiation = np.where(model.institutions.planner_on,
+                           model.columns.planner.heritage_negotiation_share * model.institutions.alignment, 0.0)
+    heritage = so.heritage_approval_weeks * (1 - negotiation)
+    return delay[nb] + heritage[nb] * model.lilong.site_protected[sites]
 
 
 def progress(model: LilongModel) -> None:
     """Move projects through design, approval, construction and into use."""
-    pb, office, week = model.projects, model.office, model.week
+    pb, inst, week, sp = model.projects, model.institutions, model.week, model.per_site.projects
     age = week - pb.since
 
     in_design = pb.status == Status.PROPOSED
-    done = np.flatnonzero(in_design & (age >= model.params.projects.design_weeks))
+    done = np.flatnonzero(in_design & (age >= sp.design_weeks))
     if len(done):
-        coverage = design_fit(model, done, int(in_design.sum()))
+        coverage = design_fit(model, done, model.sseg.counts(in_design))
         pb.move(done, Status.DESIGNED, week)
-        for s in done:
-            model.log("designed", site=int(s), detail="planner" if coverage > 0 else "contractor")
+        model.log("designed", done, np.where(coverage[model.sseg.of[done]] > 0, "planner", "contractor"))
 
     designed = np.flatnonzero(pb.status == Status.DESIGNED)
-    waiting = designed[week - pb.since[designed] >= approval_delay(model, designed)]
+    # The office's rule: approve once the approval delay has passed, if funds allow; a person at the office
+    # may approve a design at once (still only if funds allow) or hold it.
+    choice = model.decisions.approve[designed]
+    ready = (week - pb.since[designed] >= approval_delay(model, designed)) | (choice == 1)
+    waiting = designed[ready & (choice != 0)]
     for s in waiting[np.argsort(pb.since[waiting], kind="stable")]:
-        if pb.cost_yuan[s] <= office.budget_left_yuan:
-            office.spend(pb.cost_yuan[s])
+        k = int(model.sseg.of[s])
+        if pb.cost_yuan[s] <= inst.budget_left_yuan[k]:
+            inst.spend(k, pb.cost_yuan[s])
             pb.move(np.array([s]), Status.APPROVED, week)
-            model.log("approved", site=int(s))
+            model.log("approved", np.array([s]))
 
     start = np.flatnonzero((pb.status == Status.APPROVED) & (week - pb.since >= MOBILISATION_WEEKS))
     pb.move(start, Status.UNDER_CONSTRUCTION, week)
 
     building = np.flatnonzero(pb.status == Status.UNDER_CONSTRUCTION)
     adjust_during_construction(model, building)
-    finished = building[week - pb.since[building] >= model.params.projects.construction_weeks]
+    finished = building[week - pb.since[building] >= sp.construction_weeks[building]]
     if len(finished):
         pb.move(finished, Status.IN_USE, week)
         pb.condition[finished] = pb.fabric[finished] = 1.0
-        model.flows["completed"] += len(finished)
-        model.flows["completed_m2"] += float(model.lilong.site_m2[finished].sum())
-        for s in finished:
-            model.log("built", site=int(s))
+        nb = model.sseg.of[finished]
+        model.flows["completed"] += np.bincount(nb, minlength=model.k)
+        model.flows["completed_m2"] += np.bincount(nb, weights=model.lilong.site_m2[finished], minlength=model.k)
+        model.log("built", finished)

@@ -18,18 +18,17 @@ faster where a planner spots and grows them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.population import INITIAL_PLANNER_TRUST, NEVER, ExpectationSource, Households, Rung
+from sim.population import INITIAL_PLANNER_TRUST, NEVER, Households, Rung
 from sim.projects import Status
-from sim.submodels.common import links_of, uniform
+from sim.submodels.common import links_of
 from sim.submodels.voice import MAIN_NEED_SHARE, NEAR_WEIGHT, Ledger
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
-    from sim.params import Behaviour
 
 RECENT_RETENTION = 0.97  # weekly fading of "recently answered / ignored"
 RESPONSE_GAIN = 0.05  # a rise in delivered value this large is a visible response (however high the hopes)
@@ -59,7 +58,7 @@ def served_by(model: LilongModel, sites: np.ndarray, main_need_only: bool = True
 
 
 def responsiveness(model: LilongModel) -> None:
-    h, b, pb = model.households, model.params.behaviour, model.projects
+    h, b, pb = model.households, model.per_household.behaviour, model.projects
     revert_to_disposition(h, b.disposition_reversion_per_week)
     h.answered_recent *= RECENT_RETENTION
     h.ignored_recent *= RECENT_RETENTION
@@ -85,8 +84,8 @@ def responsiveness(model: LilongModel) -> None:
     ignored = pending[awaiting & broken]
 
     count_settled(model, pending[kept], pending[broken])
-    model.flows["voice_answered"] += len(answered)
-    model.flows["voice_ignored"] += len(ignored)
+    model.flows["voice_answered"] += model.hseg.counts_of(answered)
+    model.flows["voice_ignored"] += model.hseg.counts_of(ignored)
 
     h.expectation[settled] = np.maximum(h.expectation[settled], h.promised_value[settled])
     h.promised_value[settled] = 0.0
@@ -95,18 +94,19 @@ def responsiveness(model: LilongModel) -> None:
     h.promised_source[settled] = -1
 
     learn_from_voice(h, b, answered, ignored)
-    if model.planner is not None:
-        up, down = answered[h.last_visit[answered] != NEVER], ignored[h.last_visit[ignored] != NEVER]
-        h.trust_planner[up] += b.trust_gain * (1 - h.trust_planner[up])
-        h.trust_planner[down] -= b.planner_blame_share * b.trust_loss * h.trust_planner[down]
+    # Those the planner met credit it with an answer, and blame it in part for being ignored.
+    up = answered[(h.last_visit[answered] != NEVER) & model.planner_here[answered]]
+    down = ignored[(h.last_visit[ignored] != NEVER) & model.planner_here[ignored]]
+    h.trust_planner[up] += b.trust_gain[up] * (1 - h.trust_planner[up])
+    h.trust_planner[down] -= b.planner_blame_share[down] * b.trust_loss[down] * h.trust_planner[down]
     # Seeing neighbours' requests answered: officials respond to residents (Finkel's external efficacy).
     delivered_voiced = new & pb.voiced
     if delivered_voiced.any():
         seen = served_by(model, delivered_voiced, main_need_only=False) & (h.rung >= Rung.INFORMED)
         seen[answered] = False
         seen = np.flatnonzero(seen)
-        h.external_efficacy[seen] += b.vicarious_gain * (1 - h.external_efficacy[seen])
-        h.trust_government[seen] += b.vicarious_gain * (1 - h.trust_government[seen])
+        h.external_efficacy[seen] += b.vicarious_gain[seen] * (1 - h.external_efficacy[seen])
+        h.trust_government[seen] += b.vicarious_gain[seen] * (1 - h.trust_government[seen])
     h.answered_recent[answered] = 1.0
     h.ignored_recent[ignored] = 1.0
     h.awaiting_since[answered] = NEVER
@@ -116,23 +116,23 @@ def responsiveness(model: LilongModel) -> None:
 
 def count_settled(model: LilongModel, kept: np.ndarray, broken: np.ndarray) -> None:
     """Add the expectations settled this week (households ``kept``, ``broken``) to the ledger, by source."""
-    h, n = model.households, len(ExpectationSource)
-    model.ledger[:, Ledger.KEPT] += np.bincount(h.promised_source[kept], minlength=n)
-    model.ledger[:, Ledger.BROKEN] += np.bincount(h.promised_source[broken], minlength=n)
-    model.ledger[:, Ledger.KEPT_WEEKS] += np.bincount(h.promised_source[kept], minlength=n,
-                                                      weights=model.week - h.promised_since[kept])
+    h, nb = model.households, model.hseg.of
+    np.add.at(model.ledger, (nb[kept], h.promised_source[kept], Ledger.KEPT), 1)
+    np.add.at(model.ledger, (nb[broken], h.promised_source[broken], Ledger.BROKEN), 1)
+    np.add.at(model.ledger, (nb[kept], h.promised_source[kept], Ledger.KEPT_WEEKS), model.week - h.promised_since[kept])
 
 
-def learn_from_voice(h: Households, b: Behaviour, answered: np.ndarray, ignored: np.ndarray) -> None:
+def learn_from_voice(h: Households, b: Any, answered: np.ndarray, ignored: np.ndarray) -> None:
     """Households ``answered`` gain ``efficacy_gain`` and ``trust_gain`` of the gap to 1; those ``ignored`` lose
-    ``efficacy_loss`` and ``trust_loss`` of their level (external efficacy and trust in government)."""
-    h.external_efficacy[answered] += b.efficacy_gain * (1 - h.external_efficacy[answered])
-    h.trust_government[answered] += b.trust_gain * (1 - h.trust_government[answered])
-    h.external_efficacy[ignored] -= b.efficacy_loss * h.external_efficacy[ignored]
-    h.trust_government[ignored] -= b.trust_loss * h.trust_government[ignored]
+    ``efficacy_loss`` and ``trust_loss`` of their level (external efficacy and trust in government). ``b``:
+    the behaviour parameters per household (``model.per_household.behaviour``)."""
+    h.external_efficacy[answered] += b.efficacy_gain[answered] * (1 - h.external_efficacy[answered])
+    h.trust_government[answered] += b.trust_gain[answered] * (1 - h.trust_government[answered])
+    h.external_efficacy[ignored] -= b.efficacy_loss[ignored] * h.external_efficacy[ignored]
+    h.trust_government[ignored] -= b.trust_loss[ignored] * h.trust_government[ignored]
 
 
-def revert_to_disposition(h: Households, rate: float) -> None:
+def revert_to_disposition(h: Households, rate: np.ndarray | float) -> None:
     """Experience fades: trust in government, external efficacy and trust in the planner close ``rate`` of
     the gap to each household's dispositional level (the planner's: the level a newcomer starts at)."""
     h.trust_government += rate * (h.trust_disposition - h.trust_government)
@@ -153,13 +153,13 @@ def steady_level(disposition: float | np.ndarray, rate: float, up_per_week: floa
     return (rate * disposition + up_per_week) / (rate + up_per_week + down_per_week)
 
 
-def leaders(model: LilongModel, rng: np.random.Generator) -> None:
-    h, b = model.households, model.params.behaviour
-    spotting = model.planner.talent_spotting if model.planner is not None else 0.0
+def leaders(model: LilongModel) -> None:
+    h, b, inst = model.households, model.per_household.behaviour, model.institutions
+    spotting = np.where(inst.planner_on, inst.talent_spotting, 0.0)[model.hseg.of]
     eligible = ((h.rung >= Rung.COLLABORATING) & ~h.leader & (h.internal_efficacy > LEADER_MIN_EFFICACY)
                 & (h.knowledge > LEADER_MIN_KNOWLEDGE) & (h.meeting_ties >= LEADER_MIN_TIES))
     rate = b.leader_rate * (b.leader_base_factor + spotting)
-    draw = uniform(rng, h.n)  # eligible households are not leaders: one draw serves both groups
+    draw = model.streams.uniform_over("leaders", model.hseg)  # eligible households are not leaders: one draw for both
     new = eligible & (draw < rate)
     h.leader = (h.leader & ~(draw < b.leader_step_down_per_week)) | new
     h.volunteer |= h.leader

@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.projects import Status
-from sim.submodels.common import ratio, uniform
+from sim.submodels.common import ratio
 from sim.submodels.upkeep import USE_THRESHOLD, use_weighted_view
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
 
 
-def gatherings(model: LilongModel, rng: np.random.Generator) -> None:
+def gatherings(model: LilongModel) -> None:
     """Who takes part in this week's self-organised activities."""
     h, pb = model.households, model.projects
     hh, site, use = model.link_cache
@@ -38,7 +38,7 @@ def gatherings(model: LilongModel, rng: np.random.Generator) -> None:
     use_of_organised = np.bincount(hh, weights=organised_use, minlength=h.n)
     seen = use_weighted_view(hh, site, organised_use, share, use_of_organised)
     users = np.flatnonzero(use_of_organised > USE_THRESHOLD)  # a minority: decide for them only
-    draw = uniform(rng, h.n)  # one number per household, user or not (common random numbers)
+    draw = model.streams.uniform_over("gatherings", model.hseg)  # one number per household, user or not
     willing = (seen[users] >= h.threshold[users]) & (draw[users] < 0.3 + 0.7 * h.time_available[users])
     h.in_activity = np.zeros(h.n, dtype=bool)
     h.in_activity[users] = willing | core[users]

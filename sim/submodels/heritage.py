@@ -15,25 +15,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.projects import Status
-from sim.submodels.common import uniform
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
 
 
-def inspections(model: LilongModel, rng: np.random.Generator) -> None:
+def inspections(model: LilongModel) -> None:
     """Heritage volunteers inspect protected spaces in use; early repairs where decay is found."""
-    plat, pb = model.committee.platform, model.projects
-    draw = uniform(rng, model.lilong.n_sites)  # every week, whatever the scenario: aligned streams
-    if not plat.heritage_volunteers:
-        return
-    found = np.flatnonzero((pb.status == Status.IN_USE) & model.lilong.site_protected
-                           & (draw < plat.inspections_per_week)
-                           & (pb.condition < model.params.projects.early_repair_condition))
-    office = model.office
+    pb, sp, inst = model.projects, model.per_site, model.institutions
+    draw = model.streams.uniform_over("heritage", model.sseg)  # every week, whatever the scenario: aligned streams
+    found = np.flatnonzero(sp.platform.heritage_volunteers & (pb.status == Status.IN_USE) & model.lilong.site_protected
+                           & (draw < sp.platform.inspections_per_week)
+                           & (pb.condition < sp.projects.early_repair_condition))
     for s in found:
-        cost = office.params.repair_cost_share * model.site_base_cost[s]
-        if cost <= office.budget_left_yuan:
-            office.spend(cost)
+        k = int(model.sseg.of[s])
+        cost = sp.street_office.repair_cost_share[s] * model.site_base_cost[s]
+        if cost <= inst.budget_left_yuan[k]:
+            inst.spend(k, cost)
             pb.condition[s] = pb.fabric[s] = 1.0
-            model.log("repaired", site=int(s))
+            model.log("repaired", np.array([s]))

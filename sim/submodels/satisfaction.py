@@ -27,21 +27,22 @@ TIES_FOR_FULL_BELONGING = 10  # ties formed in shared spaces that max out that c
 BELONGING_BASE, BELONGING_TIES, BELONGING_USE, BELONGING_ENGAGED, BELONGING_ACTIVITY = 0.2, 0.25, 0.25, 0.15, 0.15
 
 
-def overall_satisfaction(h: Households, procedural_weight: float) -> np.ndarray:
-    """Living and process satisfaction, process weighted by trust in government."""
+def overall_satisfaction(h: Households, procedural_weight: np.ndarray) -> np.ndarray:
+    """Living and process satisfaction, process weighted by trust in government (``procedural_weight``: per
+    household)."""
     return _overall(h.satisfaction_living, h.satisfaction_process, h.trust_government, procedural_weight)
 
 
 @numba.njit(cache=True, nogil=True)
 def _overall(living: float | np.ndarray, process: float | np.ndarray, trust: float | np.ndarray,
-             procedural_weight: float) -> float | np.ndarray:
+             procedural_weight: float | np.ndarray) -> float | np.ndarray:
     weight = procedural_weight * trust
     return (1 - weight) * living + weight * process
 
 
 def satisfaction(model: LilongModel) -> None:
     """This week's expectation, living, process and overall satisfaction, and belonging (in place)."""
-    h, b = model.households, model.params.behaviour
+    h, b = model.households, model.per_household.behaviour
     _update(h.expectation, h.satisfaction_living, h.satisfaction_process, h.satisfaction_overall, h.belonging,
             h.delivered, h.baseline_living, h.disruption, h.voice_recent, h.answered_recent, h.ignored_recent,
             h.trust_government, h.meeting_ties, h.use, h.rung, h.in_activity,
@@ -54,24 +55,24 @@ def satisfaction(model: LilongModel) -> None:
 def _update(expectation: np.ndarray, living: np.ndarray, process: np.ndarray, overall: np.ndarray,
             belonging: np.ndarray, delivered: np.ndarray, baseline: np.ndarray, disruption: np.ndarray,
             voice_recent: np.ndarray, answered: np.ndarray, ignored: np.ndarray, trust: np.ndarray,
-            ties: np.ndarray, use: np.ndarray, rung: np.ndarray, in_activity: np.ndarray, adapt: float,
-            delivery_w: float, disconfirmation_w: float, disruption_penalty: float, rate: float,
-            process_base: float, heard_w: float, answered_w: float, ignored_w: float, procedural_weight: float,
-            belonging_rate: float, heard_level: float, consulted: int) -> None:
-    # One pass over households; the same operations in the same order as the array expressions
-    # they replaced, so the numbers are the same to the last bit. Constants from other modules come
-    # in as arguments: numba's on-disk cache would not see a change to them.
+            ties: np.ndarray, use: np.ndarray, rung: np.ndarray, in_activity: np.ndarray, adapt: np.ndarray,
+            delivery_w: np.ndarray, disconfirmation_w: np.ndarray, disruption_penalty: np.ndarray,
+            rate: np.ndarray, process_base: np.ndarray, heard_w: np.ndarray, answered_w: np.ndarray,
+            ignored_w: np.ndarray, procedural_weight: np.ndarray, belonging_rate: np.ndarray, heard_level: float,
+            consulted: int) -> None:
+    # One pass over households, each with its neighbourhood's parameters. Constants from other modules
+    # come in as arguments: numba's on-disk cache would not see a change to them.
     for i in range(len(expectation)):
-        expectation[i] += adapt * (delivered[i] - expectation[i])
-        target = (baseline[i] + delivery_w * delivered[i] + disconfirmation_w * (delivered[i] - expectation[i])
-                  - disruption_penalty * disruption[i])
-        living[i] += rate * (min(max(target, 0.0), 1.0) - living[i])
-        target = (process_base + heard_w * (1.0 if voice_recent[i] > heard_level else 0.0)
-                  + answered_w * answered[i] - ignored_w * ignored[i])
-        process[i] += rate * (min(max(target, 0.0), 1.0) - process[i])
-        overall[i] = _overall(living[i], process[i], trust[i], procedural_weight)
+        expectation[i] += adapt[i] * (delivered[i] - expectation[i])
+        target = (baseline[i] + delivery_w[i] * delivered[i] + disconfirmation_w[i] * (delivered[i] - expectation[i])
+                  - disruption_penalty[i] * disruption[i])
+        living[i] += rate[i] * (min(max(target, 0.0), 1.0) - living[i])
+        target = (process_base[i] + heard_w[i] * (1.0 if voice_recent[i] > heard_level else 0.0)
+                  + answered_w[i] * answered[i] - ignored_w[i] * ignored[i])
+        process[i] += rate[i] * (min(max(target, 0.0), 1.0) - process[i])
+        overall[i] = _overall(living[i], process[i], trust[i], procedural_weight[i])
         target = (BELONGING_BASE + BELONGING_TIES * min(1.0, ties[i] / TIES_FOR_FULL_BELONGING)
                   + BELONGING_USE * min(1.0, use[i])
                   + BELONGING_ENGAGED * (1.0 if rung[i] >= consulted else 0.0)
                   + BELONGING_ACTIVITY * (1.0 if in_activity[i] else 0.0))
-        belonging[i] += belonging_rate * (target - belonging[i])
+        belonging[i] += belonging_rate[i] * (target - belonging[i])

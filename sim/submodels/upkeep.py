@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from sim.kernels import link_weighted_mean
+from sim.kernels import binomial_from_uniform, link_weighted_mean, poisson_from_uniform
 from sim.population import Rung
 from sim.projects import Status
 from sim.space import Catchment
-from sim.submodels.common import links_of, max_by_household, ratio, uniform
+from sim.submodels.common import links_of, max_by_household, ratio
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -79,19 +79,17 @@ def delivered_to(model: LilongModel, rows: np.ndarray) -> np.ndarray:
     return _combined(np.searchsorted(rows, hh), value, len(rows))  # rows are sorted
 
 
-def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
-    """Weekly use, ties formed, what each household gets from the spaces, and disruption."""
+def use_of_spaces(model: LilongModel, first: bool = False) -> None:
+    """Weekly use, ties formed (and lapsing as households move away), what each household gets from the
+    spaces, and disruption. ``first``: at construction (nothing is in use; no ties are drawn)."""
     h, pb = model.households, model.projects
     n, n_sites = h.n, model.lilong.n_sites
     hh, site, value = _links_in_use(model)
     use = value * (0.3 + 0.7 * h.time_available[hh])
     h.use = np.bincount(hh, weights=use, minlength=n)
     pb.users = np.bincount(site, weights=use, minlength=n_sites)
-    users = np.flatnonzero(h.use > 0)
-    h.meeting_ties[users] += rng.poisson(model.params.behaviour.tie_rate * h.use[users] * (1 + h.in_activity[users]))
-    if model.flows["moved_in"]:  # ties to households that moved away this week lapse, each with their share
-        tied = np.flatnonzero(h.meeting_ties)
-        h.meeting_ties[tied] -= rng.binomial(h.meeting_ties[tied], model.flows["moved_in"] / n).astype(np.int32)
+    if not first:
+        _ties(model)
     h.delivered = _combined(hh, value, n)
 
     engaged = h.rung[hh] >= Rung.CONSULTED  # per link
@@ -100,6 +98,20 @@ def use_of_spaces(model: LilongModel, rng: np.random.Generator) -> None:
     model.link_cache = (hh, site, use)
 
     h.disruption = _disruption(model)
+
+
+def _ties(model: LilongModel) -> None:
+    """New ties among users, Poisson(tie rate x use, doubled in self-organised activities); in a week when
+    households moved out, each tie lapses with the share that moved (the other may have been one of them).
+    One number per household for each (by inversion), whoever uses spaces or moved."""
+    h, seg, streams = model.households, model.hseg, model.streams
+    rate = model.per_household.behaviour.tie_rate * h.use * (1 + h.in_activity)
+    h.meeting_ties += poisson_from_uniform(rate, streams.uniform_over("ties", seg))
+    moved = model.flows["moved_in"] > 0
+    if moved.any():
+        lapse = streams.uniform_over("ties", seg, moved)
+        share = (model.flows["moved_in"] / seg.sizes)[seg.of]
+        h.meeting_ties -= binomial_from_uniform(h.meeting_ties, np.where(moved[seg.of], share, 0.0), lapse)
 
 
 def _disruption(model: LilongModel) -> np.ndarray:
@@ -129,26 +141,27 @@ def core_presence(model: LilongModel) -> np.ndarray:
     return core_use > CORE_PRESENCE
 
 
-def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
+def upkeep(model: LilongModel) -> None:
     """Users give upkeep hours; condition moves with upkeep given against upkeep needed."""
-    h, pb, pp = model.households, model.projects, model.params.projects
-    match = model.params.population.conditional_match
+    h, pb, hp, sp = model.households, model.projects, model.per_household, model.per_site
     hh, site, use = model.link_cache
     n_sites = model.lilong.n_sites
     users = np.flatnonzero(h.use > USE_THRESHOLD)  # only users give (a minority): the chances are computed for them
     rules_seen = use_weighted_view(hh, site, use, pb.rules.astype(float), h.use)[users]
-    boost = pp.rules_cooperation_boost * rules_seen
+    boost = hp.projects.rules_cooperation_boost[users] * rules_seen
     # Conditional cooperators give in proportion to their belief; free riders and others at fixed rates.
-    p = model.is_conditional[users] * (match * h.coop_belief[users]) + model.fixed_contribution[users] + boost
+    p = (model.is_conditional[users] * (hp.population.conditional_match[users] * h.coop_belief[users])
+         + model.fixed_contribution[users] + boost)
     p = np.clip(p, 0, 1) * (0.4 + 0.6 * h.time_available[users])
     core = h.volunteer | h.leader
-    draw = uniform(rng, h.n)  # one number per household, user or not (common random numbers)
+    draw = model.streams.uniform_over("upkeep", model.hseg)  # one number per household, user or not
     core_user = core[users]
     user_gives = (draw[users] < p) | core_user
     gives = np.zeros(h.n, dtype=bool)
     gives[users] = user_gives
     hours = np.zeros(h.n)
-    hours[users] = user_gives * np.where(core_user, pp.volunteer_hours_per_week, pp.user_upkeep_hours_per_week)
+    hours[users] = user_gives * np.where(core_user, hp.projects.volunteer_hours_per_week[users],
+                                         hp.projects.user_upkeep_hours_per_week[users])
     h.contributed = gives
     h.upkeep_hours_week = hours
     h.work_hours_week += hours
@@ -165,12 +178,13 @@ def upkeep(model: LilongModel, rng: np.random.Generator) -> None:
     h.coop_belief[updating] = BELIEF_RETENTION * h.coop_belief[updating] + (1 - BELIEF_RETENTION) * seen[updating]
 
     live = pb.status == Status.IN_USE
-    needed = model.lilong.site_m2 * pp.upkeep_hours_per_m2
+    needed = model.lilong.site_m2 * sp.projects.upkeep_hours_per_m2
     pb.upkeep_coverage = np.minimum(1.0, pb.upkeep_hours / np.maximum(needed, 1e-9))
-    change = pp.decay_per_week * (1.5 * pb.upkeep_coverage[live] - 1.0) + model.office.params.baseline_upkeep
+    change = (sp.projects.decay_per_week[live] * (1.5 * pb.upkeep_coverage[live] - 1.0)
+              + sp.street_office.baseline_upkeep[live])
     # Protected historic fabric weathers whatever residents do, and caps the condition upkeep can hold.
     weathering = live & model.lilong.site_protected
-    pb.fabric[weathering] = np.maximum(0.0, pb.fabric[weathering] - pp.heritage_decay_per_week)
+    pb.fabric[weathering] = np.maximum(0.0, pb.fabric[weathering] - sp.projects.heritage_decay_per_week[weathering])
     pb.condition[live] = np.clip(pb.condition[live] + change, 0.0, pb.fabric[live])
 
 
@@ -203,31 +217,27 @@ def _hours_and_givers_by_site(hh: np.ndarray, site: np.ndarray, use: np.ndarray,
 def wear_out(model: LilongModel) -> None:
     """Spaces worn down to the renewal threshold go out of use and join the sites needing renewal."""
     pb = model.projects
-    worn = np.flatnonzero((pb.status == Status.IN_USE) & (pb.condition <= model.params.projects.worn_out_condition))
-    for s in worn:
-        model.log("worn_out", site=int(s))
+    worn = np.flatnonzero((pb.status == Status.IN_USE)
+                          & (pb.condition <= model.per_site.projects.worn_out_condition))
+    model.log("worn_out", worn)
     pb.move(worn, Status.IDLE, model.week)
     pb.type[worn] = -1
     pb.rules[worn] = False
-    model.flows["worn_out"] += len(worn)
+    model.flows["worn_out"] += np.bincount(model.sseg.of[worn], minlength=model.k)
 
 
-def maintenance_rules(model: LilongModel, rng: np.random.Generator) -> None:
+def maintenance_rules(model: LilongModel) -> None:
     """Rules are set at spaces in use (by the core, the planner, or self-management) and lapse unmonitored."""
-    pb, pp = model.projects, model.params.projects
-    draw = uniform(rng, len(pb.rules))  # one number per site, in use or not (common random numbers)
+    pb, sp, inst = model.projects, model.per_site, model.institutions
+    draw = model.streams.uniform_over("rules", model.sseg)  # one number per site, in use or not
     live = np.flatnonzero(pb.status == Status.IN_USE)  # few: decide for the spaces in use only
     present = core_presence(model)[live]
-    p = pp.core_rules_per_week * present
-    if model.planner is not None:
-        p = p + model.planner.params.rules_per_week * model.planner.talent_spotting
-    plat = model.committee.platform
-    if plat.self_management_rules:
-        p = p + plat.rules_per_week
+    per_nb = (np.where(inst.planner_on, model.columns.planner.rules_per_week * inst.talent_spotting, 0.0)
+              + np.where(model.columns.platform.self_management_rules, model.columns.platform.rules_per_week, 0.0))
+    p = sp.projects.core_rules_per_week[live] * present + per_nb[model.sseg.of[live]]
     rules, chance = pb.rules[live], draw[live]
     new = live[~rules & (chance < p)]
-    lapse = live[rules & ~present & (chance < pp.rules_lapse_per_week)]
+    lapse = live[rules & ~present & (chance < sp.projects.rules_lapse_per_week[live])]
     pb.rules[new] = True
     pb.rules[lapse] = False
-    for s in new:
-        model.log("rules", site=int(s))
+    model.log("rules", new)

@@ -50,15 +50,17 @@ def aggregate_voice(model: LilongModel) -> None:
     about needs the spaces near one already serve, as far as they can, waits for no new works
     (with ``voice_expects = "any"``, every main need counts, served or not).
     """
-    h, b = model.households, model.params.behaviour
+    h, b = model.households, model.per_household.behaviour
     h.voice_recent *= VOICE_RETENTION
     h.voice_recent += h.voice
     speakers = np.flatnonzero((h.voice > 0) & (h.awaiting_since == NEVER))
-    need = renewable_need(model, speakers) if b.voice_expects == "renewable" else model.largest_need[speakers]
+    need = np.where(b.voice_expects[speakers] == "renewable", renewable_need(model, speakers),
+                    model.largest_need[speakers])
     unmet = need * (1.0 - h.delivered[speakers])
-    starts = speakers[unmet >= MIN_UNMET_NEED]
+    expects = unmet >= MIN_UNMET_NEED
+    starts = speakers[expects]
     h.awaiting_since[starts] = model.week
-    promise(model, starts, b.voice_expectation * unmet[unmet >= MIN_UNMET_NEED], model.week + b.response_window_weeks,
+    promise(model, starts, b.voice_expectation[starts] * unmet[expects], model.week + b.response_window_weeks[starts],
             ExpectationSource.VOICE)
 
 
@@ -76,14 +78,14 @@ def renewable_need(model: LilongModel, households: np.ndarray) -> np.ndarray:
     return max_by_household(hh, best, h.n)[households]
 
 
-def promise(model: LilongModel, who: np.ndarray, value: np.ndarray | float, due: int,
+def promise(model: LilongModel, who: np.ndarray, value: np.ndarray, due: np.ndarray | int,
             source: ExpectationSource, site: np.ndarray | int = -1) -> None:
-    """Households ``who`` (unique indices) now expect ``value`` (one per household of ``who``, or one
-    for all) by ``due``, from ``source`` at ``site`` (likewise; -1: any fitting project).
+    """Households ``who`` (unique indices) now expect ``value`` (one per household of ``who``) by ``due``
+    (likewise, or one week for all), from ``source`` at ``site`` (likewise; -1: any fitting project).
 
     A household holds one expectation: the larger value, the earlier due week, and the site of its
-    latest project-specific expectation if it has one; its source is what formed it. New expectations are counted in
-    the model's ledger of expectations (``model.ledger``).
+    latest project-specific expectation if it has one; its source is what formed it. New expectations
+    are counted in the model's ledger of expectations (``model.ledger``, per neighbourhood).
     """
     h = model.households
     new = h.promised_due[who] == NEVER
@@ -91,13 +93,14 @@ def promise(model: LilongModel, who: np.ndarray, value: np.ndarray | float, due:
     h.promised_since[who[new]] = model.week
     # The latest project-specific expectation (an announcement, a workshop) replaces a general one.
     specific = np.asarray(site) >= 0
-    model.ledger[h.promised_source[who[specific & ~new & (h.promised_site[who] < 0)]], Ledger.TIED] += 1
+    retied = who[specific & ~new & (h.promised_site[who] < 0)]
+    np.add.at(model.ledger, (model.hseg.of[retied], h.promised_source[retied], Ledger.TIED), 1)
     h.promised_site[who] = np.where(specific, site, h.promised_site[who])
     h.promised_source[who[new]] = source
     h.promised_value[who] = np.maximum(h.promised_value[who], value)
     pending = h.promised_due[who] != NEVER
     h.promised_due[who] = np.where(pending, np.minimum(h.promised_due[who], due), due)
-    model.ledger[source, Ledger.FORMED] += np.count_nonzero(new)
+    model.ledger[:, source, Ledger.FORMED] += model.hseg.counts_of(who[new])
 
 
 def heard_demand(model: LilongModel) -> np.ndarray:

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.neighbourhoods import segment_top
 from sim.population import CoopType, Rung
-from sim.submodels.common import logit, sigmoid, uniform
+from sim.submodels.common import logit, sigmoid
 from sim.submodels.participation import propensity
 from sim.submodels.upkeep import USE_THRESHOLD
 
@@ -24,34 +25,30 @@ if TYPE_CHECKING:
 
 DISCOURAGED_EFFICACY = 0.2  # external efficacy below which volunteers lose heart
 MAX_QUIT_MULTIPLE = 10.0
+EVENING_SHARE = 0.5  # a volunteer's commitment falls half in evenings and at weekends
 
 
-def _ask(candidates: np.ndarray, k: int, score: np.ndarray) -> np.ndarray:
-    """A bool mask of up to ``k`` candidates: those with the highest random ``score``."""
-    who = np.flatnonzero(candidates)
-    k = min(k, len(who))
-    asked = np.zeros(len(candidates), dtype=bool)
-    if k > 0:
-        asked[who[np.argpartition(-score[who], k - 1)[:k]]] = True
-    return asked
-
-
-def recruit(model: LilongModel, rng: np.random.Generator) -> None:
+def recruit(model: LilongModel) -> None:
     """Who is asked to volunteer this week, who says yes, who starts unasked, and who quits.
 
     Three draws per household each week, whoever asks: one orders whom the team asks, one whom the
     planner asks; the third decides, for the disjoint groups it concerns, whether an asked household says
     yes, an unasked one starts anyway, or a volunteer quits (common random numbers across scenarios).
     """
-    h, b, plat = model.households, model.params.behaviour, model.committee.platform
+    h, b, seg, inst = model.households, model.per_household.behaviour, model.hseg, model.institutions
     pool = (h.use > USE_THRESHOLD) & ~h.volunteer & (h.rung >= Rung.INVOLVED)
     attendee = np.zeros(h.n, dtype=bool)
     attendee[model.workshop_attendees] = True
-    team_asks = plat.team_asks_per_week if plat.volunteer_team else 0
-    planner_asks = (int(round(model.planner.params.volunteer_asks_per_week * model.planner.talent_spotting))
-                    if model.planner is not None else 0)
-    team_order, planner_order, draw = uniform(rng, h.n), uniform(rng, h.n), uniform(rng, h.n)
-    asked = _ask(pool, team_asks, team_order) | _ask(pool & attendee, planner_asks, planner_order)
+    plat = model.columns.platform
+    team_asks = np.where(plat.volunteer_team, plat.team_asks_per_week, 0)
+    planner_asks = np.where(inst.planner_on, np.round(model.columns.planner.volunteer_asks_per_week
+                                                      * inst.talent_spotting), 0).astype(np.int64)
+    streams = model.streams
+    team_order, planner_order, draw = (streams.uniform_over("volunteering", seg) for _ in range(3))
+    asked = np.zeros(h.n, dtype=bool)
+    for candidates, order, k in ((pool, team_order, team_asks), (pool & attendee, planner_order, planner_asks)):
+        who = np.flatnonzero(candidates)  # up to k of them in each neighbourhood, those first in random order
+        asked[who[segment_top(-order[who], seg.of[who], k)]] = True
     asked[model.leader_invitees[pool[model.leader_invitees]]] = True  # leaders ask the neighbours they approach
     # Everyone asked is in the pool (a small group): decide for the pool's households only.
     pooled = np.flatnonzero(pool)
@@ -61,14 +58,22 @@ def recruit(model: LilongModel, rng: np.random.Generator) -> None:
     accept = np.zeros(0, dtype=np.int64)
     if len(who):
         yes = sigmoid(logit(propensity(model, Rung.COLLABORATING, h.trust_government, invited=1.0,
-                                       evening_share=0.5, who=who)) - b.volunteer_commitment_cost)
+                                       evening_share=np.full(model.k, EVENING_SHARE), who=who))
+                      - b.volunteer_commitment_cost[who])
         accept = who[draw[who] < yes]
     unasked = pooled[~was_asked & willing & (h.belonging[pooled] > 0.5)
-                     & (draw[pooled] < b.spontaneous_volunteer_per_week)]
+                     & (draw[pooled] < b.spontaneous_volunteer_per_week[pooled])]
     join = np.union1d(accept, unasked)  # disjoint: asked or not
-    h.take_part(join, Rung.COLLABORATING, model.week)
     volunteers = np.flatnonzero(h.volunteer & ~h.leader)  # disjoint from the pool
     discouraged = sigmoid(-20 * (h.external_efficacy[volunteers] - DISCOURAGED_EFFICACY))
-    quit_rate = b.volunteer_quit_per_week * (1 + (MAX_QUIT_MULTIPLE - 1) * discouraged)
-    h.volunteer[volunteers[draw[volunteers] < quit_rate]] = False
+    quit_rate = b.volunteer_quit_per_week[volunteers] * (1 + (MAX_QUIT_MULTIPLE - 1) * discouraged)
+    quits = volunteers[draw[volunteers] < quit_rate]
+    decisions = model.decisions
+    if decisions.forced("volunteer"):  # a person volunteers (or stops) whatever the model would have them do
+        forced = decisions.household["volunteer"]
+        join = np.union1d(join[forced[join] != 0], np.flatnonzero((forced == 1) & ~h.volunteer))
+        quits = np.union1d(quits[forced[quits] != 1], np.flatnonzero((forced == 0) & h.volunteer & ~h.leader))
+    h.take_part(join, Rung.COLLABORATING, model.week)
+    h.volunteer[quits] = False
     h.volunteer[join] = True
+

@@ -9,16 +9,17 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from sim.execution.executors import ExecutorFactory, run_resilient
+from sim.execution.runs import plan_batches
 from sim.integrity import input_records
 from sim.params import scenario_inputs
 from sim.paths import results_path
 from sim.progress import Progress
 from sim.sizing import check_design_size, warm_kernels
-from sim.sweep.executors import ExecutorFactory, run_resilient
 from sim.sweep.experiment import Experiment, load_experiment
 from sim.sweep.plan import SweepRun, plan_runs
 from sim.sweep.store import Store
-from sim.sweep.task import execute_run
+from sim.sweep.task import execute_batch
 
 
 def default_store(exp: Experiment) -> Path:
@@ -68,31 +69,35 @@ def run(experiment: str | Path | Experiment, store: str | Path | None = None, re
         _say(quiet, f"{exp.name}: {len(runs)} runs{repeats}, {len(runs) - len(pending)} already in "
                     f"{store_obj.path}; executor {factory.kind} with {factory.workers} worker(s)")
         progress = Progress(len(runs), done=len(runs) - len(pending), enabled=not quiet)
-        work = partial(execute_run, keep=exp.keep, metrics=exp.metrics)
+        work = partial(execute_batch, keep=exp.keep, metrics=exp.metrics)
+        batches = [[pending[i] for i in b] for b in plan_batches(pending, factory.workers)]
 
-        def done(run: SweepRun, result: dict) -> None:
+        def done(batch: list[SweepRun], results: list[dict]) -> None:
             nonlocal failed
             with store_obj.writing():
-                if result["ok"]:
-                    store_obj.write_result(run, result)
-                else:
-                    store_obj.write_failure(run, result["error"], attempts=1)
-            failed += not result["ok"]
-            progress.tick(failed=not result["ok"])
+                for run, result in zip(batch, results, strict=True):
+                    if result["ok"]:
+                        store_obj.write_result(run, result)
+                    else:
+                        store_obj.write_failure(run, result["error"], attempts=1)
+            bad = sum(not r["ok"] for r in results)
+            failed += bad
+            progress.tick(len(batch), failed=bad)
 
-        def lost(run: SweepRun, error: str, attempts: int) -> None:
+        def lost(batch: list[SweepRun], error: str, attempts: int) -> None:
             nonlocal failed
             with store_obj.writing():
-                store_obj.write_failure(run, error, attempts)
-            failed += 1
-            progress.tick(failed=True)
+                for run in batch:
+                    store_obj.write_failure(run, error, attempts)
+            failed += len(batch)
+            progress.tick(len(batch), failed=len(batch))
 
         try:
             with factory:
-                if pilot and len(pending) > factory.workers:
-                    first, pending = pending[0], pending[1:]
-                    _pilot(first, work, factory, done, lost, store_obj, len(pending), quiet)
-                run_resilient(pending, work, factory, done, lost)
+                if pilot and len(batches) > factory.workers:
+                    first, batches = batches[0], batches[1:]
+                    _pilot(first, work, factory, done, lost, store_obj, sum(len(b) for b in batches), quiet)
+                run_resilient(batches, work, factory, done, lost)
         finally:
             progress.close()
     finally:
@@ -102,26 +107,27 @@ def run(experiment: str | Path | Experiment, store: str | Path | None = None, re
     return store_obj.path
 
 
-def _pilot(first: SweepRun, work: Callable, factory: ExecutorFactory, done: Callable, lost: Callable,
+def _pilot(first: list[SweepRun], work: Callable, factory: ExecutorFactory, done: Callable, lost: Callable,
            store: Store, remaining: int, quiet: bool) -> None:
-    """Run one run through the executor and print what the rest will take, worker start-up included."""
+    """Run the first batch through the executor and print what the rest will take, worker start-up included."""
     timing: dict[str, float] = {}
 
-    def timed_done(run: SweepRun, result: dict) -> None:
-        timing["run_s"] = result["wall_s"]
-        done(run, result)
+    def timed_done(batch: list[SweepRun], results: list[dict]) -> None:
+        timing["run_s"] = sum(r["wall_s"] for r in results) / len(results)
+        done(batch, results)
 
-    warm_kernels(first.params, first.seed)  # a fresh checkout compiles them here once, not in the timed run
+    warm_kernels(first[0].params, first[0].seed)  # a fresh checkout compiles them here once, not in the timed run
     start = time.perf_counter()
     run_resilient([first], work, factory, timed_done, lost)
     elapsed = time.perf_counter() - start
     if "run_s" not in timing:
         return
     run_s = timing["run_s"]
-    startup = max(0.0, elapsed - run_s)  # starting a worker: a process, imports, the executor's overhead
+    startup = max(0.0, elapsed - run_s * len(first))  # starting a worker: a process, imports, the executor
     size = sum(p.stat().st_size for t in ("runs", "steps")
-               for p in [store.table_dir(t) / f"{first.run_id}.parquet"] if p.exists())
+               for p in [store.table_dir(t) / f"{first[0].run_id}.parquet"] if p.exists())
     lanes = max(1, min(factory.workers, os.cpu_count() or 1))
     estimate = startup + run_s * remaining / lanes
-    _say(quiet, f"  pilot run {run_s:.2f} s, worker start-up {startup:.1f} s, {size / 1024:.0f} KiB: the "
-                f"remaining {remaining} runs need about {estimate:.0f} s and {size * remaining / 2**20:.1f} MiB")
+    _say(quiet, f"  pilot batch of {len(first)} runs, {run_s:.2f} s a run, worker start-up {startup:.1f} s, "
+                f"{size / 1024:.0f} KiB a run: the remaining {remaining} runs need about {estimate:.0f} s and "
+                f"{size * remaining / 2**20:.1f} MiB")

@@ -1,0 +1,63 @@
+"""The decision seam: a person's choice replaces the model's for that decision only; nothing else moves."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim import LilongModel
+from sim.params import load_scenario, scenario_path
+from sim.population import Rung
+from sim.projects import Status
+
+
+def planner_model(seed: int = 5) -> LilongModel:
+    model = LilongModel(load_scenario(scenario_path("planner")), seed)
+    model.run_weeks(20)
+    return model
+
+
+def test_with_nothing_decided_a_run_is_the_run_without_people():
+    a, b = planner_model(), planner_model()
+    b.decisions.force("complain", np.array([3, 4]), 1)
+    b.decisions.clear()  # decided, then taken back: the model decides everything again
+    a.run_weeks(30)
+    b.run_weeks(30)
+    assert np.array_equal(a.dataframe().to_numpy(), b.dataframe().to_numpy(), equal_nan=True)
+
+
+def test_a_household_that_chooses_to_speak_up_does_and_the_others_choose_as_before():
+    a, b = planner_model(), planner_model()
+    quiet = int(np.flatnonzero(a.households.rung == Rung.UNAWARE)[0])
+    b.decisions.force("complain", np.array([quiet]), 1)
+    a.step()
+    b.step()
+    acts_a, acts_b = a.households.acts_week[Rung.CONSULTED], b.households.acts_week[Rung.CONSULTED]
+    assert acts_b[quiet] >= 1
+    others = np.arange(a.households.n) != quiet
+    assert np.array_equal(acts_a[others], acts_b[others])  # the same random numbers decided for everyone else
+
+
+def test_a_workshop_seat_goes_to_whoever_chose_to_come():
+    model = planner_model()
+    person = int(np.flatnonzero(model.households.rung <= Rung.INFORMED)[0])
+    model.decisions.force("workshop", np.array([person]), 1)
+    model.step()
+    assert person in model.workshop_attendees
+    model.decisions.force("workshop", np.array([person]), 0)
+    for _ in range(5):
+        model.step()
+        assert person not in model.workshop_attendees
+
+
+def test_the_office_holds_or_approves_a_design_when_its_person_says():
+    model = LilongModel(load_scenario(scenario_path("top_down")), 2)
+    while not (model.projects.status == Status.DESIGNED).any():
+        model.step()
+    site = int(np.flatnonzero(model.projects.status == Status.DESIGNED)[0])
+    model.decisions.approve[site] = 0  # hold
+    for _ in range(40):
+        model.step()
+    assert model.projects.status[site] == Status.DESIGNED
+    model.decisions.approve[site] = 1  # approve now (funds allow at this budget)
+    model.step()
+    assert model.projects.status[site] >= Status.APPROVED
