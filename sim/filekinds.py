@@ -4,7 +4,7 @@
 checks its file against its schema (sim/schemas.py) with the one validator (sim/validation.py),
 then what ties its keys together, and raises one line naming the file and the key.
 
-To add a kind (the street file, say): a schema in sim/schemas.py, a loader, and an entry here,
+To add a kind: a schema in sim/schemas.py, a loader, and an entry here,
 before the kinds it could be mistaken for (the scenario kind, last, takes any other TOML file).
 """
 
@@ -57,6 +57,9 @@ def _has(*keys: str) -> Callable[[Path, dict | None], bool]:
 KINDS: tuple[FileKind, ...] = (
     FileKind("posterior", lambda path, data: data is None, "sim.calibration.report:load_posterior",
              lambda s: f"posterior sample, {len(s)} rows, {len(s.columns) - 1} parameters", ()),
+    FileKind("street", _has("neighbourhood", "office"), "sim.street:load_street",
+             lambda s: f"street {s.name}: {len(s.names)} neighbourhoods, {len(s.placements)} placements",
+             ("streets/*.toml",)),
     FileKind("targets", _has("target"), "sim.calibration.targets:load_targets", lambda t: f"targets, {len(t)}",
              ("targets/*.toml",)),
     FileKind("calibration", _has("fit", "targets", "abc"), "sim.calibration.spec:load_calibration",

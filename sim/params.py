@@ -722,7 +722,12 @@ def _resolve_chain(path: Path, seen: tuple[Path, ...] = ()) -> list[tuple[Path, 
     parent = data.pop("extends", None)
     chain: list[tuple[Path, dict[str, Any]]] = []
     if parent is not None:  # a non-empty string (the scenario schema)
-        chain = _resolve_chain(path.parent / parent, seen + (path,))
+        try:
+            chain = _resolve_chain(path.parent / parent, seen + (path,))
+        except ScenarioError as exc:  # say which file's extends led there
+            message = str(exc)
+            raise ScenarioError(message if message.startswith(f"{path}: extends") else
+                                f"{path}: extends = {parent!r}: {message}") from None
     return chain + [(path, data)]
 
 

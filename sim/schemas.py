@@ -1,13 +1,13 @@
 """One JSON Schema per input file kind, checked by the one validator (sim/validation.py).
 
-Kinds: scenario (presets are scenario files too), experiment, calibration, targets, robustness and
-posterior. Parameters are described once, in sim/params.py: every schema that names parameters
+Kinds: scenario (presets are scenario files too), experiment, calibration, targets, robustness,
+posterior and street. Parameters are described once, in sim/params.py: every schema that names parameters
 (a scenario's sections, an experiment's factors, a calibration's priors, a target's overrides, a
 posterior's columns) builds their types and ranges from there, and metric names from the metric
 registry. Checks that tie several fields together (shares that must add up to 1, a statistic's
 value inside the metric's range, low below high) stay with each loader, in the same message form.
 
-To add a kind (the street file, say): write its schema here, a loader that calls
+To add a kind: write its schema here, a loader that calls
 ``validation.check(data, schema, path, ErrorClass)`` and then its own cross-field checks, and
 register it in sim/filekinds.py (which ``sim validate`` and the mutation tests read).
 """
@@ -219,3 +219,28 @@ def posterior_row() -> dict:
             "patternProperties": {r"^[^.]*$": {}},  # distance, statistics: read, not checked
             "additionalProperties": {"not": {}, "description": "a known numeric parameter (see `sim params`)"},
             "required": ["weight"]}
+
+
+@cache
+def street() -> dict:
+    """A street file (sim/street.py): its office and budget rule, its neighbourhoods, planners and placements."""
+    from sim.street import ALLOCATIONS, MAX_NEIGHBOURHOODS
+
+    rule = {"type": "string", "enum": list(ALLOCATIONS)}
+    neighbourhood = table({"name": NAME, "scenario": NONEMPTY_TEXT, "preset": NONEMPTY_TEXT, "set": overrides(),
+                           "copies": integer(1, MAX_NEIGHBOURHOODS)}, required=("name",))
+    planner = table({"neighbourhood": NONEMPTY_TEXT, "from_week": integer(1, 1040),
+                     "until_week": integer(1, 10**9)}, required=("neighbourhood",))
+    placement = table({"name": NONEMPTY_TEXT, "planners": names("neighbourhood names")},
+                      required=("name", "planners"))
+    return table({
+        "name": NAME, "description": TEXT, "weeks": integer(1, 1040),
+        "office": table({"budget_yuan_per_year": number(0, 1e11), "allocation": rule},
+                        required=("budget_yuan_per_year",)),
+        "neighbourhood": {"type": "array", "minItems": 1, "maxItems": MAX_NEIGHBOURHOODS, "items": neighbourhood,
+                          "description": "one [[neighbourhood]] table for each neighbourhood"},
+        "planner": {"type": "array", "items": planner, "description": "[[planner]] tables"},
+        "compare": table({"budget_rules": names("budget rules", rule),
+                          "placement": {"type": "array", "items": placement,
+                                        "description": "[[compare.placement]] tables"}})},
+        required=("office", "neighbourhood"))

@@ -208,6 +208,10 @@ def then_run(kind: str, path: Path) -> None:
         else:
             for target in load_targets(path)[:2]:
                 _run(target.setting.params())
+    elif kind == "street":
+        from sim.street import build, load_street
+
+        build(load_street(path), seed=0).run(SHORT_WEEKS)
     elif kind == "posterior":
         from sim.calibration.posterior import posterior_draws
         from sim.calibration.report import load_posterior
