@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -218,35 +217,15 @@ def cmd_app(args: argparse.Namespace) -> int:
         stop_child(server)
 
 
-def _validate_scenario(path: Path, data: dict, args: argparse.Namespace) -> str:
-    return f"scenario {load_scenario(path, args.preset).name}"
-
-
-def _validate_experiment(path: Path, data: dict, args: argparse.Namespace) -> str:
-    from sim.sizing import planned_runs
-    from sim.sweep import load_experiment
-
-    exp = load_experiment(path)
-    return f"experiment {exp.name}, {planned_runs(exp):,} runs"
-
-
-# What `sim validate` recognises, tried in order: (kind, does this TOML look like one?, check it).
-# Targets and calibration files join here when they come.
-FILE_KINDS: list[tuple[str, Callable[[dict], bool], Callable[[Path, dict, argparse.Namespace], str]]] = [
-    ("experiment", lambda data: "scenarios" in data or "design" in data or "parameters" in data,
-     _validate_experiment),
-    ("scenario", lambda data: True, _validate_scenario),
-]
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
+    from sim.filekinds import kind_of
+
     bad = 0
     for name in args.files:
         path = Path(name)
         try:
-            data = read_input_toml(path, InputError)[1]
-            check = next(check for _, looks_like, check in FILE_KINDS if looks_like(data))
-            print(f"{path}: ok ({check(path, data, args)})")
+            data = None if path.suffix == ".csv" else read_input_toml(path, InputError)[1]
+            print(f"{path}: ok ({kind_of(path, data).check(path, args.preset)})")
         except (ScenarioError, InputError) as exc:
             print(f"error: {one_line(str(exc))}", file=sys.stderr)
             bad += 1
@@ -347,8 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--port", type=_positive(int, 1, 65535), default=8765, help="port (default 8765)")
     ap.set_defaults(func=cmd_app)
 
-    v = sub.add_parser("validate", help="check scenario and experiment files without running them")
-    v.add_argument("files", nargs="+", help="scenario or experiment files; each is checked and reported")
+    v = sub.add_parser("validate", help="check input files (scenarios, presets, experiments, calibrations, targets, "
+                                        "robustness files, posterior samples) without running them")
+    v.add_argument("files", nargs="+", help="input files; each is checked and reported")
     v.add_argument("--preset", help="check scenarios on this preset")
     v.set_defaults(func=cmd_validate)
 

@@ -647,63 +647,33 @@ def _range_text(meta: dict) -> str:
     return f"{lo:g} to {hi:g}"
 
 
-def _check_value(section: str, key: str, value: Any, f: dataclasses.Field, origin: str) -> Any:
-    meta = f.metadata
-    where = f"{origin}: [{section}] {key}"
-    default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
-    allowed = _range_text(meta)
-    if isinstance(default, bool):
-        if not isinstance(value, bool):
-            raise ScenarioError(f"{where} = {value!r}: expected true or false")
-        return value
-    if isinstance(default, str):
-        if value not in meta["choices"]:
-            raise ScenarioError(f"{where} = {value!r}: allowed: {allowed}")
-        return value
+def _value(value: Any, default: Any) -> Any:
+    """A checked value in the field's own type (a whole float for an int field; a table merged over the default)."""
     if isinstance(default, dict):
-        if not isinstance(value, dict):
-            raise ScenarioError(f"{where}: expected a table of improvement types")
-        merged = dict(default)
-        for k, v in value.items():
-            if k not in IMPROVEMENT_TYPES:
-                raise ScenarioError(f"{where}.{k}: unknown improvement type; allowed: "
-                                    + ", ".join(IMPROVEMENT_TYPES))
-            merged[k] = _number(where + "." + k, v, float, meta)
-        return merged
-    return _number(where, value, type(default), meta)
-
-
-def _number(where: str, value: Any, kind: type, meta: dict) -> float | int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ScenarioError(f"{where} = {value!r}: expected a number, {_range_text(meta)}")
-    if kind is int and not float(value).is_integer():
-        raise ScenarioError(f"{where} = {value!r}: expected a whole number, {_range_text(meta)}")
-    if not (meta["lo"] <= value <= meta["hi"]):
-        raise ScenarioError(f"{where} = {value!r} is out of range; allowed: {_range_text(meta)}")
-    return kind(value)
+        return {**default, **{k: float(v) for k, v in value.items()}}
+    if isinstance(default, bool) or isinstance(default, str):
+        return value
+    return type(default)(value)
 
 
 def _apply(params: Params, nested: dict[str, Any], origin: str) -> Params:
+    """``params`` with ``{"section": {"key": value}}`` (and ``name``) applied, after checking them against the
+    scenario schema (sim/schemas.py) and the consistency rules."""
+    from sim.schemas import scenario
+    from sim.validation import check
+
+    check(nested, scenario(), origin, ScenarioError)
     changes: dict[str, Any] = {}
     for section, values in nested.items():
         if section == "name":
-            from sim.paths import check_name
-
-            changes["name"] = check_name(values, f"{origin}: name", ScenarioError)
+            changes["name"] = values
             continue
-        if section not in SECTIONS:
-            raise ScenarioError(f"{origin}: unknown section [{section}]; allowed: " + ", ".join(SECTIONS))
-        if not isinstance(values, dict):
-            raise ScenarioError(f"{origin}: [{section}] must be a table of keys")
+        if section not in SECTIONS:  # description, extends, preset, seed: not parameters
+            continue
         current = getattr(params, section)
         fields = {f.name: f for f in dataclasses.fields(current)}
-        updates = {}
-        for key, value in values.items():
-            if key not in fields:
-                raise ScenarioError(f"{origin}: unknown key [{section}] {key}; allowed keys: "
-                                    + ", ".join(fields))
-            updates[key] = _check_value(section, key, value, fields[key], origin)
-        changes[section] = dataclasses.replace(current, **updates)
+        updates = {key: _value(value, getattr(current, key)) for key, value in values.items()}
+        changes[section] = dataclasses.replace(current, **{k: v for k, v in updates.items() if k in fields})
     new = dataclasses.replace(params, **changes)
     _check_consistency(new, origin)
     return new
@@ -726,11 +696,13 @@ def _check_consistency(params: Params, origin: str) -> None:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     from sim.inputs import read_input_toml
+    from sim.schemas import scenario
+    from sim.validation import check
 
     data = read_input_toml(path, ScenarioError, "scenario file")[1]
     if not data:
         raise ScenarioError(f"{path}: empty scenario file; a scenario needs at least a name or a key")
-    return data
+    return check(data, scenario(), str(path), ScenarioError)  # every key of every file of a chain, presets too
 
 
 MAX_EXTENDS_DEPTH = 32
@@ -749,10 +721,13 @@ def _resolve_chain(path: Path, seen: tuple[Path, ...] = ()) -> list[tuple[Path, 
     data = _read_toml(path)
     parent = data.pop("extends", None)
     chain: list[tuple[Path, dict[str, Any]]] = []
-    if parent is not None:
-        if not isinstance(parent, str) or not parent:
-            raise ScenarioError(f"{path}: extends = {parent!r}: expected a file name")
-        chain = _resolve_chain(path.parent / parent, seen + (path,))
+    if parent is not None:  # a non-empty string (the scenario schema)
+        try:
+            chain = _resolve_chain(path.parent / parent, seen + (path,))
+        except ScenarioError as exc:  # say which file's extends led there
+            message = str(exc)
+            raise ScenarioError(message if message.startswith(f"{path}: extends") else
+                                f"{path}: extends = {parent!r}: {message}") from None
     return chain + [(path, data)]
 
 
@@ -762,17 +737,14 @@ SESSION_KEYS = ("preset", "seed")  # top-level keys that say how a saved scenari
 def session_keys(chain: list[tuple[Path, dict[str, Any]]]) -> dict[str, Any]:
     """A scenario chain's ``preset`` (a preset name) and ``seed`` (a whole number), checked; the last file wins."""
     found: dict[str, Any] = {}
-    for file, data in chain:
+    for file, data in chain:  # types and ranges are checked on reading (the scenario schema)
         if "preset" in data:
-            preset = data["preset"]
-            if not isinstance(preset, str) or not resolve_preset(preset).is_file():
-                raise ScenarioError(f"{file}: preset = {preset!r}: expected the name of a file in scenarios/presets")
-            found["preset"] = preset
+            if not resolve_preset(data["preset"]).is_file():
+                raise ScenarioError(f"{file}: preset = {data['preset']!r}: expected the name of a file in "
+                                    "scenarios/presets")
+            found["preset"] = data["preset"]
         if "seed" in data:
-            seed = data["seed"]
-            if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= 2**63 - 1:
-                raise ScenarioError(f"{file}: seed = {seed!r}: expected a whole number, 0 to 2**63 - 1")
-            found["seed"] = seed
+            found["seed"] = int(data["seed"])
     return found
 
 
@@ -807,9 +779,10 @@ def load_scenario(path: str | Path, preset: str | Path | None = None) -> Params:
     params = dataclasses.replace(params, seed=session.get("seed"))
     from sim.paths import check_name
 
-    name = files[-1][1].get("name", Path(path).stem)
-    where = f"{files[-1][0]}: name" + ("" if "name" in files[-1][1] else " (from the file name)")
-    return dataclasses.replace(params, name=check_name(name, where, ScenarioError))
+    if "name" in files[-1][1]:  # checked with the file (the scenario schema)
+        return dataclasses.replace(params, name=files[-1][1]["name"])
+    where = f"{files[-1][0]}: name (from the file name)"
+    return dataclasses.replace(params, name=check_name(Path(path).stem, where, ScenarioError))
 
 
 DEFAULT_SCENARIOS = ("top_down", "consultation", "platform", "planner", "planner_platform")

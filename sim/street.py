@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.calibration.files import InputError, Table, read_toml, relative
+from sim.calibration.files import InputError, read_checked, relative
 from sim.model import LilongModel
 from sim.params import Params, ScenarioError, load_scenario, resolve_preset, scenario_path, scenarios_dir
 from sim.paths import check_name
@@ -77,85 +77,81 @@ def street_path(name_or_path: str | Path) -> Path:
     return p if p.suffix == ".toml" or len(p.parts) > 1 else scenarios_dir() / "streets" / f"{name_or_path}.toml"
 
 
-def _assignments(items: object, where: str, names: tuple[str, ...], weeks: int) -> tuple[Assignment, ...]:
-    if not isinstance(items, list):
-        raise InputError(f"{where}: expected a list of tables [[planner]]")
+def _assignments(items: list[dict], where: str, names: tuple[str, ...], weeks: int) -> tuple[Assignment, ...]:
     out = []
     for i, item in enumerate(items):
-        t = Table(item, f"{where} {i + 1}", ("neighbourhood", "from_week", "until_week"))
-        nb = t.text("neighbourhood")
+        at = f"{where} {i + 1}"
+        nb = item["neighbourhood"]
         if nb not in names:
-            raise InputError(f"{t.where}: neighbourhood = {nb!r}: not a neighbourhood of this street; "
+            raise InputError(f"{at}: neighbourhood = {nb!r}: not a neighbourhood of this street; "
                              f"allowed: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}")
-        start = t.number("from_week", 1, weeks, default=1, integer=True)
-        end = t.number("until_week", start, 10**9, default=10**9, integer=True)
-        out.append(Assignment(nb, int(start), int(end)))
+        start, end = item.get("from_week", 1), item.get("until_week", 10**9)
+        if start > weeks:
+            raise InputError(f"{at}: from_week = {start} is out of range; allowed: 1 to {weeks} (the street's weeks)")
+        if end < start:
+            raise InputError(f"{at}: until_week = {end} is out of range; allowed: {start} (from_week) or later")
+        out.append(Assignment(nb, start, end))
     return tuple(out)
 
 
 def load_street(path: str | Path) -> Street:
-    """Read and check a street file: every problem is one line naming the file and the key."""
+    """Read and check a street file: its schema (sim/schemas.py) with the one validator, then what ties its keys
+    together; every problem is one line naming the file and the key."""
+    from sim.schemas import street as schema
+
     path = street_path(path)
-    data, _ = read_toml(path, "street file")
-    top = Table(data, str(path), ("name", "description", "weeks", "office", "neighbourhood", "planner", "compare"))
-    name = check_name(top.text("name", path.stem), f"{path}: name", InputError)
-    description = top.text("description", "")
-    weeks = int(top.number("weeks", 1, 1040, default=312, integer=True))
-    office = top.table("office", ("budget_yuan_per_year", "allocation"))
-    budget = office.number("budget_yuan_per_year", 0, 1e11)
-    allocation = office.text("allocation", "equal")
-    if allocation not in ALLOCATIONS:
-        raise InputError(f"{office.where}: allocation = {allocation!r}; allowed: {', '.join(ALLOCATIONS)}")
-    raw = data.get("neighbourhood")
-    if not isinstance(raw, list) or not raw:
-        raise InputError(f"{path}: [[neighbourhood]]: required, one table for each neighbourhood")
-    if len(raw) > MAX_NEIGHBOURHOODS:
-        raise InputError(f"{path}: {len(raw)} neighbourhoods; at most {MAX_NEIGHBOURHOODS}")
+    data, _ = read_checked(path, "street file", schema())
+    name = data.get("name") or check_name(path.stem, f"{path}: name (from the file name)", InputError)
+    weeks = data.get("weeks", 312)
+    office = data["office"]
+    allocation = office.get("allocation", "equal")
     neighbourhoods, inputs = [], [path]
-    for i, item in enumerate(raw):
-        t = Table(item, f"{path}: [[neighbourhood]] {i + 1}", ("name", "scenario", "preset", "set", "copies"))
-        nb_name = check_name(t.text("name"), f"{t.where}: name", InputError)
-        scenario = relative(path, t.text("scenario", "../top_down.toml"))
+    for item in data["neighbourhood"]:
+        where = f"{path}: [[neighbourhood]] {item['name']}"
+        scenario = relative(path, item.get("scenario", "../top_down.toml"))
         if not scenario.is_file():
-            scenario = scenario_path(t.text("scenario"))
-        preset = t.text("preset", "guizhou_west")
-        copies = int(t.number("copies", 1, MAX_NEIGHBOURHOODS, default=1, integer=True))
+            scenario = scenario_path(item["scenario"])
+        preset = item.get("preset", "guizhou_west")
         try:
             params = load_scenario(scenario, preset)
-            overrides = t.table("set").data
-            if overrides:
-                params = params.replace(overrides, origin=f"{t.where}: set")
+        except ScenarioError as exc:  # the scenario's or preset's own file is named in the message
+            raise InputError(f"{where}: scenario {str(item.get('scenario', scenario))!r} on preset {preset!r}: "
+                             f"{exc}") from None
+        try:
+            if item.get("set"):
+                params = params.replace(item["set"], origin=f"{where}: set")
         except ScenarioError as exc:
             raise InputError(str(exc)) from None
         if params.planner.enabled:
-            raise InputError(f"{t.where}: scenario {scenario.name} has a planner in post; a street places its "
+            raise InputError(f"{where}: scenario {scenario.name} has a planner in post; a street places its "
                              "planners with [[planner]] (use a scenario without one)")
         inputs += [scenario, resolve_preset(preset)]
+        copies = item.get("copies", 1)
         for c in range(copies):
-            neighbourhoods.append((nb_name if copies == 1 else f"{nb_name}_{c + 1}", params))
+            neighbourhoods.append((item["name"] if copies == 1 else f"{item['name']}_{c + 1}", params))
+    if len(neighbourhoods) > MAX_NEIGHBOURHOODS:
+        raise InputError(f"{path}: {len(neighbourhoods)} neighbourhoods (copies included); at most "
+                         f"{MAX_NEIGHBOURHOODS}")
     names = tuple(n for n, _ in neighbourhoods)
     if len(set(names)) != len(names):
         twice = sorted(n for n in names if names.count(n) > 1)[0]
         raise InputError(f"{path}: neighbourhood {twice!r} is named twice")
     planners = _assignments(data.get("planner", []), f"{path}: [[planner]]", names, weeks)
-    compare = top.table("compare", ("budget_rules", "placement"))
-    rules = compare.names("budget_rules", [allocation])
-    for rule in rules:
-        if rule not in ALLOCATIONS:
-            raise InputError(f"{compare.where}: budget_rules: {rule!r}; allowed: {', '.join(ALLOCATIONS)}")
+    compare = data.get("compare", {})
+    rules = tuple(compare.get("budget_rules", [allocation]))
     placements = [Placement("no planner", ())]
-    for j, item in enumerate(compare.data.get("placement", [])):
-        t = Table(item, f"{compare.where} placement {j + 1}", ("name", "planners"))
-        planners_in = t.names("planners")
-        for nb in planners_in:
+    for item in compare.get("placement", []):
+        for nb in item["planners"]:
             if nb not in names:
-                raise InputError(f"{t.where}: planners: {nb!r} is not a neighbourhood of this street")
-        placements.append(Placement(t.text("name"), tuple(Assignment(nb) for nb in planners_in)))
+                raise InputError(f"{path}: [[compare.placement]] {item['name']}: planners: {nb!r} is not a "
+                                 "neighbourhood of this street")
+        placements.append(Placement(item["name"], tuple(Assignment(nb) for nb in item["planners"])))
     if len({p.name for p in placements}) != len(placements):
-        raise InputError(f"{compare.where}: two placements have the same name")
-    return Street(name=name, description=description, source=path, neighbourhoods=tuple(neighbourhoods),
-                  budget_yuan_per_year=budget, allocation=allocation, planners=planners, weeks=weeks,
-                  placements=tuple(placements), budget_rules=rules, inputs=tuple(dict.fromkeys(inputs)))
+        raise InputError(f"{path}: [compare]: two placements have the same name")
+    return Street(name=name, description=data.get("description", ""), source=path,
+                  neighbourhoods=tuple(neighbourhoods), budget_yuan_per_year=float(office["budget_yuan_per_year"]),
+                  allocation=allocation, planners=planners, weeks=weeks, placements=tuple(placements),
+                  budget_rules=rules, inputs=tuple(dict.fromkeys(inputs)))
 
 
 def neighbourhood_seeds(seed: int, n: int) -> list[int]:

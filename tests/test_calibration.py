@@ -149,7 +149,7 @@ def test_compare_with_a_posterior_reports_total_beside_seed_only_uncertainty(tmp
 @pytest.mark.parametrize("columns, expected", [
     ({"behaviour.no_such": [1.0], "weight": [1.0]}, "no_such"),
     ({"behaviour.base_logit": [-6.0]}, "needs a weight column"),
-    ({"behaviour.base_logit": [-6.0], "weight": ["heavy"]}, "weight: expected non-negative numbers"),
+    ({"behaviour.base_logit": [-6.0], "weight": ["heavy"]}, "row 1, weight = 'heavy': expected a number"),
 ])
 def test_a_bad_posterior_exits_2_before_any_run(tmp_path, capsys, columns, expected):
     posterior = tmp_path / "posterior.csv"

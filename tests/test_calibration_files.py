@@ -75,16 +75,19 @@ def test_shipped_calibration_and_robustness_files_load():
 
 @pytest.mark.parametrize("change, expected", [
     (("value = 0.015", 'value = "high"'), "[[target]] t1: value = 'high': expected a number"),
-    (("uncertainty = 0.008", "uncertainty = 0"), "[[target]] t1: uncertainty = 0: expected a number above 0"),
-    (('statistic = "core_share"', 'statistic = "core_size"'), "[[target]] t1: statistic = 'core_size': not a metric"),
+    (("uncertainty = 0.008", "uncertainty = 0"), "[[target]] t1: uncertainty = 0 is out of range; allowed: above 0"),
+    (('statistic = "core_share"',
+     'statistic = "core_size"'), "[[target]] t1: statistic = 'core_size': expected a metric"),
     (('scenario = "planner_platform"', 'scenario = "planer"'), "[[target]] t1: scenario = 'planer': no such scenario"),
-    (("weeks = 40", "weeks = 0"), "[[target]] t1: weeks = 0: expected a whole number from 1 to 1040"),
+    (("weeks = 40", "weeks = 0"), "[[target]] t1: weeks = 0 is out of range; allowed: 1 to 1040"),
     (('"platform.deliberation" = false', '"platform.deliberation" = 3'),
-     "[[target]] t1: overrides: setting planner_platform"),
-    (('"platform.deliberation" = false', '"platform.debate" = false'), "unknown key [platform] debate"),
-    (('source = "a figure"', 'source = ""'), "[[target]] t1: source: required"),
-    (('source = "a figure"', 'source = "a figure"\nunit = "share"'), "[[target]] t1: unknown key 'unit'"),
-    (('name = "t1"', 'name = ""'), "[[target]] number 1: name: required"),
+     "[[target]] t1: [overrides] \"platform.deliberation\" = 3: expected true or false"),
+    (('"platform.deliberation" = false', '"platform.debate" = false'),
+     "unknown key [[target]] t1: [overrides] \"platform.debate\"; allowed keys: a parameter"),
+    (('source = "a figure"', 'source = ""'), "[[target]] t1: source = '': expected non-empty text"),
+    (('source = "a figure"',
+     'source = "a figure"\nunit = "share"'), "unknown key [[target]] t1: unit; allowed keys: name, statistic"),
+    (('name = "t1"', 'name = ""'), "[[target]] number 1: name = '': expected non-empty text"),
     (("[[target]]", "[[target]\n"), "not valid TOML"),
 ])
 def test_malformed_target_file_names_file_and_key(tmp_path, change, expected):
@@ -92,20 +95,24 @@ def test_malformed_target_file_names_file_and_key(tmp_path, change, expected):
 
 
 @pytest.mark.parametrize("body, expected", [
-    ('[parameters."behaviour.volunteer_cost"]\n', "unknown key 'volunteer_cost' in [behaviour]"),
-    ('[parameters."planner.enabled"]\n', "only numeric parameters can be varied"),
-    ('[parameters."planner.workshop_capacity"]\n', "a whole-number parameter cannot be calibrated"),
+    ('[parameters."behaviour.volunteer_cost"]\n',
+     'unknown key [parameters] "behaviour.volunteer_cost"; allowed keys: numeric parameters'),
+    ('[parameters."planner.enabled"]\n',
+     'unknown key [parameters] "planner.enabled"; allowed keys: numeric parameters'),
+    ('[parameters."planner.workshop_capacity"]\n', "not whole numbers (ABC perturbs continuously"),
     ('[parameters."behaviour.volunteer_commitment_cost"]\nrange = [2.0, 1.0]\nsource = "x"\n',
      "range = [2.0, 1.0]: expected [low, high] with low < high"),
     ('[parameters."behaviour.volunteer_commitment_cost"]\nrange = [0.0, 11.0]\nsource = "x"\n',
-     "outside the parameter's allowed 0 to 10"),
+     "range, item 2 = 11.0 is out of range; allowed: 0 to 10"),
     ('[parameters."behaviour.volunteer_commitment_cost"]\nrange = [0.0, 2.0]\n', "source: required"),
     ('[parameters."population.retired_share"]\n[parameters."population.young_share"]\n',
      "the prior box reaches invalid parameters"),
     ('[parameters."behaviour.volunteer_commitment_cost"]\n[abc]\npopulation_size = 2\n',
-     "[abc]: population_size = 2: expected a whole number from 4"),
-    ('[parameters."behaviour.volunteer_commitment_cost"]\n[abc]\ntolerance = -1\n', "[abc]: tolerance = -1"),
-    ('[parameters."behaviour.volunteer_commitment_cost"]\n[abc]\nparticles = 5\n', "[abc]: unknown key 'particles'"),
+     "[abc] population_size = 2 is out of range; allowed: 4 to 100000"),
+    ('[parameters."behaviour.volunteer_commitment_cost"]\n[abc]\ntolerance = -1\n',
+     "[abc] tolerance = -1 is out of range; allowed: above 0"),
+    ('[parameters."behaviour.volunteer_commitment_cost"]\n[abc]\nparticles = 5\n',
+     "unknown key [abc] particles; allowed keys: population_size"),
     ("", None),  # filled in below: an unknown fitted target
 ])
 def test_malformed_calibration_file_names_file_and_key(tmp_path, body, expected):
@@ -140,16 +147,16 @@ source = "theory"
 
 
 @pytest.mark.parametrize("change, expected", [
-    (('baseline = "top_down"', 'baseline = ""'), "baseline: required"),
+    (('baseline = "top_down"', 'baseline = ""'), "baseline = '': expected non-empty text"),
     (('scenarios = ["planner"]', 'scenarios = ["top_down"]'), "scenarios: 'top_down' is the baseline"),
     (('scenarios = ["planner"]', 'scenarios = ["planer"]'), "scenarios:"),
-    (("samples = 4", "samples = 1"), "samples = 1: expected a whole number from 2"),
-    (("range = [0.0, 3.0]", "range = [0.0, 30.0]"), "outside the parameter's allowed 0 to 10"),
+    (("samples = 4", "samples = 1"), "samples = 1 is out of range; allowed: 2 to 1000000"),
+    (("range = [0.0, 3.0]", "range = [0.0, 30.0]"), "range, item 2 = 30.0 is out of range; allowed: 0 to 10"),
     (('source = "theory"', ""), "source: required"),
-    (('name = "r"', 'name = "r"\nmetrics = ["engagement"]'), "metrics: unknown metric 'engagement'"),
-    (('name = "r"', 'name = "r"\ndesign = "lhs"'), "unknown key 'design'"),
+    (('name = "r"', 'name = "r"\nmetrics = ["engagement"]'), "metrics, item 1 = 'engagement': expected a metric"),
+    (('name = "r"', 'name = "r"\ndesign = "lhs"'), "unknown key design; allowed keys: name,"),
     (('source = "theory"', 'source = "theory"\n[min_effect]\nengagement = 0.1'),
-     "[min_effect]: 'engagement': not among the metrics studied"),
+     "[min_effect] engagement: not among the metrics studied"),
 ])
 def test_malformed_robustness_file_names_file_and_key(tmp_path, change, expected):
     _assert_one_line_error(load_robustness, _write(tmp_path, "rob.toml", ROBUSTNESS.replace(*change)), expected)

@@ -129,8 +129,8 @@ def test_baseline_must_be_among_the_scenarios(tmp_path, capsys, monkeypatch):
 # ----------------------------------------------------------------- values
 
 @pytest.mark.parametrize("spec, expected", [
-    ("range = [nan, 10]", "finite numbers"),
-    ("range = [0, inf]", "finite numbers"),
+    ("range = [nan, 10]", "range, item 1 = nan is out of range; allowed: 0 to 60"),
+    ("range = [0, inf]", "range, item 2 = inf is out of range; allowed: 0 to 60"),
     ("range = [5, 1]", "low < high"),
 ])
 def test_nan_and_inf_ranges_are_refused(tmp_path, spec, expected):

@@ -35,13 +35,14 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 @pytest.mark.parametrize("text, expected", [
     ("[planner]\nhours = 3\n", "unknown key [planner] hours"),
-    ("[planer]\nenabled = true\n", "unknown section [planer]"),
+    ("[planer]\nenabled = true\n", "unknown key planer; allowed keys: name, description"),
     ("[planner]\nhours_per_week = 99\n", "[planner] hours_per_week = 99 is out of range; allowed: 0 to 60"),
     ("[planner]\nhours_per_week = \"many\"\n", "expected a number"),
     ("[planner]\nenabled = 1\n", "expected true or false"),
     ("[neighbourhood]\nhouseholds = 70.5\n", "expected a whole number"),
     ("[planner]\noutreach_strategy = \"loudest\"\n", "allowed: one of nearest, most_in_need, least_heard"),
-    ("[street_office.priorities]\nmarket = 1.0\n", "unknown improvement type"),
+    ("[street_office.priorities]\nmarket = 1.0\n",
+     "unknown key [street_office.priorities] market; allowed keys: the improvement types"),
     ("[planner]\nshare_design = 0.9\n", "must add up to 1"),
     ("[planner\n", "not valid TOML"),
     ('extends = "missing.toml"\n', "scenario file not found"),

@@ -55,10 +55,12 @@ def test_a_street_file_names_its_neighbourhoods_planners_and_placements(tmp_path
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (('allocation = "{rule}"', 'allocation = "loudest"'), "allocation = 'loudest'; allowed: equal, need"),
+    (('allocation = "{rule}"', 'allocation = "loudest"'),
+     "allocation = 'loudest': allowed: one of equal, need"),
     (('neighbourhood = "b"', 'neighbourhood = "c"'), "neighbourhood = 'c': not a neighbourhood of this street"),
     (('budget_yuan_per_year = 1_800_000.0', 'budget_yuan_per_year = -1'), "budget_yuan_per_year = -1"),
-    (('"neighbourhood.households" = 300', '"neighbourhood.households" = 5'), "households = 5 is out of range"),
+    (('"neighbourhood.households" = 300', '"neighbourhood.households" = 5'),
+     "households\" = 5 is out of range; allowed: 20 to"),
     (('name = "b"', 'name = "a_1"'), "neighbourhood 'a_1' is named twice"),
     (('planners = ["a_1"]', 'planners = ["z"]'), "planners: 'z' is not a neighbourhood"),
 ])

@@ -115,14 +115,16 @@ def test_an_exception_in_a_run_is_recorded_and_the_sweep_goes_on(tmp_path, monke
 def test_malformed_experiment_fails_before_any_run_naming_the_key(tmp_path):
     bad = tmp_path / "bad.toml"
     cases = {
-        'name = "x"\nscenarios = ["planner"]\nreplicatons = 3\n': "unknown key 'replicatons'",
-        'name = "x"\nscenarios = ["planner"]\n[parameters."planner.hours"]\nvalues = [1]\n': "unknown key 'hours'",
+        'name = "x"\nscenarios = ["planner"]\nreplicatons = 3\n': "unknown key replicatons; allowed keys: name,",
+        'name = "x"\nscenarios = ["planner"]\n[parameters."planner.hours"]\nvalues = [1]\n':
+            'unknown key [parameters] "planner.hours"',
         'name = "x"\nscenarios = ["planner"]\n[parameters."planner.hours_per_week"]\nvalues = [1, 99]\n':
-            "hours_per_week = 99 is out of range; allowed: 0 to 60",
+            "hours_per_week\"] values, item 2 = 99 is out of range; allowed: 0 to 60",
         'name = "x"\nscenarios = ["planner"]\n[design]\nkind = "sobol"\n'
-        '[parameters."planner.outreach_strategy"]\nrange = [0, 1]\n': "only numeric parameters",
+        '[parameters."planner.outreach_strategy"]\nrange = [0, 1]\n': "range; allowed keys: values",
         'name = "x"\nscenarios = ["nope"]\n': "scenario file not found",
-        'name = "x"\nscenarios = ["planner"]\nmetrics = ["happiness"]\n': "unknown metric 'happiness'",
+        'name = "x"\nscenarios = ["planner"]\nmetrics = ["happiness"]\n':
+            "metrics, item 1 = 'happiness': expected a metric",
     }
     for text, expected in cases.items():
         bad.write_text(text)
@@ -131,7 +133,7 @@ def test_malformed_experiment_fails_before_any_run_naming_the_key(tmp_path):
         assert expected in str(err.value) and str(bad) in str(err.value)
         assert not (tmp_path / "never").exists()
     result = subprocess.run([sys.executable, "-m", "sim", "sweep", str(bad)], capture_output=True, text=True)
-    assert result.returncode == 2 and "unknown metric" in result.stderr
+    assert result.returncode == 2 and "expected a metric" in result.stderr
 
 
 def test_an_existing_store_is_not_overwritten_and_resume_checks_the_experiment(tmp_path):

@@ -66,22 +66,52 @@ def population_frame(h: pyabc.History, t: int, keys: tuple[str, ...]) -> pd.Data
 
 
 def load_posterior(path: str | Path) -> pd.DataFrame:
-    """A posterior sample (a calibration folder or its posterior.csv): parameter columns and ``weight``."""
+    """A posterior sample (a calibration folder or its posterior.csv): parameter columns and ``weight``.
+
+    Checked as every input file is: each row against the posterior schema (sim/schemas.py: known
+    parameters, finite numbers inside their ranges; weights finite and not negative), then that there
+    is a parameter column and the weights do not all vanish; one line naming the file, row and column.
+    """
+    from sim.inputs import MAX_INPUT_BYTES
+    from sim.schemas import posterior_row
+    from sim.validation import check
+
     path = Path(path)
     file = path / POSTERIOR if path.is_dir() else path
     if not file.exists():
         raise InputError(f"{path}: no posterior sample here (expected {file}); run `sim calibrate` first")
+    if not file.is_file() or file.stat().st_size > 64 * MAX_INPUT_BYTES:
+        raise InputError(f"{file}: not a posterior sample (a regular CSV file of at most 64 MiB)")
     try:
-        frame = pd.read_csv(file)
-    except (OSError, ValueError) as exc:  # unreadable, empty or not CSV
+        frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as exc:  # unreadable, empty, not CSV, not UTF-8
         raise InputError(f"{file}: cannot read a posterior sample: {exc}") from None
+    if len(set(frame.columns)) != len(frame.columns) or any(c.startswith("Unnamed:") for c in frame.columns):
+        raise InputError(f"{file}: every column needs a name of its own (a header line: weight, section.key ...)")
     keys = [c for c in frame.columns if "." in c]
     if "weight" not in frame or not keys:
         raise InputError(f"{file}: a posterior sample needs a weight column and section.key parameter columns")
-    w = pd.to_numeric(frame["weight"], errors="coerce")
-    if w.isna().any() or (w < 0).any() or w.sum() <= 0:
-        raise InputError(f"{file}: weight: expected non-negative numbers with a positive sum")
-    return frame[keys].assign(weight=w)
+    if frame.empty:
+        raise InputError(f"{file}: no rows; a posterior sample needs at least one")
+    wanted = ["weight", *keys]
+    for i, row in enumerate(frame[wanted].itertuples(index=False), start=1):
+        check({k: _cell(v) for k, v in zip(wanted, row, strict=True)}, posterior_row(), str(file), InputError,
+              prefix=f"row {i}, ")
+    values = frame[wanted].astype(float)
+    total = values["weight"].sum()
+    if not total > 0:
+        raise InputError(f"{file}: weight: all zero; at least one row needs a positive weight")
+    if not np.isfinite(total):
+        raise InputError(f"{file}: weight: the weights add up to more than a number can hold; scale them down")
+    return values[keys].assign(weight=values["weight"])
+
+
+def _cell(text: str) -> object:
+    """A CSV cell as a number when it reads as one (nan and inf included, for the range check), else the text."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float | list[float]) -> np.ndarray:

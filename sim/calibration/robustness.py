@@ -23,14 +23,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.calibration.files import InputError, Table, numeric_range, parameter_field, read_toml
+from sim.calibration.files import InputError, is_whole, prior_range, read_checked
 from sim.integrity import ResultFolder, WriterLock
 from sim.params import ScenarioError, load_scenario, scenario_path
 from sim.paths import results_path
-from sim.sweep.experiment import Factor, metric_names
+from sim.sweep.experiment import Factor
 
-TOP_KEYS = ("name", "description", "baseline", "scenarios", "preset", "samples", "replications", "master_seed",
-            "weeks", "metrics", "min_effect", "parameters")
 MIN_CASES = 5  # fewer failures (or successes) than this: PRIM has nothing to describe
 
 
@@ -77,44 +75,28 @@ class Robustness:
 
 def load_robustness(path: str | Path) -> Robustness:
     """Read and validate a robustness file; raises InputError naming the file and the key."""
+    from sim.schemas import robustness as schema
     from sim.sweep.plan import plan_runs
 
     path = Path(path)
     origin = str(path)
-    data, text = read_toml(path, "robustness file")
-    top = Table(data, origin, TOP_KEYS)
-    metrics = top.names("metrics", ["involved_share", "satisfaction_overall"])
-    known = metric_names()
-    for m in metrics:
-        if m not in known:
-            raise InputError(f"{origin}: metrics: unknown metric {m!r} (see `sim metrics`)")
-    params = top.table("parameters")
-    if not params.data:
+    data, text = read_checked(path, "robustness file", schema())
+    metrics = tuple(data.get("metrics", ("involved_share", "satisfaction_overall")))
+    params = data.get("parameters", {})
+    if not params:
         raise InputError(f"{origin}: [parameters]: name at least one parameter, e.g. "
                          '[parameters."behaviour.weight_social"]')
     factors, sources = [], []
-    for key, spec in params.data.items():
-        where = f'{origin}: [parameters."{key}"]'
-        lo, hi = numeric_range(key, where)
-        t = Table(spec, where, ("range", "source"))
-        rng = t.data.get("range", [lo, hi])
-        if (not isinstance(rng, list) or len(rng) != 2 or any(isinstance(v, bool) or not isinstance(v, (int, float))
-                                                               for v in rng) or not rng[0] < rng[1]):
-            raise InputError(f"{where}: range = {rng!r}: expected [low, high] with low < high")
-        if rng[0] < lo or rng[1] > hi:
-            raise InputError(f"{where}: range = {rng!r}: outside the parameter's allowed {lo:g} to {hi:g}")
-        sources.append(t.text("source") if t.has("range") else "range in sim/params.py")
-        integer = isinstance(parameter_field(key, where).default, int)
-        factors.append(Factor(key, low=float(rng[0]), high=float(rng[1]), integer=integer))
+    for key, spec in params.items():
+        low, high, source = prior_range(spec, key, f'{origin}: [parameters."{key}"]')
+        sources.append(source or "range in sim/params.py")
+        factors.append(Factor(key, low=low, high=high, integer=is_whole(key)))
     rob = Robustness(
-        name=top.name(), source=path.resolve(), text=text, description=top.text("description", ""),
-        baseline=top.text("baseline"), scenarios=top.names("scenarios"), factors=tuple(factors),
-        sources=tuple(sources), preset=top.text("preset", "guizhou_west"),
-        samples=top.number("samples", 2, 1_000_000, 200, integer=True),
-        replications=top.number("replications", 1, 10_000, 2, integer=True),
-        master_seed=top.number("master_seed", 0, 2**63 - 1, 0, integer=True),
-        weeks=top.number("weeks", 1, 1040, integer=True) if top.has("weeks") else None,
-        metrics=metrics, min_effect=_min_effect(top.table("min_effect"), metrics))
+        name=data["name"], source=path.resolve(), text=text, description=data.get("description", ""),
+        baseline=data["baseline"], scenarios=tuple(data["scenarios"]), factors=tuple(factors),
+        sources=tuple(sources), preset=data.get("preset", "guizhou_west"), samples=data.get("samples", 200),
+        replications=data.get("replications", 2), master_seed=data.get("master_seed", 0), weeks=data.get("weeks"),
+        metrics=metrics, min_effect=_min_effect(data.get("min_effect", {}), metrics, origin))
     if rob.baseline in rob.scenarios:
         raise InputError(f"{origin}: scenarios: {rob.baseline!r} is the baseline; list only the scenarios "
                          "compared with it")
@@ -131,11 +113,12 @@ def load_robustness(path: str | Path) -> Robustness:
     return rob
 
 
-def _min_effect(t: Table, metrics: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
-    for key in t.data:
+def _min_effect(table: dict, metrics: tuple[str, ...], origin: str) -> tuple[tuple[str, float], ...]:
+    """The smallest effect that counts, per metric studied (0 or more: the schema)."""
+    for key in table:
         if key not in metrics:
-            raise InputError(f"{t.where}: {key!r}: not among the metrics studied ({', '.join(metrics)})")
-    return tuple((m, t.number(m, -1e12, 1e12)) for m in metrics if t.has(m))
+            raise InputError(f"{origin}: [min_effect] {key}: not among the metrics studied ({', '.join(metrics)})")
+    return tuple((m, float(table[m])) for m in metrics if m in table)
 
 
 def _check_box(rob: Robustness) -> None:

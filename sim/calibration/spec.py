@@ -16,13 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.calibration.files import InputError, Table, numeric_range, read_toml, relative
+from sim.calibration.files import InputError, prior_range, read_checked, relative
 from sim.calibration.targets import Setting, Target, load_targets
 from sim.params import ScenarioError
 
-TOP_KEYS = ("name", "description", "targets", "fit", "parameters", "abc", "quick")
-ABC_KEYS = ("population_size", "max_generations", "tolerance", "norm", "quantile", "min_acceptance_rate",
-            "master_seed", "predictive_draws", "weeks")
 NORMS = ("euclidean", "max")
 SCHEMA_SOURCE = "range in sim/params.py"
 MAX_CORNER_CHECKS = 4096
@@ -101,48 +98,20 @@ def settings_of(targets: tuple[Target, ...]) -> tuple[Setting, ...]:
     return tuple(dict.fromkeys(t.setting for t in targets))
 
 
-def _abc(t: Table, defaults: AbcSettings) -> AbcSettings:
-    d = defaults
-    return AbcSettings(
-        population_size=t.number("population_size", 4, 100_000, d.population_size, integer=True),
-        max_generations=t.number("max_generations", 1, 200, d.max_generations, integer=True),
-        tolerance=t.number("tolerance", 0, 1e6, d.tolerance, open_low=True),
-        norm=_choice(t, "norm", NORMS, d.norm),
-        quantile=t.number("quantile", 0, 1, d.quantile, open_low=True),
-        min_acceptance_rate=t.number("min_acceptance_rate", 0, 1, d.min_acceptance_rate),
-        master_seed=t.number("master_seed", 0, 2**63 - 1, d.master_seed, integer=True),
-        predictive_draws=t.number("predictive_draws", 1, 100_000, d.predictive_draws, integer=True),
-        weeks=t.number("weeks", 1, 1040, integer=True) if t.has("weeks") else d.weeks)
+def _abc(t: dict, defaults: AbcSettings) -> AbcSettings:
+    """ABC settings from an ``[abc]`` or ``[quick]`` table (checked by the schema), over ``defaults``."""
+    values = {k: (float(v) if isinstance(getattr(defaults, k), float) else v) for k, v in t.items()}
+    return dataclasses.replace(defaults, **values)
 
 
-def _choice(t: Table, key: str, choices: tuple[str, ...], default: str) -> str:
-    value = t.data.get(key, default)
-    if value not in choices:
-        raise InputError(f"{t.where}: {key} = {value!r}; allowed: {', '.join(choices)}")
-    return value
-
-
-def _priors(params: Table, origin: str) -> tuple[Prior, ...]:
-    if not params.data:
+def _priors(params: dict, origin: str) -> tuple[Prior, ...]:
+    if not params:
         raise InputError(f"{origin}: [parameters]: name at least one free parameter, e.g. "
                          '[parameters."behaviour.base_logit"]')
     priors = []
-    for key, spec in params.data.items():
-        where = f'{origin}: [parameters."{key}"]'
-        lo, hi = numeric_range(key, where, floats_only=True)
-        t = Table(spec, where, ("range", "source"))
-        if not t.has("range"):
-            if t.has("source"):
-                raise InputError(f"{where}: source: only needed with a narrowed range")
-            priors.append(Prior(key, lo, hi))
-            continue
-        rng = t.data["range"]
-        if (not isinstance(rng, list) or len(rng) != 2 or any(isinstance(v, bool) or not isinstance(v, (int, float))
-                                                               for v in rng) or not rng[0] < rng[1]):
-            raise InputError(f"{where}: range = {rng!r}: expected [low, high] with low < high")
-        if rng[0] < lo or rng[1] > hi:
-            raise InputError(f"{where}: range = {rng!r}: outside the parameter's allowed {lo:g} to {hi:g}")
-        priors.append(Prior(key, float(rng[0]), float(rng[1]), t.text("source")))
+    for key, spec in params.items():
+        low, high, source = prior_range(spec, key, f'{origin}: [parameters."{key}"]')
+        priors.append(Prior(key, low, high, source or SCHEMA_SOURCE))
     return tuple(priors)
 
 
@@ -166,35 +135,33 @@ def _check_corners(priors: tuple[Prior, ...], settings: tuple[Setting, ...], ori
 
 def load_calibration(path: str | Path) -> Calibration:
     """Read and validate a calibration file and its target files; raises InputError naming file and key."""
+    from sim.schemas import calibration
+
     path = Path(path)
     origin = str(path)
-    data, text = read_toml(path, "calibration file")
-    top = Table(data, origin, TOP_KEYS)
+    data, text = read_checked(path, "calibration file", calibration())
     targets: list[Target] = []
-    for name in top.names("targets"):
+    for name in data["targets"]:
         file = relative(path, name)
-        try:
-            targets += load_targets(file)
-        except InputError as exc:
-            if not file.exists():
-                raise InputError(f"{origin}: targets: {name!r}: no such target file ({file})") from None
-            raise exc
+        if not file.exists():
+            raise InputError(f"{origin}: targets: {name!r}: no such target file ({file})")
+        targets += load_targets(file)
     seen: dict[str, str] = {}
     for t in targets:
         if t.name in seen:
             raise InputError(f"{origin}: targets: target {t.name!r} is defined in {seen[t.name]} and in {t.file}")
         seen[t.name] = t.file
-    fit = top.names("fit")
+    fit = tuple(data["fit"])
     for name in fit:
         if name not in seen:
             raise InputError(f"{origin}: fit: unknown target {name!r}; the target files define "
                              + ", ".join(seen))
-    priors = _priors(top.table("parameters"), origin)
-    abc = _abc(top.table("abc", ABC_KEYS), AbcSettings())
-    quick = _abc(top.table("quick", ABC_KEYS), AbcSettings(population_size=12, max_generations=2,
-                                                           predictive_draws=4, weeks=60)) if top.has("quick") else None
-    cal = Calibration(name=top.name(), source=path.resolve(), text=text, targets=tuple(targets), fit=fit,
-                      priors=priors, abc=abc, quick=quick, description=top.text("description", ""))
+    priors = _priors(data.get("parameters", {}), origin)
+    abc = _abc(data.get("abc", {}), AbcSettings())
+    quick = _abc(data["quick"], AbcSettings(population_size=12, max_generations=2, predictive_draws=4,
+                                             weeks=60)) if "quick" in data else None
+    cal = Calibration(name=data["name"], source=path.resolve(), text=text, targets=tuple(targets), fit=fit,
+                      priors=priors, abc=abc, quick=quick, description=data.get("description", ""))
     for where, settings in (("[abc]", cal.abc), ("[quick]", cal.quick)):
         if settings is not None and settings.population_size < 2 * len(priors):
             raise InputError(f"{origin}: {where}: population_size = {settings.population_size}: at least twice the "

@@ -15,11 +15,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sim.calibration.files import InputError, Table, read_toml
+from sim.calibration.files import InputError, read_checked
 from sim.params import Params, ScenarioError, load_scenario, resolve_preset, scenario_path
-
-TARGET_KEYS = ("name", "statistic", "value", "uncertainty", "scenario", "preset", "weeks", "overrides",
-               "source", "note")
 
 
 @dataclass(frozen=True)
@@ -36,7 +33,8 @@ class Setting:
         """The setting's parameters before any calibrated value is applied."""
         params = load_scenario(scenario_path(self.scenario), self.preset)
         changes = dict(self.overrides) | ({"run.weeks": self.weeks} if self.weeks else {})
-        return params.replace(changes, origin=f"setting {self.label}") if changes else params
+        origin = f"setting {self.scenario} / {self.preset}"  # not the label: it needs the horizon, from here
+        return params.replace(changes, origin=origin) if changes else params
 
     def params(self, values: dict[str, float] | None = None) -> Params:
         """The setting's parameters with calibrated ``{"section.key": value}`` applied."""
@@ -68,51 +66,53 @@ class Target:
         return self.value - self.uncertainty, self.value + self.uncertainty
 
 
-def _setting(t: Table) -> Setting:
-    from sim.sweep.experiment import metric_names
-
-    if t.text("statistic") not in metric_names():
-        raise InputError(f"{t.where}: statistic = {t.data['statistic']!r}: not a metric or group column "
-                         "(see `sim metrics`; group columns are NAME__young, NAME__renter, ...)")
-    scenario, preset = t.text("scenario"), t.text("preset", "guizhou_west")
+def _setting(entry: dict, where: str) -> Setting:
+    scenario, preset = entry["scenario"], entry.get("preset", "guizhou_west")
     if not scenario_path(scenario).exists():
-        raise InputError(f"{t.where}: scenario = {scenario!r}: no such scenario file "
-                         f"({scenario_path(scenario)})")
+        raise InputError(f"{where}: scenario = {scenario!r}: no such scenario file ({scenario_path(scenario)})")
     if not resolve_preset(preset).exists():
-        raise InputError(f"{t.where}: preset = {preset!r}: no such preset ({resolve_preset(preset)})")
-    weeks = t.number("weeks", 1, 1040, integer=True) if t.has("weeks") else None
-    overrides = t.table("overrides")
-    setting = Setting(scenario, preset, weeks, tuple(sorted(overrides.data.items())))
+        raise InputError(f"{where}: preset = {preset!r}: no such preset ({resolve_preset(preset)})")
+    setting = Setting(scenario, preset, entry.get("weeks"), tuple(sorted(entry.get("overrides", {}).items())))
     try:
-        setting.base  # noqa: B018 - validates the overrides against the schema now, before any run
+        setting.base  # noqa: B018 - the overrides make consistent parameters in this setting, checked now
     except ScenarioError as exc:
-        raise InputError(f"{t.where}: overrides: {exc}") from None
+        raise InputError(f"{where}: overrides: {exc}") from None
     return setting
+
+
+def _check_value(entry: dict, where: str) -> None:
+    """A figure must be a value its statistic can take (a share within 0 to 1, a count not negative)."""
+    from sim.metrics import REGISTRY
+    from sim.validation import number
+
+    metric = REGISTRY[entry["statistic"].partition("__")[0]]
+    lo, hi = metric.lo, metric.hi
+    value = entry["value"]
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        allowed = (f"{number(lo)} to {number(hi)}" if lo is not None and hi is not None
+                   else f"at least {number(lo)}" if lo is not None else f"at most {number(hi)}")
+        raise InputError(f"{where}: value = {value!r} is out of range; allowed: {allowed} ({entry['statistic']}: "
+                         f"{metric.unit})")
 
 
 def load_targets(path: str | Path) -> list[Target]:
     """Read and validate a target file; raises InputError naming the file and the key."""
+    from sim.schemas import targets as schema
+
     path = Path(path)
-    data, _ = read_toml(path, "target file")
-    top = Table(data, str(path), ("description", "target"))
-    entries = top.data.get("target")
-    if not isinstance(entries, list) or not entries:
-        raise InputError(f"{path}: [[target]]: a target file needs at least one [[target]] table")
-    targets: list[Target] = []
-    for i, entry in enumerate(entries):
-        name = entry.get("name") if isinstance(entry, dict) else None
-        where = f"{path}: [[target]] {name if isinstance(name, str) and name else f'number {i + 1}'}"
-        t = Table(entry, where, TARGET_KEYS)
-        value = t.number("value", -1e12, 1e12)
-        targets.append(Target(name=t.text("name"), statistic=t.text("statistic"), value=value,
-                              uncertainty=t.number("uncertainty", 0, 1e12, open_low=True),
-                              setting=_setting(t), source=t.text("source"), note=t.text("note", ""),
-                              file=str(path)))
-    names = [t.name for t in targets]
+    data, _ = read_checked(path, "target file", schema())
+    found: list[Target] = []
+    for entry in data["target"]:
+        where = f"{path}: [[target]] {entry['name']}"
+        _check_value(entry, where)
+        found.append(Target(name=entry["name"], statistic=entry["statistic"], value=float(entry["value"]),
+                            uncertainty=float(entry["uncertainty"]), setting=_setting(entry, where),
+                            source=entry["source"], note=entry.get("note", ""), file=str(path)))
+    names = [t.name for t in found]
     for name in names:
         if names.count(name) > 1:
             raise InputError(f"{path}: [[target]] {name}: name: used twice in this file")
-    return targets
+    return found
 
 
 def targets_markdown() -> str:

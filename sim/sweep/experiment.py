@@ -1,14 +1,14 @@
 """Experiment files: which scenarios, which parameters to vary and how, what to keep.
 
-An experiment is validated whole on load (every design point is applied to every
-scenario and preset) so that a malformed file fails before any run starts.
+An experiment is validated whole on load, against its schema (sim/schemas.py) and then every
+design point applied to every scenario and preset, so that a malformed file fails before any run
+starts.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,13 +16,11 @@ from typing import Any
 from sim.inputs import read_input_toml
 from sim.metrics import HEADLINE
 from sim.params import SECTIONS, Params, ScenarioError, load_scenario, scenario_path
-from sim.paths import check_name
 
 DESIGNS = ("grid", "lhs", "sobol", "morris")
 KEEP = ("final", "yearly", "every")
 TOP_KEYS = ("name", "description", "scenarios", "presets", "replications", "master_seed", "weeks", "keep",
             "metrics", "design", "parameters")
-DESIGN_KEYS = ("kind", "samples", "levels")
 
 
 class ExperimentError(ScenarioError):
@@ -95,53 +93,26 @@ def _int_in(key: str, value: Any, lo: int, hi: int, origin: str) -> int:
     return value
 
 
-def _str_list(key: str, value: Any, origin: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise ExperimentError(f"{origin}: {key} must be a non-empty list of names")
-    return tuple(value)
-
-
-def _field(key: str, origin: str) -> dataclasses.Field:
+def _factor(key: str, spec: dict, design: str, origin: str) -> Factor:
+    """One varied parameter (types and ranges already checked by the experiment schema)."""
+    where = f'{origin}: [parameters."{key}"]'
     section, _, name = key.partition(".")
-    if section not in SECTIONS or not name:
-        raise ExperimentError(f"{origin}: [parameters.\"{key}\"]: expected section.key with a section from "
-                              + ", ".join(SECTIONS))
-    fields = {f.name: f for f in dataclasses.fields(SECTIONS[section])}
-    if name not in fields:
-        raise ExperimentError(f"{origin}: [parameters.\"{key}\"]: unknown key {name!r} in [{section}]; "
-                              "allowed keys: " + ", ".join(fields))
-    return fields[name]
-
-
-def _factor(key: str, spec: Any, design: str, origin: str) -> Factor:
-    f = _field(key, origin)
-    if f.default is dataclasses.MISSING:  # a table such as [street_office] priorities
-        raise ExperimentError(f"{origin}: [parameters.\"{key}\"]: a table of values cannot be varied; vary "
-                              "single-valued parameters (see `sim params`)")
-    if not isinstance(spec, dict) or set(spec) - {"values", "range"}:
-        raise ExperimentError(f"{origin}: [parameters.\"{key}\"] takes 'values' (grid) or 'range' (sampling)")
+    f = {f.name: f for f in dataclasses.fields(SECTIONS[section])}[name]
     if design == "grid":
-        values = spec.get("values")
-        if not isinstance(values, list) or not values:
-            raise ExperimentError(f"{origin}: [parameters.\"{key}\"] values: a grid needs a non-empty list")
-        for v in values:  # range and type checks with the scenario validator's messages
+        if "values" not in spec:
+            raise ExperimentError(f"{where} values: required (a grid lists the values, e.g. values = [4, 8])")
+        for v in spec["values"]:  # each value must also make consistent parameters (shares adding up to 1 ...)
             try:
-                Params().replace({key: v}, origin=f"{origin}: [parameters.\"{key}\"]")
+                Params().replace({key: v}, origin=where)
             except ScenarioError as exc:
                 raise ExperimentError(str(exc)) from None
-        return Factor(key, values=tuple(values))
-    rng = spec.get("range")
-    if (not isinstance(rng, list) or len(rng) != 2 or any(isinstance(v, bool) or not isinstance(v, (int, float))
-                                                           for v in rng)
-            or not all(math.isfinite(v) for v in rng) or rng[0] >= rng[1]):
-        raise ExperimentError(f"{origin}: [parameters.\"{key}\"] range = {rng!r}: a {design} design needs "
-                              "[low, high], finite numbers with low < high")
-    if f.metadata["lo"] is None or f.metadata["choices"]:
-        raise ExperimentError(f"{origin}: [parameters.\"{key}\"]: only numeric parameters can be sampled")
-    lo, hi = f.metadata["lo"], f.metadata["hi"]
-    if rng[0] < lo or rng[1] > hi:
-        raise ExperimentError(f"{origin}: [parameters.\"{key}\"] range = {rng}: allowed {lo:g} to {hi:g}")
-    return Factor(key, low=float(rng[0]), high=float(rng[1]), integer=isinstance(f.default, int))
+        return Factor(key, values=tuple(spec["values"]))
+    if "range" not in spec:
+        raise ExperimentError(f"{where} range: required (a {design} design samples [low, high], e.g. range = [4, 24])")
+    low, high = spec["range"]
+    if not low < high:
+        raise ExperimentError(f"{where} range = {spec['range']!r}: expected [low, high] with low < high")
+    return Factor(key, low=float(low), high=float(high), integer=isinstance(f.default, int))
 
 
 def load_experiment(path: str | Path, check_scenarios: bool = True) -> Experiment:
@@ -150,54 +121,35 @@ def load_experiment(path: str | Path, check_scenarios: bool = True) -> Experimen
     ``check_scenarios=False`` skips loading the scenario files (for analysing a store
     whose experiment refers to files that have since moved).
     """
+    from sim.schemas import experiment
+    from sim.validation import check
+
     path = Path(path)
     origin = str(path)
     text, data = read_input_toml(path, ExperimentError, "experiment file")
-    unknown = set(data) - set(TOP_KEYS)
-    if unknown:
-        raise ExperimentError(f"{origin}: unknown key {sorted(unknown)[0]!r}; allowed: " + ", ".join(TOP_KEYS))
-    if "name" not in data:
-        raise ExperimentError(f"{origin}: name: required (it names the store folder)")
-    check_name(data["name"], f"{origin}: name", ExperimentError)
-    if not isinstance(data.get("description", ""), str):
-        raise ExperimentError(f"{origin}: description = {data['description']!r}: expected text")
+    data = check(data, experiment(), origin, ExperimentError)  # every key's type and range (sim/schemas.py)
     design = data.get("design", {})
-    if not isinstance(design, dict) or set(design) - set(DESIGN_KEYS):
-        raise ExperimentError(f"{origin}: [design] takes keys " + ", ".join(DESIGN_KEYS))
     kind = design.get("kind", "grid")
-    if kind not in DESIGNS:
-        raise ExperimentError(f"{origin}: [design] kind = {kind!r}; allowed: " + ", ".join(DESIGNS))
-    samples = _int_in("design.samples", design.get("samples", 0 if kind == "grid" else 16),
-                      0 if kind == "grid" else 1, 1_000_000, origin)
-    levels = _int_in("design.levels", design.get("levels", 4), 2, 64, origin)
-    keep = data.get("keep", "final")
-    if keep not in KEEP:
-        raise ExperimentError(f"{origin}: keep = {keep!r}; allowed: " + ", ".join(KEEP))
-    metrics = _str_list("metrics", data.get("metrics", list(HEADLINE)), origin)
-    known = metric_names()
-    for m in metrics:
-        if m not in known:
-            raise ExperimentError(f"{origin}: metrics: unknown metric {m!r}; see `sim params` and "
-                                  "results/README.md (e.g. " + ", ".join(HEADLINE[:4]) + ")")
+    samples = design.get("samples", 0 if kind == "grid" else 16)
+    if kind != "grid" and samples < 1:
+        raise ExperimentError(f"{origin}: [design] samples = {samples}: a {kind} design needs at least 1")
     params = data.get("parameters", {})
-    if not isinstance(params, dict) or (not params and kind != "grid"):
+    if not params and kind != "grid":
         raise ExperimentError(f"{origin}: [parameters]: a {kind} design needs at least one parameter")
-    experiment = Experiment(
+    experiment_ = Experiment(
         name=data["name"], source=path.resolve(), text=text, description=data.get("description", ""),
-        scenarios=_str_list("scenarios", data.get("scenarios"), origin),
-        presets=_str_list("presets", data.get("presets", ["guizhou_west"]), origin),
-        replications=_int_in("replications", data.get("replications", 10), 1, 100_000, origin),
-        master_seed=_int_in("master_seed", data.get("master_seed", 0), 0, 2**63 - 1, origin),
-        weeks=_int_in("weeks", data["weeks"], 1, 1040, origin) if "weeks" in data else None,
-        keep=keep, metrics=metrics, design=kind, samples=samples, levels=levels,
+        scenarios=tuple(data["scenarios"]), presets=tuple(data.get("presets", ["guizhou_west"])),
+        replications=data.get("replications", 10), master_seed=data.get("master_seed", 0),
+        weeks=data.get("weeks"), keep=data.get("keep", "final"), metrics=tuple(data.get("metrics", HEADLINE)),
+        design=kind, samples=samples, levels=design.get("levels", 4),
         factors=tuple(_factor(k, v, kind, origin) for k, v in params.items()))
-    for scenario in experiment.scenarios if check_scenarios else ():  # each must load with each preset
-        for preset in experiment.presets:
+    for scenario in experiment_.scenarios if check_scenarios else ():  # each must load with each preset
+        for preset in experiment_.presets:
             try:
-                load_scenario(experiment.scenario_file(scenario), preset)
+                load_scenario(experiment_.scenario_file(scenario), preset)
             except ScenarioError as exc:
                 raise ExperimentError(f"{origin}: scenarios: {exc}") from None
-    return experiment
+    return experiment_
 
 
 _METRIC_NAMES: tuple[str, ...] | None = None
