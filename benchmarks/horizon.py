@@ -26,11 +26,13 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=20)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--workers", type=int)
+    parser.add_argument("--preset", default="guizhou_west", help="as the main job (default guizhou_west)")
     parser.add_argument("--scenarios", nargs="+",
                         default=["top_down", "consultation", "platform", "planner", "planner_platform"])
     args = parser.parse_args()
     start = time.perf_counter()
-    specs = [RunSpec(s, load_scenario(scenario_path(s)).replace({"run.weeks": args.years * WEEKS_PER_YEAR}), seed)
+    weeks = {"run.weeks": args.years * WEEKS_PER_YEAR}
+    specs = [RunSpec(s, load_scenario(scenario_path(s), args.preset).replace(weeks), seed)
              for s in args.scenarios for seed in range(args.seeds)]
     steps, _ = run_many(specs, workers=args.workers, progress=False)
     yearly = by_year(steps, METRICS)

@@ -17,6 +17,7 @@ from sim.params import (
     parameter_rows,
     parameter_table_markdown,
     scenario_path,
+    scenarios_dir,
 )
 from sim.paths import check_name, check_output_folder, results_path
 from sim.processes import EXECUTORS, exit_code, raise_on_sigterm
@@ -113,6 +114,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shipped_posterior() -> Path:
+    return scenarios_dir() / "calibration" / "guizhou_west.posterior.csv"  # sim.calibration.posterior.SHIPPED
+
+
+def _posterior_option(text: str) -> Path | None:
+    return None if text.strip().lower() == "none" else Path(text)
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from sim.compare import compare
 
@@ -120,18 +129,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise InputError("--name and --out: give one of them")
     out = (check_output_folder(args.out, "--out") if args.out
            else results_path(check_name(args.name, "--name")) if args.name is not None else None)
-    if args.posterior:  # parameter uncertainty from a calibration (sim/calibration/posterior.py)
-        from sim.calibration.posterior import compare_posterior
-
-        compare_posterior(args.posterior, tuple(args.scenarios), preset=args.preset, seeds=args.seeds,
-                          first_seed=args.first_seed, weeks=args.steps, households=args.households,
-                          workers=args.workers, out=out, baseline=args.baseline, progress=not args.quiet,
-                          overwrite=args.overwrite)
-        return 0
     compare(tuple(args.scenarios), preset=args.preset, seeds=args.seeds, first_seed=args.first_seed,
             weeks=args.steps, households=args.households, workers=args.workers, out=out,
             baseline=args.baseline, progress=not args.quiet, robustness_seeds=args.robustness_seeds,
-            overwrite=args.overwrite)
+            overwrite=args.overwrite, posterior=args.posterior)
     return 0
 
 
@@ -285,9 +286,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--robustness-seeds", type=_positive(int, 0, 100_000), default=6,
                    help="seeds for the robustness table under varied structural assumptions (0: skip; default 6)")
     c.add_argument("--quiet", action="store_true", help="no progress line")
-    c.add_argument("--posterior", type=Path, metavar="POSTERIOR",
-                   help="a calibration folder (or its posterior.csv): run each seed with a posterior draw and report "
-                        "total beside seed-only uncertainty")
+    c.add_argument("--posterior", type=_posterior_option, metavar="POSTERIOR", default=_shipped_posterior(),
+                   help="a calibration folder or its posterior.csv: each seed also runs on a posterior draw, and "
+                        "every headline difference has total beside seed-only uncertainty (default: the shipped "
+                        "calibration, scenarios/calibration/guizhou_west.posterior.csv; none: leave it out)")
     c.set_defaults(func=cmd_compare)
 
     st = sub.add_parser("street", help="a street of many neighbourhoods: where one or two planners do the most, "

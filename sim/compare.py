@@ -22,11 +22,21 @@ from sim.analysis import (
     tipping,
     tipping_markdown,
 )
+from sim.calibration.posterior import (
+    DRAWN,
+    SHIPPED,
+    draw_specs,
+    load_posterior,
+    off_the_mean,
+    uncertainty_short,
+    write_uncertainty,
+)
 from sim.execution.runs import RunSpec, run_many
 from sim.inputs import InputError
 from sim.integrity import ResultFolder, cannot_write, input_records, write_csv
 from sim.metrics import group_columns
 from sim.params import DEFAULT_SCENARIOS, Params, load_scenario, scenario_inputs, scenario_path
+from sim.paths import relative_to_project
 from sim.provenance import git_commit, package_versions
 from sim.sizing import check_compare_size
 
@@ -74,8 +84,12 @@ def load_compared(scenarios: Sequence[str], preset: str | None, weeks: int | Non
 def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None = "guizhou_west",
             seeds: int = 30, first_seed: int = 0, weeks: int | None = None, households: int | None = None,
             workers: int | None = None, out: Path | None = None, baseline: str | None = None,
-            progress: bool = True, robustness_seeds: int = 6, overwrite: bool = False) -> Path:
+            progress: bool = True, robustness_seeds: int = 6, overwrite: bool = False,
+            posterior: Path | None = SHIPPED) -> Path:
     """Run every scenario on the same seeds and write tables, figures and a manifest to ``out``.
+
+    With a ``posterior`` (by default the shipped calibration's), every seed also runs on a posterior draw,
+    and each headline difference is reported with seed-only and total uncertainty (sim/calibration/posterior.py).
 
     All scenario files are loaded and validated, and the size checked, before any run starts.
     The folder is written under a temporary name and renamed into place when complete; an
@@ -87,23 +101,37 @@ def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None =
     seed_list = common_seeds(seeds, first_seed)
     specs = [RunSpec(name, loaded[name], seed) for name in names for seed in seed_list]
     robust_specs = assumptions.specs(loaded, baseline, seed_list[:robustness_seeds]) if robustness_seeds else []
-    check_compare_size(specs + robust_specs, workers, progress)
-    inputs = input_records(role_path for name in names for role_path in scenario_inputs(source[name], preset))
+    sample = load_posterior(posterior) if posterior is not None else None
+    drawn_specs, draws = (draw_specs(loaded, sample, seed_list, f"posterior {posterior}") if sample is not None
+                          else ([], None))
+    check_compare_size(specs + robust_specs + drawn_specs, workers, progress)
+    inputs = input_records([role_path for name in names for role_path in scenario_inputs(source[name], preset)]
+                           + ([("posterior", Path(posterior))] if sample is not None else []))
     out = out or Path("results") / datetime.now().strftime("compare-%Y%m%d-%H%M%S")
     with ResultFolder(out, overwrite) as folder:
         runs_start = time.perf_counter()
-        all_steps, all_events = run_many(specs + robust_specs, workers=workers, progress=progress)
+        all_steps, all_events = run_many(specs + robust_specs + drawn_specs, workers=workers, progress=progress)
         headline = all_steps.scenario.isin(names)
+        on_draws = all_steps.scenario.str.endswith(DRAWN)
         steps, events = all_steps[headline].reset_index(drop=True), all_events[all_events.scenario.isin(names)]
         robustness = None
         if robust_specs:  # its share of the runs' time, by its share of the household-weeks simulated
-            share = len(robust_specs) / (len(specs) + len(robust_specs))
-            robust = assumptions.table(all_steps[~headline], final_year(steps), loaded, baseline)
+            share = len(robust_specs) / (len(specs) + len(robust_specs) + len(drawn_specs))
+            robust = assumptions.table(all_steps[~headline & ~on_draws], final_year(steps), loaded, baseline)
             robustness = (robust, assumptions.markdown(robust, baseline, robustness_seeds,
                                                        share * (time.perf_counter() - runs_start)))
         try:
             summary = _write_tables(folder.path, steps, events, baseline, _context(loaded, preset, seed_list),
                                     robustness)
+            uncertain = None
+            if sample is not None:
+                drawn = all_steps[on_draws].assign(scenario=lambda f: f.scenario.str.removesuffix(DRAWN))
+                drawn.to_parquet(folder.path / "steps_posterior_draws.parquet", index=False)
+                uncertain, section = write_uncertainty(folder.path, final_year(steps), final_year(drawn), draws,
+                                                       baseline, relative_to_project(posterior), sample,
+                                                       off_the_mean(loaded, sample))
+                with (folder.path / "summary.md").open("a") as fh:
+                    fh.write("\n" + section)
             manifest = {
                 "command": sys.argv,
                 "scenarios": {name: str(source[name]) for name in names},
@@ -117,6 +145,7 @@ def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None =
                 "git_commit": git_commit(),
                 "machine": {"platform": platform.platform(), "processor": platform.machine()},
                 "workers": workers,
+                "posterior": relative_to_project(posterior) if sample is not None else None,
                 "wall_time_s": round(time.perf_counter() - start, 2),
                 "outputs": sorted(str(p.relative_to(folder.path)) for p in folder.path.rglob("*") if p.is_file())
                 + ["manifest.json"],
@@ -128,6 +157,8 @@ def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None =
                                lambda kept: _write_runs(kept, steps, events), "compare") from None
     print(f"Results written to {out}/")
     print(short_table(summary))
+    if uncertain is not None:
+        print(uncertainty_short(uncertain))
     return out
 
 

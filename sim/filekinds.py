@@ -55,7 +55,7 @@ def _has(*keys: str) -> Callable[[Path, dict | None], bool]:
 
 
 KINDS: tuple[FileKind, ...] = (
-    FileKind("posterior", lambda path, data: data is None, "sim.calibration.report:load_posterior",
+    FileKind("posterior", lambda path, data: data is None, "sim.calibration.posterior:load_posterior",
              lambda s: f"posterior sample, {len(s)} rows, {len(s.columns) - 1} parameters", ()),
     FileKind("street", _has("neighbourhood", "office"), "sim.street:load_street",
              lambda s: f"street {s.name}: {len(s.names)} neighbourhoods, {len(s.placements)} placements",

@@ -50,6 +50,8 @@ def p(
 
 ASSUMED = "assumption (not measured); a robustness or sensitivity sweep can vary it"
 TUNED = "assumption, set by hand so the default runs show the brief's patterns (not fitted)"
+POSTERIOR_MEAN = ("posterior mean (3 significant figures) of the shipped calibration guizhou_west "
+                  "(scenarios/calibration/guizhou_west.posterior.csv; docs/calibration.md)")
 
 
 @dataclass(frozen=True)
@@ -141,16 +143,16 @@ class Population:
     renter_time_factor: float = p(0.8, 0, 1, unit="x",
                                   doc="Renters' free time relative to others of their age (longer hours, "
                                       "second jobs)", source=ASSUMED)
-    interest_young: float = p(0.0, 0, 1, unit="0-1 scale",
+    interest_young: float = p(0.187, 0, 1, unit="0-1 scale",
                               doc="Mean interest in neighbourhood affairs, young households",
-                              source="turnout by age 13.8% / 55.7% / 77.7% (Shanghai survey, brief): "
-                                     "calibration target for the age gradient")
-    interest_working: float = p(0.35, 0, 1, unit="0-1 scale",
+                              source=POSTERIOR_MEAN + "; fitted to turnout by age 13.8% / 55.7% / 77.7% "
+                                                      "(Shanghai survey, brief)")
+    interest_working: float = p(0.570, 0, 1, unit="0-1 scale",
                                 doc="Mean interest in neighbourhood affairs, working-age households",
-                                source="as interest_young")
-    interest_retired: float = p(0.5, 0, 1, unit="0-1 scale",
+                                source=POSTERIOR_MEAN + " (as interest_young)")
+    interest_retired: float = p(0.760, 0, 1, unit="0-1 scale",
                                 doc="Mean interest in neighbourhood affairs, retired households",
-                                source="as interest_young")
+                                source=POSTERIOR_MEAN + " (as interest_young)")
     renter_interest_shift: float = p(-0.1, -1, 1, unit="0-1 scale",
                                      doc="Renters' interest relative to long-term residents",
                                      source="shorter tenure, weaker attachment; value assumed")
@@ -205,8 +207,8 @@ class Population:
 
 @dataclass(frozen=True)
 class Behaviour:
-    base_logit: float = p(-6.2, -10, 5, unit="logit", doc="Intercept of the participation choice",
-                          source=TUNED)
+    base_logit: float = p(-8.96, -10, 5, unit="logit", doc="Intercept of the participation choice",
+                          source=POSTERIOR_MEAN + "; fitted to turnout by age")
     weight_time: float = p(3.0, 0, 10, unit="logit per unit",
                            doc="Effect of free time (0-1) at the time the opportunity is held",
                            source="civic voluntarism: resources (Verba et al. 1995)")
@@ -350,13 +352,15 @@ class Behaviour:
                                      doc="Neighbours each leader invites to take part, or asks to volunteer, "
                                          "each week",
                                      source=ASSUMED)
-    volunteer_commitment_cost: float = p(1.0, 0, 10, unit="logit",
+    volunteer_commitment_cost: float = p(1.03, 0, 10, unit="logit",
                                          doc="Extra cost of saying yes to volunteering: a standing weekly "
-                                             "commitment, not a single act", source=TUNED)
-    volunteer_quit_per_week: float = p(0.008, 0, 1, unit="per week",
+                                             "commitment, not a single act",
+                                         source=POSTERIOR_MEAN + "; fitted to Guizhou West's volunteer core")
+    volunteer_quit_per_week: float = p(0.0205, 0, 1, unit="per week",
                                        doc="Chance a volunteer (not a leader) stops; up to ten times higher when "
                                            "the volunteer believes officials do not respond",
-                                       source="volunteer attrition; value assumed")
+                                       source=POSTERIOR_MEAN + "; fitted to Guizhou West's volunteer core (weakly "
+                                                               "identified: contraction 0.24)")
     spontaneous_volunteer_per_week: float = p(0.005, 0, 1, unit="per week",
                                               doc="Chance a committed, involved user of a shared space starts "
                                                   "to volunteer without being asked", source=ASSUMED)
@@ -548,8 +552,9 @@ class Projects:
                                           doc="Upkeep one contributing user gives to the spaces it uses (a rota "
                                               "turn, cleaning up)",
                                           source="Jiangyin Rd 72: one family a day keeps the shared bathroom")
-    volunteer_hours_per_week: float = p(4.0, 0, 40, unit="hours/week",
-                                        doc="Upkeep hours one volunteer or leader gives", source=ASSUMED)
+    volunteer_hours_per_week: float = p(7.13, 0, 40, unit="hours/week",
+                                        doc="Upkeep hours one volunteer or leader gives",
+                                        source=POSTERIOR_MEAN + "; fitted to Guizhou West's upkeep hours")
     free_rider_base: float = p(0.02, 0, 1, unit="probability",
                                doc="Weekly chance a free rider contributes without rules",
                                source="Fischbacher & Gachter 2010 (shape); value assumed")

@@ -50,3 +50,12 @@ def _nearest_existing(path: Path) -> Path:
         if candidate.exists():
             return candidate
     return Path("/")
+
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def relative_to_project(path: str | Path) -> str:
+    """``path`` as a reader should see it: relative to the project when inside it, else as given."""
+    resolved = Path(path).resolve()
+    return resolved.relative_to(PROJECT).as_posix() if resolved.is_relative_to(PROJECT) else str(path)

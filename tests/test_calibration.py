@@ -136,13 +136,14 @@ def test_compare_with_a_posterior_reports_total_beside_seed_only_uncertainty(tmp
     assert draws["behaviour.base_logit"].nunique() == 4  # each seed runs on its own posterior draw...
     steps = pd.read_parquet(out / "steps_posterior_draws.parquet")
     assert set(steps["scenario"]) == {"top_down", "planner"}
-    at_mean = pd.read_parquet(out / "steps_posterior_mean.parquet")
+    at_values = pd.read_parquet(out / "steps.parquet")  # the headline runs: seed-only, at the scenarios' values
     key = ["scenario", "seed", "week"]
-    drawn, mean = (f.sort_values(key).reset_index(drop=True) for f in (steps, at_mean))
+    drawn, mean = (f.sort_values(key).reset_index(drop=True) for f in (steps, at_values))
     assert (drawn[key] == mean[key]).all().all()
     assert not np.allclose(drawn["consulted_share"], mean["consulted_share"])  # ...and the draws change the runs
     text = (out / "summary.md").read_text()
     assert "Seed-only" in text and "P(> 0)" in text
+    assert "these differ from this posterior's mean" in text  # this posterior is not the defaults' one
     assert (out / "figures" / "posterior_uncertainty.png").exists()
 
 
@@ -159,6 +160,22 @@ def test_a_bad_posterior_exits_2_before_any_run(tmp_path, capsys, columns, expec
     err = capsys.readouterr().err
     assert expected in err and err.strip().count("\n") == 0
     assert not (tmp_path / "cmp").exists()
+
+
+def test_the_main_job_reports_the_shipped_posterior_at_its_mean(tmp_path):
+    """Without --posterior the comparison draws from the shipped calibration, whose mean the defaults are."""
+    out = tmp_path / "cmp"
+    assert main(["compare", "--scenarios", "top_down", "planner", "--seeds", "3", "--steps", "20", "--workers", "1",
+                 "--robustness-seeds", "0", "--out", str(out), "--quiet"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["posterior"] == "scenarios/calibration/guizhou_west.posterior.csv"
+    text = (out / "summary.md").read_text()
+    assert "which are this posterior's mean" in text
+    assert set(pd.read_csv(out / "posterior_summary.csv")["scenario"]) == {"planner"}
+    none = tmp_path / "none"
+    assert main(["compare", "--scenarios", "top_down", "planner", "--seeds", "2", "--steps", "10", "--workers", "1",
+                 "--robustness-seeds", "0", "--posterior", "none", "--out", str(none), "--quiet"]) == 0
+    assert not (none / "posterior_summary.csv").exists()
 
 
 def test_prim_box_finds_a_known_failure_region():

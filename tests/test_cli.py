@@ -6,6 +6,7 @@ import sys
 
 import pandas as pd
 
+from sim.assumptions import NO_ADVANTAGE
 from sim.cli import main
 
 
@@ -59,9 +60,11 @@ def test_compare_writes_the_results_folder(tmp_path, capsys):
     assert set(summary["scenario"]) == {"top_down", "consultation", "platform", "planner", "planner_platform"}
     robust = pd.read_csv(out / "robustness.csv")
     assert set(robust["assumption"]) == {"(default)", "visit time", "engagement window", "catchment radius",
-                                         "threshold spread"}
+                                         "threshold spread", "planner's design skill", "planner's facilitation",
+                                         "rules the planner helps set", NO_ADVANTAGE}
     text = (out / "summary.md").read_text()
     assert "households" in text and "seed-to-seed variation only" in text and "## Robustness" in text
+    assert "## Headline differences with parameter uncertainty" in text  # the shipped posterior, by default
     assert "Results written to" in capsys.readouterr().out
 
 

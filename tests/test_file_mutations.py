@@ -213,8 +213,7 @@ def then_run(kind: str, path: Path) -> None:
 
         build(load_street(path), seed=0).run(SHORT_WEEKS)
     elif kind == "posterior":
-        from sim.calibration.posterior import posterior_draws
-        from sim.calibration.report import load_posterior
+        from sim.calibration.posterior import load_posterior, posterior_draws
         from sim.params import load_scenario
 
         draws = posterior_draws(load_posterior(path), [0])

@@ -221,7 +221,8 @@ def test_designs_too_big_for_memory_are_refused_with_the_numbers(tmp_path, capsy
 def test_a_comparison_too_big_for_memory_is_refused_before_running(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     message = one_error(capsys, "compare", "--seeds", "100000", "--steps", "1040")
-    assert "(500," in message and " runs, " in message and "GiB of memory" in message
+    # 500,000 headline runs, as many on posterior draws, 270 robustness variants
+    assert "(1,000,270 runs, " in message and "iB of memory" in message
     assert not (tmp_path / "results").exists()
 
 

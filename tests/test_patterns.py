@@ -70,8 +70,9 @@ def test_pattern1_participation_rises_with_age_through_time_and_interest(batch):
 
 
 def test_calibration_age_gradient_of_consultation_near_shanghai_turnout(batch):
-    """Calibration check (reads back what interest by age was set for): consulted-or-deeper by age in
-    the consultation scenario, against the 13.8% / 55.7% / 77.7% turnout ratios (brief)."""
+    """Calibration check (reads back what interest by age and the intercept were calibrated for, at their
+    posterior means): consulted-or-deeper by age in the consultation scenario, against the 13.8% / 55.7% /
+    77.7% turnout ratios (brief)."""
     _, per_run = batch
     g = per_run[per_run.scenario == "consultation"]
     young, working, retired = (g[f"consulted_share__{a}"].mean() for a in ("young", "working", "retired"))

@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sim.calibration.engine import calibrate
     from sim.calibration.files import InputError
-    from sim.calibration.posterior import compare_posterior
-    from sim.calibration.report import load_posterior
+    from sim.calibration.posterior import load_posterior
     from sim.calibration.robustness import load_robustness, robustness
     from sim.calibration.spec import load_calibration
     from sim.calibration.targets import load_targets
 
-_WHERE = {"calibrate": "engine", "InputError": "files", "compare_posterior": "posterior", "load_posterior": "report",
+_WHERE = {"calibrate": "engine", "InputError": "files", "load_posterior": "posterior",
           "load_robustness": "robustness", "robustness": "robustness", "load_calibration": "spec",
           "load_targets": "targets"}
 
@@ -31,5 +30,5 @@ def __getattr__(name: str) -> object:  # imported on first use: `sim --help` sta
     return getattr(importlib.import_module(f"sim.calibration.{_WHERE[name]}"), name)
 
 
-__all__ = ["InputError", "calibrate", "compare_posterior", "load_calibration", "load_posterior",
+__all__ = ["InputError", "calibrate", "load_calibration", "load_posterior",
            "load_robustness", "load_targets", "robustness"]

@@ -1,39 +1,89 @@
-"""Honest uncertainty in the main job: ``sim compare --posterior POSTERIOR``.
+"""Honest uncertainty in the main job: the headline differences with parameter uncertainty.
 
-Seed *i* runs every scenario with one parameter set drawn from the calibration's posterior
-(common draws across scenarios, so the paired differences compare institutions, not draws). The
-same seeds also run at the posterior mean, where only the seed varies. The summary puts the two
-side by side for each headline difference from the baseline:
+The shipped calibration's posterior (``SHIPPED``: scenarios/calibration/guizhou_west.posterior.csv)
+is data in the repository, and the parameters it calibrates default to its mean (sim/params.py), so
+``sim compare`` needs no calibration run. Besides its headline runs (the scenarios' values, where only
+the seed varies), the comparison runs seed *i* of every scenario once more with one parameter set
+drawn from the posterior (common draws across scenarios, so the paired differences compare
+institutions, not draws). The summary puts the two side by side for each headline difference:
 
-- *seed-only*: at the posterior mean; mean difference with its 95% CI over seeds, and the 95%
+- *seed-only*: at the scenarios' values; mean difference with its 95% CI over seeds, and the 95%
   interval of single runs' differences (how much one neighbourhood-run varies by chance);
 - *total*: over posterior draws; mean difference with its 95% CI, the 95% interval of single
   runs' differences (chance and what we do not know about behaviour), and the probability that
   the difference is positive (the share of draws in which it is);
 - the share of the total variance of a run's difference that parameter uncertainty adds.
+
+``sim compare --posterior FILE`` uses another posterior (a calibration folder or its posterior.csv);
+``--posterior none`` leaves parameter uncertainty out.
 """
 
 from __future__ import annotations
 
-import platform
-import sys
-import time
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis import final_year, fmt, mean_ci
-from sim.calibration.files import versions
-from sim.calibration.report import POSTERIOR, load_posterior
-from sim.execution.runs import RunSpec, run_many
-from sim.integrity import ResultFolder, input_records
+from sim.analysis import fmt, mean_ci
+from sim.calibration.files import InputError
+from sim.execution.runs import RunSpec
 from sim.metrics import HEADLINE, label
-from sim.params import scenario_inputs
-from sim.provenance import git_commit
+from sim.params import Params, scenarios_dir
 
+POSTERIOR = "posterior.csv"
+SHIPPED = scenarios_dir() / "calibration" / "guizhou_west.posterior.csv"
+DRAWN = " (posterior draw)"  # the label of a scenario's runs on posterior draws
 FIGURE_METRICS = ("involved_share", "satisfaction_overall", "trust_government", "core_share")
+
+
+def load_posterior(path: str | Path) -> pd.DataFrame:
+    """A posterior sample (a calibration folder or its posterior.csv): parameter columns and ``weight``.
+
+    Checked as every input file is: each row against the posterior schema (sim/schemas.py: known
+    parameters, finite numbers inside their ranges; weights finite and not negative), then that there
+    is a parameter column and the weights do not all vanish; one line naming the file, row and column.
+    """
+    from sim.inputs import MAX_INPUT_BYTES
+    from sim.schemas import posterior_row
+    from sim.validation import check
+
+    path = Path(path)
+    file = path / POSTERIOR if path.is_dir() else path
+    if not file.exists():
+        raise InputError(f"{path}: no posterior sample here (expected {file}); run `sim calibrate` first")
+    if not file.is_file() or file.stat().st_size > 64 * MAX_INPUT_BYTES:
+        raise InputError(f"{file}: not a posterior sample (a regular CSV file of at most 64 MiB)")
+    try:
+        frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as exc:  # unreadable, empty, not CSV, not UTF-8
+        raise InputError(f"{file}: cannot read a posterior sample: {exc}") from None
+    if len(set(frame.columns)) != len(frame.columns) or any(c.startswith("Unnamed:") for c in frame.columns):
+        raise InputError(f"{file}: every column needs a name of its own (a header line: weight, section.key ...)")
+    keys = [c for c in frame.columns if "." in c]
+    if "weight" not in frame or not keys:
+        raise InputError(f"{file}: a posterior sample needs a weight column and section.key parameter columns")
+    if frame.empty:
+        raise InputError(f"{file}: no rows; a posterior sample needs at least one")
+    wanted = ["weight", *keys]
+    for i, row in enumerate(frame[wanted].itertuples(index=False), start=1):
+        check({k: _cell(v) for k, v in zip(wanted, row, strict=True)}, posterior_row(), str(file), InputError,
+              prefix=f"row {i}, ")
+    values = frame[wanted].astype(float)
+    total = values["weight"].sum()
+    if not total > 0:
+        raise InputError(f"{file}: weight: all zero; at least one row needs a positive weight")
+    if not np.isfinite(total):
+        raise InputError(f"{file}: weight: the weights add up to more than a number can hold; scale them down")
+    return values[keys].assign(weight=values["weight"])
+
+
+def _cell(text: str) -> object:
+    """A CSV cell as a number when it reads as one (nan and inf included, for the range check), else the text."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def _posterior_file(path: str | Path) -> Path:
@@ -97,8 +147,8 @@ def uncertainty_table(point: pd.DataFrame, draws: pd.DataFrame, baseline: str,
 
 
 def markdown(table: pd.DataFrame, context: str) -> str:
-    lines = ["# Headline differences with parameter uncertainty", "", context, "",
-             "*Seed-only*: at the posterior mean, only the seed varies. *Total*: each seed with its own draw from "
+    lines = ["## Headline differences with parameter uncertainty", "", context, "",
+             "*Seed-only*: only the seed varies. *Total*: each seed with its own draw from "
              "the posterior. For each: the mean difference [95% CI of the mean] and, after the bar, the 95% interval "
              "of single runs' differences. *P(> 0)*: the share of posterior draws (one run each) in which the "
              "difference is positive. *From parameters*: the share of a run's variance that parameter uncertainty "
@@ -129,7 +179,7 @@ def figure(table: pd.DataFrame, path: Path) -> Path:
         t = table[table.metric == metric].reset_index(drop=True)
         y = np.arange(len(t))[::-1]
         ax.hlines(y + 0.12, t["seed_only_runs_low"], t["seed_only_runs_high"], color=PALETTE[0], lw=2,
-                  label="seed only (posterior mean)")
+                  label="seed only (scenario values)")
         ax.plot(t["seed_only_mean"], y + 0.12, "o", color=PALETTE[0])
         ax.hlines(y - 0.12, t["total_runs_low"], t["total_runs_high"], color=PALETTE[5], lw=2,
                   label="total (posterior draws)")
@@ -144,57 +194,69 @@ def figure(table: pd.DataFrame, path: Path) -> Path:
     return save_figure(fig, path)
 
 
-def compare_posterior(posterior_path: str | Path, scenarios: tuple[str, ...], preset: str | None = "guizhou_west",
-                      seeds: int = 30, first_seed: int = 0, weeks: int | None = None, households: int | None = None,
-                      workers: int | None = None, out: Path | None = None, baseline: str | None = None,
-                      progress: bool = True, overwrite: bool = False) -> Path:
-    """Run every scenario at posterior draws and at the posterior mean on common seeds; write the table."""
-    from sim.compare import common_seeds, load_compared
-    from sim.sizing import check_compare_size
 
-    start = time.perf_counter()
-    posterior = load_posterior(posterior_path)
-    loaded, source, baseline = load_compared(scenarios, preset, weeks, households, baseline)
-    names = list(loaded)
-    seed_list = common_seeds(seeds, first_seed)
-    draws = posterior_draws(posterior, seed_list)
-    mean = posterior_mean(posterior)
+
+def draw_specs(loaded: dict[str, Params], posterior: pd.DataFrame, seeds: list[int],
+               origin: str) -> tuple[list[RunSpec], pd.DataFrame]:
+    """Every scenario's runs on posterior draws (seed s on draw s, the same draw for every scenario), labelled
+    ``NAME (posterior draw)``; and the draws."""
+    draws = posterior_draws(posterior, seeds)
     keys = [k for k in posterior.columns if k != "weight"]
-    origin = f"posterior {posterior_path}"
-    point_specs = [RunSpec(n, loaded[n].replace(mean, origin=origin), s) for n in names for s in seed_list]
-    draw_specs = [RunSpec(n, loaded[n].replace({k: float(d[k]) for k in keys}, origin=origin), int(d["seed"]))
-                  for n in names for _, d in draws.iterrows()]
-    check_compare_size(point_specs + draw_specs, workers, progress)
-    out = out or Path("results") / datetime.now().strftime("compare-posterior-%Y%m%d-%H%M%S")
-    records = input_records([("posterior", _posterior_file(posterior_path))]
-                            + [rp for n in names for rp in scenario_inputs(source[n], preset)])
-    with ResultFolder(out, overwrite) as folder:
-        point_steps, _ = run_many(point_specs, workers=workers, progress=progress)
-        draw_steps, _ = run_many(draw_specs, workers=workers, progress=progress)
-        where = folder.path
-        point_steps.to_parquet(where / "steps_posterior_mean.parquet", index=False)
-        draw_steps.to_parquet(where / "steps_posterior_draws.parquet", index=False)
-        draws.to_csv(where / "draws.csv", index=False)
-        point, per_draw = final_year(point_steps), final_year(draw_steps)
-        point.to_csv(where / "runs_final_year_posterior_mean.csv", index=False)
-        per_draw.to_csv(where / "runs_final_year_posterior_draws.csv", index=False)
-        table = uncertainty_table(point, per_draw, baseline)
-        table.to_csv(where / "posterior_summary.csv", index=False)
-        first = next(iter(loaded.values()))
-        context = (f"Posterior `{posterior_path}` ({len(posterior)} particles, {len(keys)} parameters); preset "
-                   f"`{preset or 'none'}` ({first.neighbourhood.households} households); {len(seed_list)} seeds "
-                   f"({seed_list[0]}-{seed_list[-1]}), one posterior draw per seed, the same for every scenario; "
-                   f"horizon {first.run.weeks} weeks; final-year values; differences from `{baseline}`.")
-        (where / "summary.md").write_text(markdown(table, context))
-        figure(table, where / "figures" / "posterior_uncertainty.png")
-        folder.commit({"command": sys.argv, "posterior": str(posterior_path), "parameters_drawn": keys,
-                       "posterior_mean": mean, "inputs": records, "preset": preset, "seeds": seed_list,
-                       "baseline": baseline, "versions": versions(), "git_commit": git_commit(),
-                       "machine": {"platform": platform.platform()}, "workers": workers,
-                       "runs": len(point_specs) + len(draw_specs), "wall_time_s": round(time.perf_counter() - start, 2),
-                       "created": datetime.now().isoformat(timespec="seconds")})
-    print(f"Results written to {out}/")
-    shown = table[table.metric.isin(("involved_share", "satisfaction_overall"))]
-    print(shown[["scenario", "metric", "seed_only_mean", "total_mean", "total_runs_low", "total_runs_high",
-                 "p_positive"]].round(3).to_string(index=False))
+    specs = [RunSpec(name + DRAWN, params.replace({k: float(d[k]) for k in keys}, origin=origin), int(d["seed"]))
+             for name, params in loaded.items() for _, d in draws.iterrows()]
+    return specs, draws
+
+
+def off_the_mean(loaded: dict[str, Params], posterior: pd.DataFrame) -> list[str]:
+    """The drawn parameters whose value in some scenario differs from the posterior's mean by more than 1% of
+    the posterior's spread (then seed-only is not "at the posterior mean"; the summary says so)."""
+    flat = {name: _flat(p.to_dict()) for name, p in loaded.items()}
+    out = []
+    for key, mean in posterior_mean(posterior).items():
+        if "." not in key:
+            continue
+        spread = float(posterior[key].max() - posterior[key].min()) or 1.0
+        if any(abs(float(f.get(key, mean)) - mean) > 0.01 * spread for f in flat.values()):
+            out.append(key)
     return out
+
+
+def _flat(nested: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in nested.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def write_uncertainty(folder: Path, headline: pd.DataFrame, drawn: pd.DataFrame, draws: pd.DataFrame,
+                      baseline: str, source: str, posterior: pd.DataFrame, off: list[str]) -> tuple[pd.DataFrame, str]:
+    """posterior_summary.csv, draws.csv and the figure; returns the table and its summary.md section."""
+    table = uncertainty_table(headline, drawn, baseline)
+    table.to_csv(folder / "posterior_summary.csv", index=False)
+    draws.to_csv(folder / "draws.csv", index=False)
+    (folder / "figures").mkdir(exist_ok=True)
+    figure(table, folder / "figures" / "posterior_uncertainty.png")
+    keys = [k for k in posterior.columns if k != "weight"]
+    seed_only = ("Seed-only intervals are the headline runs: at the scenarios' values, which are this "
+                 "posterior's mean." if not off else
+                 f"Seed-only intervals are the headline runs, at the scenarios' values; for {', '.join(off)} "
+                 "these differ from this posterior's mean.")
+    context = (f"Posterior `{source}` ({len(posterior)} particles; {len(keys)} parameters: {', '.join(keys)}); "
+               f"{len(draws)} seeds, one posterior draw per seed, the same for every scenario. {seed_only}")
+    return table, markdown(table, context)
+
+
+def uncertainty_short(table: pd.DataFrame) -> str:
+    """The console's view: involvement and satisfaction, seed-only beside total, P(> 0)."""
+    shown = table[table.metric.isin(("involved_share", "satisfaction_overall", "trust_government"))]
+    lines = ["with parameter uncertainty (posterior draws):",
+             f"  {'scenario':18s} {'metric':22s} {'seed-only [95% CI]':>24s} {'total [95% CI]':>24s} {'P(>0)':>6s}"]
+    for r in shown.itertuples():
+        lines.append(f"  {r.scenario:18s} {r.metric:22s} "
+                     f"{f'{fmt(r.seed_only_mean)} [{fmt(r.seed_only_ci_low)}, {fmt(r.seed_only_ci_high)}]':>24s} "
+                     f"{f'{fmt(r.total_mean)} [{fmt(r.total_ci_low)}, {fmt(r.total_ci_high)}]':>24s} "
+                     f"{r.p_positive:6.2f}")
+    return "\n".join(lines)

@@ -32,6 +32,7 @@ import pyabc  # noqa: E402
 from sim.analysis import fmt  # noqa: E402
 from sim.calibration.engine import COSTS, HISTORY  # noqa: E402
 from sim.calibration.files import InputError  # noqa: E402
+from sim.calibration.posterior import POSTERIOR  # noqa: E402
 from sim.calibration.simulate import abc_name, batch_statistics  # noqa: E402
 from sim.calibration.spec import Calibration, settings_of  # noqa: E402
 from sim.calibration.targets import Target  # noqa: E402
@@ -40,7 +41,6 @@ from sim.figures import PALETTE, save_figure  # noqa: E402
 from sim.integrity import folder_checksums, read_manifest, write_json_atomic  # noqa: E402
 from sim.sweep.plan import replication_seeds  # noqa: E402
 
-POSTERIOR = "posterior.csv"
 WELL_IDENTIFIED, PARTLY_IDENTIFIED = 0.8, 0.4  # posterior variance below 20% / 60% of the prior's
 TRADE_OFF = 0.5  # |posterior correlation| at or above this is reported as a trade-off
 
@@ -65,53 +65,6 @@ def population_frame(h: pyabc.History, t: int, keys: tuple[str, ...]) -> pd.Data
     return frame
 
 
-def load_posterior(path: str | Path) -> pd.DataFrame:
-    """A posterior sample (a calibration folder or its posterior.csv): parameter columns and ``weight``.
-
-    Checked as every input file is: each row against the posterior schema (sim/schemas.py: known
-    parameters, finite numbers inside their ranges; weights finite and not negative), then that there
-    is a parameter column and the weights do not all vanish; one line naming the file, row and column.
-    """
-    from sim.inputs import MAX_INPUT_BYTES
-    from sim.schemas import posterior_row
-    from sim.validation import check
-
-    path = Path(path)
-    file = path / POSTERIOR if path.is_dir() else path
-    if not file.exists():
-        raise InputError(f"{path}: no posterior sample here (expected {file}); run `sim calibrate` first")
-    if not file.is_file() or file.stat().st_size > 64 * MAX_INPUT_BYTES:
-        raise InputError(f"{file}: not a posterior sample (a regular CSV file of at most 64 MiB)")
-    try:
-        frame = pd.read_csv(file, dtype=str, keep_default_na=False)
-    except (OSError, ValueError) as exc:  # unreadable, empty, not CSV, not UTF-8
-        raise InputError(f"{file}: cannot read a posterior sample: {exc}") from None
-    if len(set(frame.columns)) != len(frame.columns) or any(c.startswith("Unnamed:") for c in frame.columns):
-        raise InputError(f"{file}: every column needs a name of its own (a header line: weight, section.key ...)")
-    keys = [c for c in frame.columns if "." in c]
-    if "weight" not in frame or not keys:
-        raise InputError(f"{file}: a posterior sample needs a weight column and section.key parameter columns")
-    if frame.empty:
-        raise InputError(f"{file}: no rows; a posterior sample needs at least one")
-    wanted = ["weight", *keys]
-    for i, row in enumerate(frame[wanted].itertuples(index=False), start=1):
-        check({k: _cell(v) for k, v in zip(wanted, row, strict=True)}, posterior_row(), str(file), InputError,
-              prefix=f"row {i}, ")
-    values = frame[wanted].astype(float)
-    total = values["weight"].sum()
-    if not total > 0:
-        raise InputError(f"{file}: weight: all zero; at least one row needs a positive weight")
-    if not np.isfinite(total):
-        raise InputError(f"{file}: weight: the weights add up to more than a number can hold; scale them down")
-    return values[keys].assign(weight=values["weight"])
-
-
-def _cell(text: str) -> object:
-    """A CSV cell as a number when it reads as one (nan and inf included, for the range check), else the text."""
-    try:
-        return float(text)
-    except ValueError:
-        return text
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float | list[float]) -> np.ndarray:
