@@ -315,6 +315,20 @@ def figure(points: pd.DataFrame, shares: pd.DataFrame, boxes: pd.DataFrame, rob:
     return save_figure(fig, path)
 
 
+def held_at_defaults(varied: tuple[str, ...]) -> str:
+    """What the plausible space leaves out: the assumed parameters (status "assumed" in `sim params`) it does
+    not vary, so a reader sees how much of what is assumed the analysis covers."""
+    from sim.params import parameter_rows
+
+    assumed = [f"{r['section']}.{r['key']}" for r in parameter_rows() if r["status"] == "assumed"]
+    covered = [k for k in assumed if k in varied]
+    held = [k for k in assumed if k not in varied]
+    return (f"Of the model's {len(assumed)} assumed parameters (status \"assumed\" in `sim params`: neither "
+            f"measured nor calibrated), this space varies {len(covered)}; the other {len(held)} stay at their "
+            f"defaults here (among them {', '.join(f'`{k}`' for k in held[:6])}, ...). A wider file can name "
+            "any of them.")
+
+
 def markdown(rob: Robustness, shares: pd.DataFrame, boxes: pd.DataFrame, notes: dict, cost: dict) -> str:
     from sim.analysis import fmt
 
@@ -355,6 +369,7 @@ def markdown(rob: Robustness, shares: pd.DataFrame, boxes: pd.DataFrame, notes: 
     lines += ["## The plausible space", "", "| parameter | range | source |", "|---|---|---|"]
     for f, source in zip(rob.factors, rob.sources, strict=True):
         lines.append(f"| `{f.key}` | {f.low:g} to {f.high:g} | {' '.join(source.split())} |")
+    lines += ["", held_at_defaults(tuple(f.key for f in rob.factors))]
     lines += ["", "## Cost", "",
               f"{cost['runs']:,} model runs ({rob.samples} points x {rob.replications} seeds x "
               f"{1 + len(rob.scenarios)} scenarios) in {cost['wall_s'] / 60:.1f} min on {cost['workers']} worker(s) "
