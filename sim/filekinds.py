@@ -54,10 +54,15 @@ def _has(*keys: str) -> Callable[[Path, dict | None], bool]:
     return lambda path, data: data is not None and any(k in data for k in keys)
 
 
+def _street(path: Path, data: dict | None) -> bool:
+    """A street file: an [office], or [[neighbourhood]] tables (a scenario's [neighbourhood] is one table)."""
+    return data is not None and ("office" in data or isinstance(data.get("neighbourhood"), list))
+
+
 KINDS: tuple[FileKind, ...] = (
     FileKind("posterior", lambda path, data: data is None, "sim.calibration.posterior:load_posterior",
              lambda s: f"posterior sample, {len(s)} rows, {len(s.columns) - 1} parameters", ()),
-    FileKind("street", _has("neighbourhood", "office"), "sim.street:load_street",
+    FileKind("street", _street, "sim.street:load_street",
              lambda s: f"street {s.name}: {len(s.names)} neighbourhoods, {len(s.placements)} placements",
              ("streets/*.toml",)),
     FileKind("targets", _has("target"), "sim.calibration.targets:load_targets", lambda t: f"targets, {len(t)}",

@@ -108,9 +108,12 @@ def load_street(path: str | Path) -> Street:
     neighbourhoods, inputs = [], [path]
     for item in data["neighbourhood"]:
         where = f"{path}: [[neighbourhood]] {item['name']}"
-        scenario = relative(path, item.get("scenario", "../top_down.toml"))
-        if not scenario.is_file():
-            scenario = scenario_path(item["scenario"])
+        if "scenario" in item:  # beside the street file, else a shipped scenario's name
+            scenario = relative(path, item["scenario"])
+            if not scenario.is_file():
+                scenario = scenario_path(item["scenario"])
+        else:
+            scenario = scenario_path("top_down")
         preset = item.get("preset", "guizhou_west")
         try:
             params = load_scenario(scenario, preset)

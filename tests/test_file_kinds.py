@@ -42,6 +42,18 @@ def test_a_preset_is_checked_like_a_scenario(tmp_path, capsys):
     assert f"{preset}: description = 7" in one_error(capsys, "run", "planner", "--preset", str(preset), "--steps", "1")
 
 
+def test_a_scenario_with_a_neighbourhood_table_is_a_scenario_not_a_street(tmp_path, capsys):
+    """A scenario's [neighbourhood] is one table; a street's [[neighbourhood]] are many (and it has an [office])."""
+    path = tmp_path / "mine.toml"
+    path.write_text('name = "mine"\n[neighbourhood]\nhouseholds = 900\n')
+    assert main(["validate", str(path)]) == 0
+    assert "scenario" in capsys.readouterr().out
+    street = tmp_path / "street.toml"
+    street.write_text('[office]\nbudget_yuan_per_year = 1.0\n[[neighbourhood]]\nname = "a"\n')
+    assert main(["validate", str(street)]) == 0
+    assert "street" in capsys.readouterr().out
+
+
 TARGET = """[[target]]
 name = "t"
 statistic = "{statistic}"

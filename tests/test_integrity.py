@@ -42,7 +42,7 @@ def test_compare_refuses_to_reuse_a_name_and_overwrite_replaces_whole(tmp_path, 
     monkeypatch.chdir(tmp_path)
     assert main(["compare", "--name", "mini", *SMALL]) == 0
     first = assert_complete(tmp_path / "results" / "mini")
-    assert {r["role"] for r in first["inputs"]} == {"scenario", "preset"}
+    assert {r["role"] for r in first["inputs"]} == {"scenario", "preset", "posterior"}  # the shipped posterior
     assert any(r["path"].endswith("top_down.toml") for r in first["inputs"])
     capsys.readouterr()
     assert main(["compare", "--name", "mini", *SMALL]) == 2
