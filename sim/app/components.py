@@ -215,7 +215,7 @@ def LanguageSwitch() -> None:
 
 @solara.component
 def Shell(children: list | None = None) -> None:
-    """The page frame: title, the two pages, the language switch; all translated."""
+    """The page frame: title, the pages, the language switch; all translated."""
     lang = language.value
     router = solara.use_router()
     here = router.path.rstrip("/").split("/")[-1] or ""
@@ -224,7 +224,7 @@ def Shell(children: list | None = None) -> None:
     with solara.Column(gap="0", classes=["sim-app"]):
         with solara.Row(classes=["app-header"]):
             solara.Text(t("app_title", lang), classes=["app-title"])
-            for path, key in (("", "explorer"), ("workshop", "workshop")):
+            for path, key in (("", "explorer"), ("workshop", "workshop"), ("street", "street")):
                 with solara.Link(f"/{path}"):
                     solara.Button(t(key, lang), text=True, classes=[f"nav-{key}"] +
                                   (["nav-active"] if here == path else []))

@@ -16,6 +16,7 @@ TEXT: dict[str, dict[str, str]] = {
     "app_title": {"en": "Lilong renewal: community planners", "zh": "里弄微更新：社区规划师"},
     "explorer": {"en": "Explorer", "zh": "探索"},
     "workshop": {"en": "Workshop", "zh": "工作坊"},
+    "street": {"en": "Street", "zh": "街道"},
     "presenter": {"en": "Presenter view", "zh": "演示视图"},
     "leave_presenter": {"en": "Leave presenter view", "zh": "退出演示视图"},
     "step": {"en": "Step", "zh": "前进一周"},

@@ -8,6 +8,7 @@ import solara
 
 from sim.app.components import Shell
 from sim.app.explorer import Explorer
+from sim.app.street_page import StreetPage
 from sim.app.workshop import Workshop
 
 # Solara warns (11 lines, every page load) that plain http off localhost cannot use samesite=none
@@ -18,4 +19,5 @@ warnings.filterwarnings("ignore", message="Cookies with samesite=none require ht
 routes = [
     solara.Route(path="/", component=Explorer, label="Explorer · 探索", layout=Shell),
     solara.Route(path="workshop", component=Workshop, label="Workshop · 工作坊"),
+    solara.Route(path="street", component=StreetPage, label="Street · 街道"),
 ]
