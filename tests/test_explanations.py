@@ -196,3 +196,34 @@ def test_explanation_planner_satisfaction_from_spaces_kept_up_and_better_fitting
     assert effect("planner_no_upkeep", "satisfaction_overall") < 0.75 * sat
     assert effect("planner_no_design_gap", "mean_fit_in_use") < 0.5 * effect("planner", "mean_fit_in_use")
     assert effect("planner_no_design_gap", "satisfaction_overall") < 0.85 * sat
+
+
+def test_explanation_assumed_gaps_carry_part_of_the_planner_effect():
+    """README ("Part of the planner's effect is assumed"): closing the three advantages assumed between roles
+    (design skill, facilitation, rules) shrinks the planner's engagement and satisfaction effects but leaves
+    both positive (the rest comes from its time); facilitation carries most of the engagement part and the rules
+    most of the satisfaction part. Were the gaps no cause, closing them would leave the effects as they are;
+    were they the whole cause, nothing would remain."""
+    from sim.assumptions import ASSUMPTIONS, GAPS
+
+    weeks = Params().run.weeks
+    top_down, planner = (scenario(n, years=weeks // WEEKS_PER_YEAR) for n in ("top_down", "planner"))
+    closed = {g: {ASSUMPTIONS[g][0]: ASSUMPTIONS[g][1]} for g in GAPS}
+    cases = {"top_down": top_down, "planner": planner,
+             "all_closed": planner.replace({k: v for c in closed.values() for k, v in c.items()})}
+    cases |= {g: planner.replace(c) for g, c in closed.items()}
+    per_run = final_year(run(cases), ("involved_share", "satisfaction_overall"))
+
+    def effect(name: str, metric: str) -> float:
+        return paired(per_run, name, "top_down", metric)[0]
+
+    for metric in ("involved_share", "satisfaction_overall"):
+        full = effect("planner", metric)
+        _, lo, high = paired(per_run, "all_closed", "top_down", metric)
+        assert lo > 0, metric  # not the whole cause
+        assert high < full, metric  # part of the cause: the effect with every gap closed is below the full one
+    design, facilitation, rules = GAPS
+    assert effect(facilitation, "involved_share") < min(effect(design, "involved_share"),
+                                                        effect(rules, "involved_share"))
+    assert effect(rules, "satisfaction_overall") < min(effect(design, "satisfaction_overall"),
+                                                       effect(facilitation, "satisfaction_overall"))
