@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_browser import ARGS, ARTIFACTS, CHROMIUM, Watch, server  # noqa: F401  (the app's server fixture)
+from test_browser import ARTIFACTS, CHROMIUM, Watch, browser, server  # noqa: F401  (the app's fixtures)
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (.ci/run installs it)")]
@@ -18,14 +18,6 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 PHONE = {"width": 390, "height": 844}
 LONG = 60_000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
