@@ -210,6 +210,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     server = start_child(cmd, env=env)  # its own process group, and it dies with this process
     print(f"Explorer: http://{args.host}:{args.port}/    Workshop: http://{args.host}:{args.port}/workshop",
           flush=True)
+    print(f"Workshop room: http://{args.host}:{args.port}/room/new", flush=True)  # docs/app.md, "Workshop room"
     try:
         return server.wait()
     except KeyboardInterrupt as interrupt:  # Ctrl-C or SIGTERM

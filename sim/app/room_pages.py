@@ -1,0 +1,475 @@
+"""The workshop room's pages: make a room (``/room/new``), join from a phone (``/room/join``), a seat
+(``/room/seat?code=…&token=…``: the address brings a reloaded phone back to its seat) and the
+facilitator's console (``/room/console?code=…&key=…``).
+
+Each page watches its room from a thread of its own (started in the page's session): when the room
+changes it redraws, and it tells the room whether its browser is still connected, so the console
+shows who is here and a phone that sleeps or reloads is "away", then back, in the same seat.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Callable
+from urllib.parse import parse_qs, quote
+
+import numpy as np
+import solara
+
+from sim.app.components import Charts, EventLog, MapView, language
+from sim.app.i18n import name
+from sim.app.room_forms import ChoiceForm, Tick, default_choice
+from sim.app.room_i18n import refusal, rt
+from sim.app.room_views import (
+    compare_table,
+    design_line,
+    frame_of,
+    last_round,
+    neighbourhood_line,
+    people_counts,
+    qr_svg,
+    run_charts,
+    run_label,
+    seat_label,
+    seat_status,
+    situation,
+)
+from sim.app.settings import SEED, preset_files, results_dir, scenario_files
+from sim.room.branch import branch_point
+from sim.room.engine import ROUND_WEEKS, RoomConfig
+from sim.room.errors import RoomError
+from sim.room.export import export_session
+from sim.room.registry import ROOMS
+from sim.room.room import Room
+from sim.room.seats import DEFAULT_LIMITS, OFFICE
+
+CSS = """
+.room-page { padding: 8px 12px 40px; max-width: 100%; box-sizing: border-box; }
+.room-code { font-size: 3rem; font-weight: bold; letter-spacing: 0.2em; }
+.room-qr svg { width: 220px; height: 220px; }
+.room-message { color: #b00020; font-weight: bold; }
+.room-ok { color: #006d2c; }
+.room-seats td, .room-seats th, .room-compare td, .room-compare th { padding: 2px 8px; text-align: left; }
+.room-runs { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; }
+.seat-page { max-width: 640px; }
+.seat-page .v-input--checkbox { margin-top: 0; }
+.design-row { flex-wrap: wrap; align-items: center; }
+"""
+
+
+def query(router: object) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(getattr(router, "search", None) or "").items()}
+
+
+def _browser_here() -> Callable[[], bool]:
+    """True while a browser is connected to this page's session (always, outside a server)."""
+    from solara.server import kernel_context
+
+    if not kernel_context.has_current_context():
+        return lambda: True
+    context = kernel_context.get_current_context()
+    return lambda: (not context.closed_event.is_set()
+                    and kernel_context.PageStatus.CONNECTED in tuple(context.page_status.values()))
+
+
+def use_room(room: Room | None, presence: Callable[[bool], None] | None = None) -> int:
+    """Redraw when ``room`` changes (and each second while its timer runs); ``presence`` hears whether this
+    page's browser is here. Returns a number that changes with every redraw it asks for."""
+    tick = solara.use_reactive(0)
+
+    def watch() -> Callable[[], None] | None:
+        if room is None:
+            return None
+        stop = threading.Event()
+        here_now = _browser_here()
+
+        def loop() -> None:
+            seen, here, left = room.version, True, room.seconds_left()
+            if presence is not None:
+                presence(True)
+            try:
+                while not stop.is_set():
+                    version = room.wait_change(seen, 0.5)
+                    now_here = here_now()
+                    if presence is not None and now_here != here:
+                        presence(now_here)
+                        here = now_here
+                    secs = room.seconds_left()
+                    if version != seen or (secs is not None and int(secs) != int(left or 0)):
+                        seen, left = version, secs
+                        tick.value += 1
+            except Exception:  # the page went away mid-update: nothing left to draw
+                pass
+            finally:
+                if presence is not None and here:
+                    presence(False)
+
+        threading.Thread(target=loop, daemon=True, name="room-page-watch").start()
+        return stop.set
+
+    solara.use_effect(watch, [room])
+    return tick.value
+
+
+@solara.component
+def Message(text: str, ok: bool = False) -> None:
+    if text:
+        solara.Text(text, classes=["room-ok" if ok else "room-message"])
+
+
+# ---------------------------------------------------------------- /room/new
+
+
+@solara.component
+def RoomNew() -> None:
+    lang = language.value
+    router = solara.use_router()
+    scenarios = solara.use_memo(scenario_files, [])
+    presets = solara.use_memo(preset_files, [])
+    scenario, set_scenario = solara.use_state("planner_platform")
+    preset, set_preset = solara.use_state("guizhou_west")
+    seed, set_seed = solara.use_state("0")
+    weeks, set_weeks = solara.use_state(ROUND_WEEKS)
+    seconds, set_seconds = solara.use_state(0)
+    limits, set_limits = solara.use_state(dict(DEFAULT_LIMITS))
+    problem, set_problem = solara.use_state("")
+    busy, set_busy = solara.use_state(False)
+
+    def make() -> None:
+        try:
+            value = int(SEED.parse(seed))
+        except ValueError:
+            set_problem(rt("err_bad_config", lang, why=rt("seed", lang)))
+            return
+        set_busy(True)
+        try:
+            room = ROOMS.create(RoomConfig(scenario, preset, value, dict(limits), int(weeks), int(seconds)))
+        except RoomError as exc:
+            set_problem(refusal(exc.key, lang, **exc.values))
+            set_busy(False)
+            return
+        except ValueError as exc:
+            set_problem(rt("err_bad_config", lang, why=str(exc)))
+            set_busy(False)
+            return
+        ROOMS.start_timer()
+        router.push(f"/room/console?code={room.code}&key={quote(room.facilitator_key)}")
+
+    solara.Style(CSS)
+    with solara.Column(classes=["room-page", "room-new"], gap="8px"):
+        solara.Text(rt("new_room", lang), style="font-size:1.6rem;font-weight:bold")
+        solara.v.Select(label=rt("scenario", lang), v_model=scenario, on_v_model=set_scenario, class_="room-scenario",
+                        items=[{"text": name(s, lang), "value": s} for s in scenarios])
+        solara.v.Select(label=rt("preset", lang), v_model=preset, on_v_model=set_preset, class_="room-preset",
+                        items=[{"text": name(p, lang), "value": p} for p in presets])
+        solara.InputText(rt("seed", lang), value=seed, on_value=set_seed, classes=["room-seed"])
+        solara.InputInt(rt("round_weeks", lang), value=weeks, on_value=lambda v: set_weeks(v or ROUND_WEEKS),
+                        classes=["room-weeks"])
+        solara.InputInt(rt("round_seconds", lang), value=seconds, on_value=lambda v: set_seconds(v or 0),
+                        classes=["room-seconds"])
+        solara.Text(rt("seats_heading", lang), style="font-weight:bold")
+        with solara.Row(style="flex-wrap:wrap"):
+            for kind, n in limits.items():
+                solara.InputInt(rt(kind, lang), value=n, on_value=lambda v, k=kind: set_limits({**limits, k: v or 0}),
+                                classes=[f"limit-{kind}"], style="max-width:260px")
+        Message(problem)
+        solara.Button(rt("make_room", lang), on_click=make, color="primary", disabled=busy, classes=["make-room"])
+
+
+# ---------------------------------------------------------------- /room/join
+
+
+@solara.component
+def RoomJoin() -> None:
+    lang = language.value
+    router = solara.use_router()
+    given = query(router).get("code", "")
+    code, set_code = solara.use_state(given)
+    room, set_room = solara.use_state(None)
+    problem, set_problem = solara.use_state("")
+    use_room(room)
+
+    def find(text: str | None = None) -> None:
+        try:
+            set_room(ROOMS.get(text if text is not None else code))
+            set_problem("")
+        except RoomError as exc:
+            set_problem(refusal(exc.key, lang))
+
+    solara.use_effect(lambda: find(given) if given else None, [])
+
+    def take(seat_id: str) -> None:
+        try:
+            token = room.join(seat_id, lang)
+        except RoomError as exc:
+            set_problem(refusal(exc.key, lang))
+            return
+        router.push(f"/room/seat?code={room.code}&token={quote(token)}")
+
+    solara.Style(CSS)
+    with solara.Column(classes=["room-page", "room-join"], gap="8px"):
+        solara.Text(rt("join_title", lang), style="font-size:1.4rem;font-weight:bold")
+        with solara.Row():
+            solara.InputText(rt("room_code", lang), value=code, on_value=set_code, continuous_update=True,
+                             classes=["code-input"])
+            solara.Button(rt("find_room", lang), on_click=lambda: find(), color="primary", classes=["find-room"])
+        Message(problem)
+        if room is not None:
+            solara.Text(rt("pick_seat", lang), style="font-weight:bold")
+            with room.lock:
+                seats = [(s, s.id in room.holder) for s in room.seats]
+            for seat, held in seats:
+                with solara.Row(classes=["seat-choice", f"seat-{seat.id}"]):
+                    solara.Button(f"{seat_label(seat, lang)} · {rt('seat_held' if held else 'seat_free', lang)}",
+                                  on_click=lambda s=seat.id: take(s), disabled=held, outlined=True,
+                                  classes=["take-seat"])
+
+
+# ---------------------------------------------------------------- /room/seat
+
+
+@solara.component
+def RoomSeat() -> None:
+    lang = language.value
+    router = solara.use_router()
+    q = query(router)
+    found = solara.use_memo(lambda: _seat_of(q.get("code"), q.get("token")), [q.get("code"), q.get("token")])
+    room, seat_id, problem0 = found
+    problem, set_problem = solara.use_state("")
+    token = q.get("token", "")
+
+    def presence(here: bool) -> None:
+        try:
+            room.connect(token) if here else room.disconnect(token)
+        except RoomError:
+            pass
+
+    use_room(room, presence if room is not None else None)
+    solara.Style(CSS)
+    with solara.Column(classes=["room-page", "seat-page"], gap="6px"):
+        if room is None:
+            Message(refusal(problem0, lang))
+            with solara.Link("/room/join"):
+                solara.Button(rt("join_title", lang), outlined=True)
+            return
+        with room.lock:
+            seat = room.run.by_id[seat_id]
+            round_no, week, paused = room.round, int(room.run.model.week), room.paused
+            mine = room.pending.get(seat_id)
+            chosen, people = people_counts(room)
+            lines, near_line = situation(room, seat_id, lang), neighbourhood_line(room, lang)
+            happened = last_round(room, lang)
+            options = room.run.options(seat_id)
+            initial = default_choice(seat, options, room.run.model.params)
+            designs = {s: design_line(room.run, s, lang) for s in options.get("sites", [])}
+            secs = room.seconds_left()
+
+        def submit(choice: dict) -> None:
+            try:
+                room.submit(token, round_no, choice)
+                set_problem("")
+            except RoomError as exc:
+                set_problem(refusal(exc.key, lang, **exc.values))
+
+        solara.Text(rt("your_seat", lang, seat=seat_label(seat, lang)), classes=["seat-title"],
+                    style="font-size:1.3rem;font-weight:bold")
+        solara.Text(rt("round_n", lang, round=round_no, week=week), classes=["seat-round"])
+        if secs is not None:
+            solara.Text(rt("time_left", lang, s=int(secs)), classes=["seat-timer"])
+        if paused:
+            solara.Text(rt("paused_note", lang), classes=["seat-paused"])
+        solara.Text(rt("situation", lang), style="font-weight:bold")
+        solara.HTML(tag="ul", unsafe_innerHTML="".join(f"<li>{_esc(x)}</li>" for x in [*lines, near_line]),
+                    classes=["seat-situation"])
+        solara.Text(rt("last_round", lang), style="font-weight:bold")
+        solara.HTML(tag="ul", unsafe_innerHTML="".join(f"<li>{_esc(x)}</li>" for x in happened),
+                    classes=["seat-last-round"])
+        solara.Text(rt("this_round", lang), style="font-weight:bold")
+        if mine is not None:
+            solara.Text(rt("chosen_wait", lang, n=chosen, m=people), classes=["seat-waiting"])
+        else:
+            ChoiceForm(seat, options, initial, designs, submit).key(f"{seat_id}-{round_no}-{lang}")
+        Message(problem)
+        solara.Text(rt("keep_address", lang), style="font-size:0.8em;color:#555")
+
+
+def _esc(text: str) -> str:
+    return html.escape(text)
+
+
+def _seat_of(code: str | None, token: str | None) -> tuple[Room | None, str, str]:
+    try:
+        room, seat_id = ROOMS.seat(code, token)
+    except RoomError as exc:
+        return None, "", exc.key
+    return room, seat_id, ""
+
+
+# ---------------------------------------------------------------- /room/console
+
+
+@solara.component
+def RoomConsole() -> None:
+    lang = language.value
+    router = solara.use_router()
+    q = query(router)
+    room, problem0 = solara.use_memo(lambda: _console_of(q.get("code"), q.get("key")), [q.get("code"), q.get("key")])
+    key = q.get("key", "")
+    tick = use_room(room)
+    message, set_message = solara.use_state(("", True))
+    shown = solara.use_memo(lambda: _frame(room, tick) if room is not None else None, [tick, room])
+    solara.Style(CSS)
+    with solara.Column(classes=["room-page", "console-page"], gap="8px"):
+        if room is None or shown is None:
+            Message(refusal(problem0, lang))
+            return
+        frame, labels = shown
+        with room.lock:
+            rows = [(seat_label(s, lang), rt(seat_status(room, s.id), lang),
+                     rt("st_chosen" if s.id in room.pending else "st_choosing", lang) if s.id in room.holder else "",
+                     s.id) for s in room.seats]
+            round_no, played, paused = room.round, room.run.round, room.paused
+            secs = room.seconds_left()
+            names = [run_label(room, k, lang) for k in labels]
+            seat_ids = [s.id for s in room.seats]
+        host = _host()
+        join_url = f"http://{host}/room/join?code={room.code}"
+
+        def act(fn: Callable[[], object], done: str = "") -> None:
+            try:
+                fn()
+                set_message((done, True))
+            except RoomError as exc:
+                set_message((refusal(exc.key, lang, **exc.values), False))
+
+        def export() -> None:
+            try:
+                path = export_session(room, results_dir() / "rooms")
+            except OSError as exc:
+                set_message((str(exc), False))
+                return
+            set_message((rt("exported", lang, path=path), True))
+
+        solara.Text(rt("console_title", lang, code=room.code), style="font-size:1.5rem;font-weight:bold")
+        with solara.Row(classes=["console-top"], style="flex-wrap:wrap;gap:16px"):
+            with solara.Column(gap="2px"):
+                solara.Text(room.code, classes=["room-code"])
+                solara.Text(rt("join_here", lang, url=f"http://{host}/room/join", code=room.code),
+                            classes=["join-address"])
+                solara.HTML(tag="div", unsafe_innerHTML=qr_svg(join_url), classes=["room-qr"],
+                            attributes={"title": rt("qr_label", lang), "data-url": join_url})
+                solara.Text(rt("console_link_note", lang), style="font-size:0.8em;color:#555")
+            with solara.Column(gap="4px"):
+                solara.Text(rt("round_n", lang, round=round_no, week=frame.sides[0].week), classes=["console-round"])
+                solara.Text(rt("time_left", lang, s=int(secs)) if secs is not None else rt("no_timer", lang),
+                            classes=["console-timer"])
+                with solara.Row():
+                    if paused:
+                        solara.Button(rt("resume", lang), on_click=lambda: act(lambda: room.resume(key)),
+                                      classes=["resume-button"], outlined=True)
+                    else:
+                        solara.Button(rt("pause", lang), on_click=lambda: act(lambda: room.pause(key)),
+                                      classes=["pause-button"], outlined=True)
+                    solara.Button(rt("advance", lang), on_click=lambda: act(lambda: room.advance(key)),
+                                  color="primary", classes=["advance-button"])
+                    solara.Button(rt("export", lang), on_click=export, outlined=True, classes=["export-button"])
+                Message(message[0], ok=message[1])
+                body = "".join(f'<tr class="seat-row" data-seat="{sid}"><td>{_esc(a)}</td><td>{_esc(b)}</td>'
+                               f"<td>{_esc(c)}</td></tr>" for a, b, c, sid in rows)
+                solara.HTML(tag="table", unsafe_innerHTML=f"<tbody>{body}</tbody>", classes=["room-seats"])
+        solara.HTML(tag="div", unsafe_innerHTML=compare_table(frame, names, lang), classes=["compare-box"])
+        with solara.Div(classes=["room-runs"]):
+            for index, snap in enumerate(frame.sides):
+                with solara.Column(gap="4px", classes=[f"run-{labels[index]}"]):
+                    solara.Text(names[index], style="font-weight:bold")
+                    MapView(snap, 1, frame.seq * 10 + index, show_inspector=False)
+                    EventLog(snap, last=6)
+        Charts(run_charts(frame, names, lang))
+        ReplayPanel(room, key, played)
+        BranchPanel(room, key, played, seat_ids)
+
+
+def _frame(room: Room, tick: int) -> tuple:
+    with room.lock:
+        return frame_of(room, tick + 1)
+
+
+def _console_of(code: str | None, key: str | None) -> tuple[Room | None, str]:
+    try:
+        return ROOMS.console(code, key), ""
+    except RoomError as exc:
+        return None, exc.key
+
+
+def _host() -> str:
+    """The address the facilitator's browser used (phones on the same network use it too)."""
+    try:
+        headers = solara.lab.headers.value or {}
+    except Exception:
+        headers = {}
+    host = (headers.get("host") or headers.get("Host") or ["127.0.0.1:8765"])[0]
+    return host
+
+
+@solara.component
+def ReplayPanel(room: Room, key: str, played: int) -> None:
+    lang = language.value
+    upto, set_upto = solara.use_state(played)
+    result, set_result = solara.use_state("")
+
+    def run() -> None:
+        try:
+            again = room.replay_to(key, int(upto))
+        except RoomError as exc:
+            set_result(refusal(exc.key, lang))
+            return
+        with room.lock:
+            live = room.run.model.weekly_table()[:, : again.model.week + 1]
+        same = np.array_equal(again.model.weekly_table(), live, equal_nan=True)
+        set_result(rt("replayed", lang, week=again.model.week, same=rt("yes" if same else "no", lang)))
+
+    with solara.Row(classes=["replay-panel"], style="align-items:center;flex-wrap:wrap"):
+        solara.v.Select(label=rt("replay", lang), v_model=min(upto, played), on_v_model=set_upto,
+                        items=list(range(played + 1)), class_="replay-round", style_="max-width:220px")
+        solara.Button(rt("replay_show", lang), on_click=run, outlined=True, classes=["replay-button"])
+        solara.Text(result, classes=["replay-result"])
+
+
+@solara.component
+def BranchPanel(room: Room, key: str, played: int, seat_ids: list[str]) -> None:
+    lang = language.value
+    start, set_start = solara.use_state(max(0, played - 1))
+    seat_id, set_seat = solara.use_state(OFFICE if OFFICE in seat_ids else seat_ids[0])
+    agents, set_agents = solara.use_state(False)
+    problem, set_problem = solara.use_state(("", True))
+    start = min(start, max(0, played - 1))
+    point = solara.use_memo(lambda: branch_point(room.config, list(room.run.history), start) if played else None,
+                            [start, played])
+
+    def make(choice: dict | None) -> None:
+        try:
+            b = room.branch(key, int(start), seat_id, None if agents else choice)
+            set_problem((b.name, True))
+        except RoomError as exc:
+            set_problem((refusal(exc.key, lang, **exc.values), False))
+
+    solara.Text(rt("branch_heading", lang), style="font-weight:bold")
+    if not played or point is None:
+        solara.Text(rt("err_no_such_round", lang))
+        return
+    seat = point.by_id[seat_id]
+    options = point.options(seat_id)
+    with solara.Column(classes=["branch-panel"], gap="4px"):
+        with solara.Row(style="flex-wrap:wrap"):
+            solara.v.Select(label=rt("branch_from", lang), v_model=start, on_v_model=set_start,
+                            items=list(range(played)), class_="branch-round", style_="max-width:220px")
+            solara.v.Select(label=rt("branch_seat", lang), v_model=seat_id, on_v_model=set_seat,
+                            items=[{"text": seat_label(point.by_id[s], lang), "value": s} for s in seat_ids],
+                            class_="branch-seat", style_="max-width:320px")
+            Tick(label=rt("branch_agents", lang), value=agents, on_value=set_agents,
+                            classes=["branch-agents"])
+        designs = {s: design_line(point, s, lang) for s in options.get("sites", [])}
+        ChoiceForm(seat, options, default_choice(seat, options, point.model.params), designs, make,
+                   label=rt("branch_make", lang)).key(f"branch-{seat_id}-{start}-{lang}")
+        Message(problem[0], ok=problem[1])

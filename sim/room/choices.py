@@ -1,0 +1,155 @@
+"""What each seat may choose in a round, checking a submitted choice, and putting it into the model.
+
+A choice is plain JSON-like data (it goes into the session log as it is):
+
+- household: ``{"actions": [...]}`` from ``HOUSEHOLD_ACTIONS`` ("stay_home" alone, or any of the others);
+- office: ``{"approve": [site, ...], "hold": [site, ...]}``: finished designs (sites numbered as in the
+  model); a design in neither list is left to the office's own rule;
+- planner: ``{"outreach": %, "workshops": %, "design": %, "coordination": %, "visit": "model" | "room" |
+  "alley:N"}``: the planner's hours in whole percent (summing to 100), and whom it visits first;
+- committee: ``{"notices": "few" | "usual" | "many", "survey": bool, "meeting": bool}``.
+
+Households' and the office's choices go into ``model.decisions`` (sim/decisions.py); the planner's and
+the committee's are that round's parameters (``LilongModel.change_params``), set only when they differ
+from what the model has, so a round nobody chose in runs exactly as without people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.projects import Status
+from sim.room.errors import RoomError
+from sim.room.seats import COMMITTEE, HOUSEHOLD, OFFICE, PLANNER, Seat
+
+if TYPE_CHECKING:
+    from sim.model import LilongModel
+    from sim.params import Params
+
+# a household's actions -> the decision points they decide (sim/decisions.py)
+HOUSEHOLD_ACTIONS: dict[str, tuple[str, ...]] = {
+    "workshop": ("workshop",),
+    "speak_up": ("complain",),
+    "propose": ("initiative",),
+    "meeting": ("public_meeting", "platform"),
+    "survey": ("survey",),
+    "volunteer": ("volunteer",),
+    "stay_home": (),
+}
+ONCE_A_ROUND = ("complain", "initiative")  # said once, in the round's first week; the other weeks no
+HOURS = ("outreach", "workshops", "design", "coordination")
+NOTICES = {"few": 0.02, "many": 0.15}  # "usual": the scenario's own reach
+# every parameter a seat can set (its value in rounds nobody set it is the scenario's)
+CONTROLLED = ("planner.share_outreach", "planner.share_workshops", "planner.share_design",
+              "planner.share_coordination", "committee.notice_reach_per_week", "committee.survey_interval_weeks",
+              "committee.public_meeting")
+
+
+def param_value(params: Params, key: str) -> Any:
+    section, name = key.split(".")
+    return getattr(getattr(params, section), name)
+
+
+def alleys(model: LilongModel) -> int:
+    return int(model.lilongs[0].width // model.lilongs[0].strip_width) if model.k == 1 else 0
+
+
+def household_alleys(model: LilongModel) -> np.ndarray:
+    """Each household's alley, numbered from 1 as the map and the event log number them."""
+    return model.lilong.house_x[model.lilong.household_house] // model.lilongs[0].strip_width + 1
+
+
+def options(seat: Seat, model: LilongModel) -> dict[str, Any]:
+    """What ``seat`` may choose now (the model at the start of the round)."""
+    if seat.role == HOUSEHOLD:
+        acts = [a for a in HOUSEHOLD_ACTIONS if a != "workshop" or model.params.planner.enabled]
+        return {"actions": acts}
+    if seat.role == OFFICE:
+        designed = np.flatnonzero(model.projects.status == Status.DESIGNED)
+        return {"sites": [int(s) for s in designed]}
+    if seat.role == PLANNER:
+        return {"hours": list(HOURS), "visit": ["model", "room", *(f"alley:{a}" for a in range(1, alleys(model) + 1))]}
+    return {"notices": ["few", "usual", "many"], "survey": [False, True], "meeting": [False, True]}
+
+
+def normalise(seat: Seat, raw: object, allowed: Mapping[str, Any]) -> dict[str, Any]:
+    """``raw`` checked against ``allowed`` (from :func:`options`) and put in one canonical form, or
+    RoomError("not_allowed")."""
+    if not isinstance(raw, Mapping):
+        raise RoomError("not_allowed")
+    try:
+        if seat.role == HOUSEHOLD:
+            acts = raw.get("actions")
+            if not isinstance(acts, (list, tuple)) or not acts or any(a not in allowed["actions"] for a in acts):
+                raise RoomError("not_allowed")
+            acts = sorted(set(acts))
+            if "stay_home" in acts and len(acts) > 1:
+                raise RoomError("not_allowed")
+            return {"actions": acts}
+        if seat.role == OFFICE:
+            approve, hold = sorted(set(raw.get("approve", []))), sorted(set(raw.get("hold", [])))
+            if set(approve) & set(hold) or any(s not in allowed["sites"] for s in approve + hold):
+                raise RoomError("not_allowed")
+            return {"approve": [int(s) for s in approve], "hold": [int(s) for s in hold]}
+        if seat.role == PLANNER:
+            hours = {k: raw.get(k) for k in HOURS}
+            if any(not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= 100 for v in hours.values()):
+                raise RoomError("not_allowed")
+            if sum(hours.values()) != 100 or raw.get("visit") not in allowed["visit"]:
+                raise RoomError("hours_sum")
+            return {**hours, "visit": raw["visit"]}
+        if seat.role == COMMITTEE:
+            notices, survey, meeting = raw.get("notices"), raw.get("survey"), raw.get("meeting")
+            if notices not in allowed["notices"] or not isinstance(survey, bool) or not isinstance(meeting, bool):
+                raise RoomError("not_allowed")
+            return {"notices": notices, "survey": survey, "meeting": meeting}
+    except (TypeError, ValueError, AttributeError) as exc:
+        if isinstance(exc, RoomError):
+            raise
+        raise RoomError("not_allowed") from None
+    raise RoomError("not_allowed")
+
+
+def round_params(base: Params, choices: Mapping[Seat, Mapping[str, Any]], round_weeks: int) -> dict[str, Any]:
+    """Every CONTROLLED parameter for a round: the scenario's value unless a seat chose otherwise."""
+    values = {key: param_value(base, key) for key in CONTROLLED}
+    for seat, choice in choices.items():
+        if seat.role == PLANNER:
+            for k in HOURS:
+                values[f"planner.share_{k}"] = choice[k] / 100
+        elif seat.role == COMMITTEE:
+            if choice["notices"] in NOTICES:
+                values["committee.notice_reach_per_week"] = NOTICES[choice["notices"]]
+            values["committee.survey_interval_weeks"] = round_weeks if choice["survey"] else 0
+            values["committee.public_meeting"] = choice["meeting"]
+    return values
+
+
+def set_params(model: LilongModel, values: Mapping[str, Any]) -> None:
+    """``values`` into the model, only if something differs (else the model is not touched at all)."""
+    if any(param_value(model.params, k) != v for k, v in values.items()):
+        model.change_params(dict(values))
+
+
+def set_decisions(model: LilongModel, choices: Mapping[Seat, Mapping[str, Any]], first_week: bool,
+                  room_households: np.ndarray) -> None:
+    """The people's choices for one week of the round into ``model.decisions``."""
+    d = model.decisions
+    for seat, choice in choices.items():
+        if seat.role == HOUSEHOLD:
+            who = np.array([seat.household])
+            chosen = {c for a in choice["actions"] for c in HOUSEHOLD_ACTIONS[a]}
+            for c in d.household:
+                d.force(c, who, int(c in chosen and (first_week or c not in ONCE_A_ROUND)))
+        elif seat.role == OFFICE:
+            d.approve[choice["approve"]] = 1
+            d.approve[choice["hold"]] = 0
+        elif seat.role == PLANNER and choice["visit"] != "model":
+            if choice["visit"] == "room":
+                d.visit_first = room_households
+            else:
+                alley = int(choice["visit"].split(":")[1])
+                d.visit_first = np.flatnonzero(household_alleys(model) == alley)

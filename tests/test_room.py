@@ -1,0 +1,232 @@
+"""Workshop rooms without a browser: seats, tokens, rounds, replay, branches, isolation, bad input, export."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import LilongModel
+from sim.projects import Status
+from sim.room.engine import RoomConfig, RoomRun, replay
+from sim.room.errors import RoomError
+from sim.room.export import TABLES, export_session
+from sim.room.registry import Rooms
+from sim.room.room import rounds_from_log
+
+CONFIG = RoomConfig(scenario="planner_platform", seed=3, round_weeks=13)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def same_run(a: LilongModel, b: LilongModel) -> bool:
+    ha, hb = a.households, b.households
+    return (np.array_equal(a.weekly_table(), b.weekly_table(), equal_nan=True)
+            and all(np.array_equal(getattr(ha, f), getattr(hb, f), equal_nan=True)
+                    for f in ("rung", "trust_government", "satisfaction_overall", "volunteer"))
+            and np.array_equal(a.projects.status, b.projects.status) and a.events == b.events)
+
+
+def play(room, tokens: dict[str, str], choices: dict[str, dict]) -> None:
+    for seat, choice in choices.items():
+        room.submit(tokens[seat], room.round, choice)
+
+
+def test_with_nobody_in_the_room_the_run_is_the_plain_run():
+    room = Rooms().create(CONFIG)
+    for _ in range(4):
+        room.advance(room.facilitator_key)
+    plain = LilongModel(CONFIG.params(), CONFIG.seed)
+    plain.run_weeks(4 * 13)
+    assert same_run(room.run.model, plain)
+
+
+def test_seats_are_households_of_their_kind_and_institutions():
+    run = RoomRun(CONFIG)
+    h = run.model.households
+    ids = [s.id for s in run.seats]
+    assert ids == ["retired_tenant-1", "retired_tenant-2", "working_renter-1", "working_renter-2",
+                   "young_family-1", "young_family-2", "planner", "office", "committee"]
+    retired = [s.household for s in run.seats if s.kind == "retired_tenant"]
+    assert all(h.age_group[i] == 2 and not h.renter[i] and h.shared_kitchen[i] for i in retired)
+    assert len({s.household for s in run.seats if s.household >= 0}) == 6
+    with pytest.raises(ValueError, match="no planner"):
+        RoomRun(RoomConfig(scenario="top_down", limits={"planner": 1}))
+    with pytest.raises(ValueError, match="unknown seat kind"):
+        RoomRun(RoomConfig(limits={"mayor": 1}))
+
+
+def session(clock: Clock | None = None):
+    rooms = Rooms(clock or Clock())
+    room = rooms.create(CONFIG)
+    tokens = {sid: room.join(sid) for sid in ("retired_tenant-1", "working_renter-1", "office", "planner",
+                                               "committee")}
+    for token in tokens.values():
+        room.connect(token)
+    return rooms, room, tokens
+
+
+ROUND_CHOICES = [
+    {"retired_tenant-1": {"actions": ["workshop", "speak_up"]}, "working_renter-1": {"actions": ["stay_home"]},
+     "planner": {"outreach": 20, "workshops": 50, "design": 20, "coordination": 10, "visit": "room"},
+     "committee": {"notices": "many", "survey": True, "meeting": True}, "office": {"approve": [], "hold": []}},
+    {"retired_tenant-1": {"actions": ["volunteer", "meeting"]}, "working_renter-1": {"actions": ["propose"]},
+     "planner": {"outreach": 60, "workshops": 10, "design": 20, "coordination": 10, "visit": "alley:2"},
+     "committee": {"notices": "few", "survey": False, "meeting": False}, "office": {"approve": [], "hold": []}},
+]
+
+
+def office_choice(room) -> dict:
+    sites = room.run.options("office")["sites"]
+    return {"approve": sites[:1], "hold": sites[1:2]}
+
+
+def test_everyone_choosing_advances_the_round_and_replay_equals_the_live_run():
+    _, room, tokens = session()
+    for r in range(4):
+        choices = dict(ROUND_CHOICES[r % 2])
+        choices["office"] = office_choice(room)
+        assert room.round == r + 1
+        play(room, tokens, choices)
+        assert room.round == r + 2  # the last choice advanced the round
+    again = replay(CONFIG, rounds_from_log(room.log))
+    assert same_run(again.model, room.run.model)
+    assert room.replay_to(room.facilitator_key, 2).model.week == 26
+    # the people's choices moved the run away from the agents' run
+    assert not same_run(replay(CONFIG, [{}] * 4).model, room.run.model)
+
+
+def test_a_person_who_leaves_and_rejoins_keeps_seat_and_choices_and_an_empty_seat_is_the_agents():
+    _, room, tokens = session()
+    play(room, tokens, {s: c for s, c in ROUND_CHOICES[0].items() if s != "working_renter-1"})
+    assert room.round == 1  # the renter is here and has not chosen: the round waits
+    room.disconnect(tokens["working_renter-1"])  # phone asleep: everyone still here has chosen
+    assert room.round == 2
+    assert room.seat_of(tokens["working_renter-1"]).id == "working_renter-1"
+    room.connect(tokens["working_renter-1"])  # rejoins with its token
+    with pytest.raises(RoomError) as e:
+        room.join("working_renter-1")
+    assert e.value.key == "seat_taken"
+    assert [e["seat"] for e in room.log if e["event"] == "chose" and e["round"] == 1].count("working_renter-1") == 0
+    room.advance(room.facilitator_key)  # nobody chose round 2: the agents play every seat
+    assert rounds_from_log(room.log)[1] == {}
+
+
+def test_a_branch_is_the_replay_to_its_round_then_other_choices():
+    _, room, tokens = session()
+    for r in range(4):
+        choices = dict(ROUND_CHOICES[r % 2])
+        choices["office"] = office_choice(room)
+        play(room, tokens, choices)
+    key = room.facilitator_key
+    other = {"outreach": 100, "workshops": 0, "design": 0, "coordination": 0, "visit": "model"}
+    b = room.branch(key, 2, "planner", other)
+    rounds = rounds_from_log(room.log)
+    expected = rounds[:2] + [{**rounds[2], "planner": other}] + rounds[3:]
+    assert same_run(b.run.model, replay(CONFIG, expected).model)
+    assert b.run.round == 4 and not same_run(b.run.model, room.run.model)
+    agents = room.branch(key, 2, "planner", None)  # what the agents would have done in round 3
+    assert same_run(agents.run.model, replay(CONFIG, rounds[:2] + [
+        {s: c for s, c in rounds[2].items() if s != "planner"}] + rounds[3:]).model)
+    play(room, tokens, ROUND_CHOICES[0] | {"office": office_choice(room)})  # the session goes on; so do branches
+    assert b.run.round == agents.run.round == 5
+    assert same_run(b.run.model, replay(CONFIG, expected + [rounds_from_log(room.log)[4]]).model)
+
+
+def test_bad_input_gets_a_plain_refusal():
+    _, room, tokens = session()
+    t = tokens["retired_tenant-1"]
+    cases = [
+        (lambda: room.submit(t, 2, {"actions": ["workshop"]}), "stale_round"),
+        (lambda: room.submit(t, 1, {"actions": ["fly"]}), "not_allowed"),
+        (lambda: room.submit(t, 1, {"actions": ["stay_home", "workshop"]}), "not_allowed"),
+        (lambda: room.submit(t, 1, "workshop"), "not_allowed"),
+        (lambda: room.submit(t, 1, {"actions": []}), "not_allowed"),
+        (lambda: room.submit(tokens["planner"], 1, {"outreach": 90, "workshops": 90, "design": 0,
+                                                    "coordination": 0, "visit": "model"}), "hours_sum"),
+        (lambda: room.submit(tokens["planner"], 1, {"outreach": "a"}), "not_allowed"),
+        (lambda: room.submit(tokens["office"], 1, {"approve": [99999], "hold": []}), "not_allowed"),
+        (lambda: room.submit(tokens["office"], 1, {"approve": "x"}), "not_allowed"),
+        (lambda: room.submit(tokens["committee"], 1, {"notices": "all", "survey": 1, "meeting": 0}), "not_allowed"),
+        (lambda: room.submit("forged", 1, {"actions": ["workshop"]}), "bad_token"),
+        (lambda: room.submit(None, 1, {"actions": ["workshop"]}), "bad_token"),
+        (lambda: room.join("nobody"), "no_such_seat"),
+        (lambda: room.advance("guess"), "not_facilitator"),
+        (lambda: room.branch(room.facilitator_key, 5, "office", None), "no_such_round"),
+    ]
+    for act, key in cases:
+        with pytest.raises(RoomError) as e:
+            act()
+        assert e.value.key == key
+    room.submit(t, 1, {"actions": ["workshop"]})
+    with pytest.raises(RoomError) as e:
+        room.submit(t, 1, {"actions": ["workshop"]})  # a double tap
+    assert e.value.key == "already_chosen"
+    assert room.round == 1 and sum(e["event"] == "chose" for e in room.log) == 1
+
+
+def test_rooms_are_apart_and_nobody_acts_in_another_seat_or_room():
+    rooms = Rooms(Clock())
+    a, b = rooms.create(CONFIG), rooms.create(CONFIG)
+    assert a.code != b.code and a.facilitator_key != b.facilitator_key
+    ta = a.join("office")
+    tb = b.join("office")
+    for act in (lambda: b.submit(ta, 1, {"approve": [], "hold": []}), lambda: b.seat_of(ta),
+                lambda: rooms.seat(b.code, ta), lambda: rooms.console(b.code, a.facilitator_key),
+                lambda: b.advance(a.facilitator_key), lambda: rooms.get("ZZZZZ9")):
+        with pytest.raises(RoomError):
+            act()
+    a_tenant = a.join("retired_tenant-1")
+    assert a.seat_of(a_tenant).id == "retired_tenant-1"  # a token is its own seat's, never another's
+    assert rooms.seat(b.code.lower(), tb) == (b, "office")  # codes are typed in any case
+    a.submit(a_tenant, 1, {"actions": ["workshop"]})  # the only person here chose: room a advances
+    assert a.run.round == 1 and b.run.round == 0 and b.run.model.week == 0 and not b.log[-1]["event"] == "chose"
+
+
+def test_the_timer_advances_a_round_and_pause_stops_it():
+    clock = Clock()
+    room = Rooms(clock).create(RoomConfig(seed=3, round_seconds=60))
+    assert room.seconds_left() == 60 and not room.tick()
+    clock.now = 30
+    room.pause(room.facilitator_key)
+    clock.now = 500
+    assert not room.tick() and room.seconds_left() == 30
+    room.resume(room.facilitator_key)
+    clock.now = 529
+    assert not room.tick()
+    clock.now = 531
+    assert room.tick() and room.round == 2 and room.seconds_left() == 60
+    assert [e["by"] for e in room.log if e["event"] == "advanced"] == ["timer"]
+
+
+def test_office_hold_and_approve_reach_the_model():
+    room = Rooms().create(CONFIG)
+    token = room.join("office")
+    room.connect(token)
+    while not room.run.options("office")["sites"]:
+        room.advance(room.facilitator_key)
+    sites = room.run.options("office")["sites"]
+    room.submit(token, room.round, {"approve": [], "hold": sites})
+    assert all(room.run.model.projects.status[s] == Status.DESIGNED for s in sites)
+
+
+def test_export_writes_tables_pandas_reads(tmp_path):
+    _, room, tokens = session()
+    play(room, tokens, ROUND_CHOICES[0])
+    room.branch(room.facilitator_key, 0, "office", None)
+    folder = export_session(room, tmp_path)
+    assert folder.parent == tmp_path and not [p for p in tmp_path.iterdir() if p != folder]
+    for table in TABLES:
+        csv, parquet = pd.read_csv(folder / f"{table}.csv"), pd.read_parquet(folder / f"{table}.parquet")
+        assert len(csv) == len(parquet) > 0
+    weekly = pd.read_parquet(folder / "weekly.parquet")
+    assert set(weekly["run"]) == {"session", "B1"} and weekly["week"].max() == 13
+    choices = pd.read_csv(folder / "choices.csv")
+    assert set(choices["seat"]) == set(ROUND_CHOICES[0])
+    assert (folder / "manifest.json").exists()
