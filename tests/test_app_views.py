@@ -313,3 +313,21 @@ def test_sweep_bands_answer_what_ifs_from_an_analysed_store(tmp_path):
 
 def test_i18n_module_has_no_unused_description_keys():
     assert set(i18n.DESCRIPTIONS_ZH) <= set(scenario_files()) | set(settings.preset_files())
+
+
+def test_the_event_log_never_repeats_a_line(frame):
+    """Two houses' washrooms on one alley opening in one week made the same line twice (issue 19, item 11)."""
+    built = {"week": 100, "event": "built", "site_kind": "house_bathroom", "improvement": "sanitation", "alley": 2,
+             "detail": "", "cost_yuan": 12000.0}
+    events = ({**built, "week": 99, "site": 1}, {**built, "site": 2}, {**built, "site": 3, "alley": 1},
+              {**built, "site": 4})
+    snap = dataclasses.replace(frame.sides[0], events=events)
+    assert views.event_lines(snap, "en") == ["week 100: the sanitation on alley 2 opened (in 2 places)",
+                                             "week 100: the sanitation on alley 1 opened",
+                                             "week 99: the sanitation on alley 2 opened"]
+    assert views.event_lines(snap, "zh")[0] == "第100周：2号弄的卫生设施建成启用（共2处）"
+    assert views.event_lines(snap, "en", last=1) == ["week 100: the sanitation on alley 2 opened (in 2 places)"]
+    for side in frame.sides:
+        for lang in ("en", "zh"):
+            lines = views.event_lines(side, lang, last=40)
+            assert len(lines) == 40 and len(set(lines)) == len(lines)

@@ -129,6 +129,7 @@ TEXT: dict[str, dict[str, str]] = {
     "event_at_site": {"en": "week {week}: {what} ({site_kind}, alley {alley})",
                       "zh": "第{week}周：{what}（{alley}号弄{site_kind}）"},
     "event_plain": {"en": "week {week}: {what}", "zh": "第{week}周：{what}"},
+    "event_times": {"en": "{line} (in {n} places)", "zh": "{line}（共{n}处）"},
     # saving, report, instant answers
     "save_scenario": {"en": "Save both sides as scenarios", "zh": "将两侧设置保存为情景"},
     "export_report": {"en": "Export report", "zh": "导出报告"},

@@ -384,8 +384,22 @@ def cards(frame: Frame, lang: str = "en") -> list[dict[str, str]]:
 
 
 def event_lines(snap: Snapshot, lang: str = "en", last: int = 12) -> list[str]:
-    """The latest events in plain language, newest first; a kind without a sentence gets a generic one."""
-    return [event_line(e, lang) for e in reversed(snap.events[-last:])]
+    """The latest ``last`` lines in plain language, newest first; a kind without a sentence gets a generic one.
+
+    Events that read the same (the washrooms of two houses on one alley opened in the same week)
+    make one line with their number ("... opened (in 2 places)"), not the same line twice.
+    """
+    counts: dict[str, int] = {}  # line -> events, newest first
+    boundary = None  # the week of the oldest line kept: read all of it, so its counts are whole
+    for e in reversed(snap.events):
+        if boundary is not None and e.get("week") != boundary:
+            break
+        line = event_line(e, lang)
+        counts[line] = counts.get(line, 0) + 1
+        if len(counts) == last and boundary is None:
+            boundary = e.get("week")
+    lines = list(counts.items())[:last]
+    return [line if n == 1 else t("event_times", lang, line=line, n=n) for line, n in lines]
 
 
 def event_line(e: dict, lang: str = "en") -> str:
