@@ -307,7 +307,9 @@ def test_sweep_bands_answer_what_ifs_from_an_analysed_store(tmp_path):
     sweep.analyse(store, quiet=True)
     rows = answers.sweep_bands(("top_down", "planner"), "hengfu_heritage", results=tmp_path / "results")
     assert {r["scenario"] for r in rows} == {"top_down", "planner"}
-    assert any("budget_yuan_per_year=200000" in r["point"] for r in rows)
+    points = {views.sweep_point(r["point"], "en") for r in rows}
+    assert "Capital budget for micro-renewal works (yuan/year) = 200,000" in points
+    assert "街道微更新年度资本预算（元/年） = 200,000" in {views.sweep_point(r["point"], "zh") for r in rows}
     assert all(r["ci_low"] <= r["mean"] <= r["ci_high"] for r in rows)
 
 
@@ -331,3 +333,49 @@ def test_the_event_log_never_repeats_a_line(frame):
         for lang in ("en", "zh"):
             lines = views.event_lines(side, lang, last=40)
             assert len(lines) == 40 and len(set(lines)) == len(lines)
+
+
+def _varied_parameters() -> set[str]:
+    """Every parameter a shipped sweep, robustness or calibration file varies: what instant answers may name."""
+    import tomllib
+
+    keys = set()
+    for path in scenarios_dir().rglob("*.toml"):
+        keys |= set(tomllib.loads(path.read_text()).get("parameters") or {})
+    return keys
+
+
+def test_parameters_reach_the_room_in_plain_words_in_both_languages():
+    """`observation.engagement_window_weeks` reached the page (issue 19, item 12)."""
+    from sim.params import SECTIONS
+
+    varied = _varied_parameters() | {"observation.engagement_window_weeks"}
+    assert varied and varied <= set(i18n.PARAMETER_ZH), sorted(varied - set(i18n.PARAMETER_ZH))
+    for key in sorted(varied):
+        for lang in ("en", "zh"):
+            label = i18n.parameter_label(key, lang)
+            assert key not in label and "_" not in label and label.strip(), (key, lang, label)
+    for key in (f"{s}.{f.name}" for s, cls in SECTIONS.items() for f in dataclasses.fields(cls)):
+        assert key not in i18n.parameter_label(key, "zh")  # any other parameter: its English meaning
+    point = (("observation.engagement_window_weeks", 26), ("planner.outreach_strategy", "least_heard"))
+    assert views.sweep_point(point, "en") == ("An act counts toward the reported ladder for this long (weeks) = 26; "
+                                              "Who the planner visits first = the least heard")
+    assert views.sweep_point(point, "zh") == "参与窗口期（周） = 26；规划师优先走访 = 最少发声者优先"
+
+
+def test_paths_shown_in_the_room_are_relative_to_the_project(tmp_path, monkeypatch):
+    """'Saved to' showed the machine's absolute path (issue 19, item 12)."""
+    from sim.app.workshop import failure
+
+    monkeypatch.setenv("SIM_APP_RESULTS", str(tmp_path / "results"))
+    inside = tmp_path / "results" / "workshop" / "report-1.html"
+    assert settings.shown_path(inside) == "results/workshop/report-1.html"
+    assert settings.shown_path(ROOT / "results" / "workshop" / "a.toml") == "results/workshop/a.toml"
+    assert settings.shown_path("/somewhere/else/b.toml") == "b.toml"
+    paths = save_scenarios([Settings.from_scenario("top_down"), Settings.from_scenario("planner")],
+                           tmp_path / "results" / "workshop", "20260101-000000")
+    assert settings.run_command(paths[0], Settings()) == ("sim run results/workshop/"
+                                                          "workshop-20260101-000000-left-top_down.toml")
+    full = OSError(28, "No space left on device", str(inside))
+    assert failure(full, "en") == "Could not save results/workshop/report-1.html: No space left on device"
+    assert str(tmp_path) not in failure(RuntimeError(f"{inside} does not reproduce the session"), "zh")

@@ -294,7 +294,9 @@ def test_workshop_save_export_and_a_presenter_view_switched_on_during_play(open_
     expect_week(page, 5)
     expect(page.locator(".card-involved_share")).to_contain_text("Planner + platform minus Top-down")
     page.locator(".save-button").click()
-    expect(page.locator(".workshop-message")).to_contain_text("Re-run: sim run")
+    expect(page.locator(".workshop-message")).to_contain_text("Re-run: sim run results/workshop/workshop-")
+    expect(page.locator(".workshop-message")).to_contain_text("Saved to results/workshop/workshop-")
+    assert str(server.results) not in page.locator(".workshop-message").inner_text()  # no machine paths
     saved = sorted((server.results / "workshop").glob("workshop-*.toml"))
     assert [p.name.split("-")[-2:] for p in saved] == [["left", "top_down.toml"], ["right", "planner_platform.toml"]]
     assert not load_scenario(saved[0]).planner.enabled and load_scenario(saved[1]).platform.deliberation

@@ -134,6 +134,9 @@ TEXT: dict[str, dict[str, str]] = {
     "save_scenario": {"en": "Save both sides as scenarios", "zh": "将两侧设置保存为情景"},
     "export_report": {"en": "Export report", "zh": "导出报告"},
     "saved_to": {"en": "Saved to {path}", "zh": "已保存至 {path}"},
+    "not_saved": {"en": "Could not save {path}: {error}", "zh": "未能保存 {path}：{error}"},
+    "not_reproduced": {"en": "the saved file did not reproduce this session",
+                       "zh": "保存的文件未能重现本次模拟"},
     "run_saved": {"en": "Re-run: {command}", "zh": "重新运行：{command}"},
     "download": {"en": "Download {name}", "zh": "下载 {name}"},
     "report_title": {"en": "Comparison report", "zh": "情景对比报告"},
@@ -294,7 +297,71 @@ UNIT_ZH: dict[str, str] = {
     "spaces/year": "处/年",
     "yuan": "元",
     "yuan/year": "元/年",
+    # units of parameters (parameter_label)
+    "condition/week": "状况/周",
+    "grid cells": "格",
+    "hours": "小时",
+    "hours/week": "小时/周",
+    "households/week": "户/周",
+    "per week": "每周",
+    "weeks": "周",
 }
+
+
+# Parameters the app can show (what shipped sweeps, robustness and calibration files vary, and the
+# app's own settings). English: the parameter's meaning in sim/params.py; a test checks this table.
+PARAMETER_ZH: dict[str, str] = {
+    "behaviour.base_logit": "参与选择的基准倾向",
+    "behaviour.depth_cost": "每深一级参与的额外成本",
+    "behaviour.disconfirmation_weight": "实际获益与期望之差对居住满意度的权重",
+    "behaviour.efficacy_loss": "意见被忽视时外部效能感的下降",
+    "behaviour.procedural_weight": "过程满意度在总体满意度中的权重（随信任缩放）",
+    "behaviour.voice_expectation": "发声后期望获得的比例（占最大未满足需求）",
+    "behaviour.volunteer_commitment_cost": "答应做志愿者的额外成本（每周固定投入）",
+    "behaviour.volunteer_quit_per_week": "志愿者（非带头人）每周退出的概率",
+    "behaviour.weight_efficacy": "外部效能感（相信官方会回应）的作用",
+    "behaviour.weight_invitation": "当面邀请（动员）的作用",
+    "behaviour.weight_social": "熟人参与超过自身门槛时的作用",
+    "behaviour.weight_time": "活动时段空闲时间的作用",
+    "neighbourhood.catchment_radius_cells": "住户使用街区场地的步行半径",
+    "observation.engagement_window_weeks": "参与窗口期（周）",
+    "planner.design_skill": "规划师的设计水平",
+    "planner.facilitation_skill": "规划师组织与引导的能力",
+    "planner.hours_per_visit": "一次入户走访的用时",
+    "planner.hours_per_week": "规划师每周在街区的工时",
+    "planner.outreach_strategy": "规划师优先走访",
+    "planner.rules_per_week": "规划师每周帮助使用者订立维护公约的机会",
+    "platform.team_asks_per_week": "志愿者团队每周邀请加入的住户数",
+    "population.interest_retired": "退休户对社区事务的平均兴趣",
+    "population.interest_working": "中年户对社区事务的平均兴趣",
+    "population.interest_young": "青年户对社区事务的平均兴趣",
+    "population.threshold_sd": "住户社会门槛的离散程度",
+    "projects.decay_per_week": "无人维护时在用空间每周的损耗",
+    "projects.volunteer_hours_per_week": "每名志愿者或带头人投入的维护工时",
+    "street_office.budget_yuan_per_year": "街道微更新年度资本预算",
+    "street_office.own_priority_weight": "街道自身优先事项相对居民诉求的权重",
+}
+
+
+def parameter_label(key: str, lang: str = "en") -> str:
+    """A parameter (``section.key``) in plain words: its meaning and unit, never the key itself."""
+    import dataclasses
+
+    from sim.params import SECTIONS
+
+    section, _, field_name = key.partition(".")
+    fields = {f.name: f for f in dataclasses.fields(SECTIONS[section])} if section in SECTIONS else {}
+    meta = fields[field_name].metadata if field_name in fields else {}
+    unit = meta.get("unit", "")
+    # concrete units only (those with a translation); logits, weights and shares read without one
+    shown_unit = "" if unit not in UNIT_ZH else UNIT_ZH[unit] if lang == "zh" else unit
+    if lang == "zh" and key in PARAMETER_ZH:
+        text = PARAMETER_ZH[key]
+    else:
+        text = meta.get("doc") or field_name.replace("_", " ").capitalize()
+    if shown_unit and shown_unit not in text:
+        text += f"（{shown_unit}）" if lang == "zh" else f" ({shown_unit})"
+    return text
 
 
 def t(key: str, lang: str = "en", **values: object) -> str:

@@ -202,11 +202,23 @@ def check_saved(path: Path, settings: Settings) -> None:
             raise RuntimeError(f"{path} does not reproduce the session (preset {preset})")
 
 
+def shown_path(path: Path | str) -> str:
+    """A path as the room sees it: relative to the project, never the machine's absolute path.
+
+    Inside the repository, relative to it (``results/workshop/x.toml``); a results folder set
+    elsewhere (``SIM_APP_RESULTS``) shows as ``results/...`` under its own name; anything else by
+    its file name only.
+    """
+    resolved = Path(path).resolve()
+    for base in (Path(__file__).resolve().parents[2], results_dir().resolve().parent):
+        if resolved.is_relative_to(base):
+            return resolved.relative_to(base).as_posix()
+    return resolved.name
+
+
 def run_command(path: Path, settings: Settings) -> str:
-    """The command that re-runs a saved side (path relative to the repository when inside it)."""
-    root = Path(__file__).resolve().parents[2]
-    shown = path.resolve().relative_to(root) if path.resolve().is_relative_to(root) else path.resolve()
-    return f"sim run {shown}"  # the file names its preset and seed
+    """The command that re-runs a saved side, its path as :func:`shown_path` shows it."""
+    return f"sim run {shown_path(path)}"  # the file names its preset and seed
 
 
 def save_scenarios(sides: Sequence[Settings], folder: Path, stamp: str) -> list[Path]:

@@ -15,7 +15,16 @@ from datetime import datetime
 
 import numpy as np
 
-from sim.app.i18n import TEXT, improvement_a, metric_definition, metric_label, metric_unit, name, t
+from sim.app.i18n import (
+    TEXT,
+    improvement_a,
+    metric_definition,
+    metric_label,
+    metric_unit,
+    name,
+    parameter_label,
+    t,
+)
 from sim.app.session import Frame, Snapshot
 from sim.metrics import REGISTRY
 from sim.population import LADDER
@@ -416,6 +425,16 @@ def event_line(e: dict, lang: str = "en") -> str:
     if "alley" in e and e.get("site_kind"):
         return t("event_at_site", lang, what=what, **values)
     return t("event_plain", lang, what=what, week=values["week"])
+
+
+def sweep_point(point: tuple[tuple[str, object], ...], lang: str = "en") -> str:
+    """A sweep's parameter values in words ("Capital budget for micro-renewal works (yuan/year) = 200,000")."""
+    def value(v: object) -> str:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return name(str(v), lang)
+        return f"{v:,.0f}" if float(v).is_integer() and abs(v) >= 1000 else f"{v:g}"
+
+    return ("；" if lang == "zh" else "; ").join(f"{parameter_label(key, lang)} = {value(v)}" for key, v in point)
 
 
 # ---------------------------------------------------------------- report

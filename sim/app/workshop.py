@@ -24,11 +24,27 @@ from sim.app.components import (
 )
 from sim.app.i18n import metric_label, name, t
 from sim.app.session import Frame
-from sim.app.settings import SEED, Settings, preset_files, results_dir, run_command, save_scenarios, scenario_files
-from sim.app.views import SERIES_STYLES, cards, fmt_value, report_html, workshop_charts
+from sim.app.settings import (
+    SEED,
+    Settings,
+    preset_files,
+    results_dir,
+    run_command,
+    save_scenarios,
+    scenario_files,
+    shown_path,
+)
+from sim.app.views import SERIES_STYLES, cards, fmt_value, report_html, sweep_point, workshop_charts
 from sim.integrity import claim_file, write_atomic
 
 DEFAULT_SIDES = ("top_down", "planner_platform")
+
+
+def failure(exc: BaseException, lang: str) -> str:
+    """A failed save in words, with the project-relative path of the file it could not write."""
+    if isinstance(exc, OSError) and exc.filename:
+        return t("not_saved", lang, path=shown_path(exc.filename), error=exc.strerror or type(exc).__name__)
+    return t("not_saved", lang, path=shown_path(results_dir() / "workshop"), error=t("not_reproduced", lang))
 
 
 @solara.component
@@ -67,7 +83,7 @@ def InstantAnswers(left: str, right: str, preset: str) -> None:
                                 f"[{fmt_value(row['metric'], row['ci_low'], lang)}, "
                                 f"{fmt_value(row['metric'], row['ci_high'], lang)}]", style="font-size:0.9em")
         for row in bands:
-            solara.Text(f"{t('sweep_source', lang, store=row['store'])} · {row['point']} · "
+            solara.Text(f"{t('sweep_source', lang, store=row['store'])} · {sweep_point(row['point'], lang)} · "
                         f"{name(row['scenario'], lang)} · {metric_label(row['metric'], lang)}: "
                         f"{row['mean']:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}]", style="font-size:0.85em")
 
@@ -106,9 +122,9 @@ def Workshop() -> None:
         try:
             paths = save_scenarios(live.session.settings, results_dir() / "workshop", stamp)
         except (OSError, RuntimeError) as exc:
-            messages.value = [str(exc)]
+            messages.value = [failure(exc, lang)]
             return
-        messages.value = ([t("saved_to", lang, path=p) for p in paths]
+        messages.value = ([t("saved_to", lang, path=shown_path(p)) for p in paths]
                           + [t("run_saved", lang, command=run_command(p, s)) for p, s in zip(paths, (left, right),
                                                                                              strict=True)])
         downloads.value = paths
@@ -119,9 +135,9 @@ def Workshop() -> None:
             path = claim_file(results_dir() / "workshop" / f"report-{stamp}.html")  # never another page's report
             write_atomic(path, report_html(live.session.frame, lang).encode("utf-8"))
         except OSError as exc:
-            messages.value = [str(exc)]
+            messages.value = [failure(exc, lang)]
             return
-        messages.value = [t("saved_to", lang, path=path)]
+        messages.value = [t("saved_to", lang, path=shown_path(path))]
         downloads.value = [path]
 
     show_settings = not presenter.value
