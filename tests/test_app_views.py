@@ -20,7 +20,7 @@ from sim.app.i18n import METRIC_ZH, NAMES, TEXT, UNIT_ZH, metric_definition, met
 from sim.app.session import Session
 from sim.app.settings import SEED, InputError, Settings, parameter_field, save_scenarios, scenario_files
 from sim.metrics import REGISTRY
-from sim.params import load_scenario, scenario_path, scenarios_dir
+from sim.params import SECTIONS, load_scenario, scenario_path, scenarios_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -379,3 +379,20 @@ def test_paths_shown_in_the_room_are_relative_to_the_project(tmp_path, monkeypat
     full = OSError(28, "No space left on device", str(inside))
     assert failure(full, "en") == "Could not save results/workshop/report-1.html: No space left on device"
     assert str(tmp_path) not in failure(RuntimeError(f"{inside} does not reproduce the session"), "zh")
+
+
+def test_a_saved_file_has_the_top_level_keys_docs_app_md_names(tmp_path):
+    """docs/app.md said the preset and seed were not written as keys; they were (issue 19, item 13)."""
+    import tomllib
+
+    doc = " ".join((ROOT / "docs" / "app.md").read_text().split())
+    listed = re.search(r"The file's top-level keys are (.*?), then one table per section", doc)
+    assert listed and "not as keys" not in doc
+    named = set(re.findall(r"`(\w+)`", listed.group(1)))
+    side = Settings.from_scenario("planner", "hengfu_heritage", 7)
+    path = save_scenarios([Settings.from_scenario("top_down"), side], tmp_path, "20260101-000000")[1]
+    data = tomllib.loads(path.read_text())
+    assert {k for k, v in data.items() if not isinstance(v, dict)} == named == {"name", "description", "preset",
+                                                                                  "seed"}
+    assert (data["preset"], data["seed"]) == ("hengfu_heritage", 7)
+    assert set(data) - named <= set(SECTIONS)  # then one table per section
