@@ -138,3 +138,20 @@ def test_instant_answers_say_which_comparison_and_how_many_seeds(page):
     page.find(v.Html, class_="compare-source",
               children=["From results/main: 30 seeds on Guizhou West lilong; mean over the final year (running "
                         "totals: at the end), 95% confidence interval"]).wait_for(timeout=5)
+
+
+@pytest.mark.parametrize("page", [Workshop], indirect=True)
+def test_play_stops_at_the_week_the_facilitator_sets_and_says_so(page):
+    """Play had no end (issue 19, item 9)."""
+    _type(page, "horizon-input", "3")
+    _click(page, "speed-20")
+    _click(page, "play-button")
+    page.find(v.Html, class_="horizon-note").wait_for(timeout=30)
+    _week(page, 3)
+    note = page.find(v.Html, class_="horizon-note").widget.children[0]
+    assert note.startswith("The run has reached its end: week 3, where it was set to stop.")
+    assert page.find(v.Btn, class_="play-button").widget.disabled
+    assert page.find(v.Btn, class_="step-button").widget.disabled
+    _click(page, "reset-button")
+    _week(page, 0)
+    page.find(v.Html, class_="horizon-note").assert_empty()

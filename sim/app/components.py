@@ -43,6 +43,7 @@ CSS = """
 .speed-label { font-size: 0.85rem; color: #444; }
 .message { color: #1f3a5f; overflow-wrap: anywhere; }
 .error-message { color: #b00020; font-weight: 600; }
+.horizon-note { color: #1f3a5f; font-weight: 600; background: #fff4c2; padding: 2px 8px; border-radius: 4px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(165px, 1fr)); gap: 8px; margin: 8px 0; }
 .indicator-card { border: 1px solid #ccc; border-radius: 6px; padding: 6px 10px; background: #fff; }
 .card-label { font-weight: 600; }
@@ -140,6 +141,8 @@ class Live:
             self.publish()
 
     def play(self) -> None:
+        if self.session.frame.at_end:  # nothing left to play: the page says so
+            return
         self.error.value = ""
         self.playing.value = True
         self.player.start(self.rate.value)
@@ -163,6 +166,10 @@ class Live:
     def reset(self) -> None:
         self.pause()
         self.session.reset()
+        self.publish()
+
+    def set_horizon(self, weeks: int | None) -> None:
+        self.session.set_horizon(weeks)
         self.publish()
 
     def stopped_by(self, exc: BaseException | None) -> None:
@@ -288,15 +295,18 @@ def _show(value: float | int) -> str:
 
 
 @solara.component
-def PlayControls(live: Live) -> None:
-    """Step, Play / Pause, Reset and the speed: the same buttons on both pages and in presenter view."""
+def PlayControls(live: Live, frame: Frame) -> None:
+    """Step, Play / Pause, Reset and the speed: the same buttons on both pages and in presenter view.
+
+    At the run's end (the horizon) Step and Play are off and a line says where the run ended and why.
+    """
     lang = language.value
     playing = live.playing.value
     with solara.Row(classes=["play-controls"]):
-        solara.Button(t("step", lang), on_click=live.step, disabled=playing, color="primary",
+        solara.Button(t("step", lang), on_click=live.step, disabled=playing or frame.at_end, color="primary",
                       classes=["step-button"])
         solara.Button(t("pause", lang) if playing else t("play", lang), on_click=live.toggle, color="primary",
-                      classes=["play-button"])
+                      disabled=frame.at_end and not playing, classes=["play-button"])
         solara.Button(t("reset", lang), on_click=live.reset, outlined=True, classes=["reset-button"])
         with solara.Row(gap="4px", style="align-items:center", classes=["speed"]):
             solara.Text(t("speed", lang), classes=["speed-label"])
@@ -305,6 +315,9 @@ def PlayControls(live: Live) -> None:
                                                  for n in SPEEDS])
         if live.error.value:
             solara.Text(t("run_stopped", lang, error=live.error.value), classes=["error-message"])
+    if frame.at_end:
+        key = "at_horizon_set" if live.session.horizon_is_set else "at_horizon_scenario"
+        solara.Text(t(key, lang, week=frame.week, years=f"{frame.horizon / 52:g}"), classes=["horizon-note"])
 
 
 @solara.component

@@ -40,6 +40,14 @@ TEXT: dict[str, dict[str, str]] = {
                      "zh": "修改设置后，模拟从第0周重新开始。"},
     "need_whole": {"en": "Enter a whole number from {lo} to {hi}.", "zh": "请输入{lo}到{hi}之间的整数。"},
     "need_number": {"en": "Enter a number from {lo} to {hi}.", "zh": "请输入{lo}到{hi}之间的数字。"},
+    "horizon": {"en": "Stop at week", "zh": "停止于第几周"},
+    "at_horizon_scenario": {"en": "The run has reached its end: week {week}, the scenario's horizon ({years} years). "
+                                  "Reset to start again, or set a later week to stop at.",
+                            "zh": "模拟已到终点：第{week}周，即情景设定的期限（{years}年）。"
+                                  "可重置后重新开始，或设定更晚的停止周。"},
+    "at_horizon_set": {"en": "The run has reached its end: week {week}, where it was set to stop. Reset to start "
+                             "again, or set a later week to stop at.",
+                       "zh": "模拟已到终点：第{week}周，即设定的停止周。可重置后重新开始，或设定更晚的停止周。"},
     "run_stopped": {"en": "The run stopped because of an error: {error}", "zh": "模拟因错误而停止：{error}"},
     # the map
     "map": {"en": "The lilong", "zh": "里弄地图"},

@@ -26,6 +26,7 @@ from sim.app.i18n import metric_label, name, t
 from sim.app.session import Frame
 from sim.app.settings import (
     SEED,
+    Field,
     Settings,
     preset_files,
     results_dir,
@@ -38,6 +39,7 @@ from sim.app.views import SERIES_STYLES, cards, fmt_value, report_html, sweep_po
 from sim.integrity import claim_file, write_atomic
 
 DEFAULT_SIDES = ("top_down", "planner_platform")
+HORIZON = Field(1, 52 * 100, whole=True)  # the week Play stops at: up to a century
 
 
 def failure(exc: BaseException, lang: str) -> str:
@@ -144,7 +146,7 @@ def Workshop() -> None:
     with solara.Column(classes=["page", "workshop"] + (["presenter"] if presenter.value else []), gap="4px"):
         with solara.Row(classes=["toolbar"]):
             WeekCounter(frame)
-            PlayControls(live)
+            PlayControls(live, frame)
             if presenter.value:
                 solara.Button(t("leave_presenter", lang), on_click=lambda: presenter.set(False), outlined=True,
                               classes=["presenter-off"])
@@ -158,6 +160,8 @@ def Workshop() -> None:
                        classes=["right-choice"])
                 Choice(t("preset", lang), left.preset, presets, lambda v: choose(preset=v), classes=["preset-choice"])
                 NumberInput(t("seed", lang), left.seed, SEED, lambda v: choose(seed=int(v)), classes=["seed-input"])
+                NumberInput(t("horizon", lang), frame.horizon, HORIZON, lambda v: live.set_horizon(int(v)),
+                            classes=["horizon-input"])
             with solara.Row(classes=["toolbar"]):
                 solara.Button(t("save_scenario", lang), on_click=save, outlined=True, classes=["save-button"])
                 solara.Button(t("export_report", lang), on_click=export, outlined=True, classes=["export-button"])
