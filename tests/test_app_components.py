@@ -136,8 +136,11 @@ def test_explorer_shows_every_setting_and_applies_it_at_once(page):
 @pytest.mark.parametrize("page", [Workshop], indirect=True)
 def test_instant_answers_say_which_comparison_and_how_many_seeds(page):
     page.find(v.Html, class_="compare-source",
-              children=["From results/main: 30 seeds on Guizhou West lilong; mean over the final year (running "
-                        "totals: at the end), 95% confidence interval"]).wait_for(timeout=5)
+              children=["The average of 30 runs (one per seed) from results/main, on Guizhou West lilong: mean "
+                        "over the final year (running totals: at the end), with its 95% confidence "
+                        "interval"]).wait_for(timeout=5)
+    page.find(v.Html, class_="cards-source",
+              children=["One run (seed 0), week 0: each side's value and right minus left"]).assert_single()
 
 
 @pytest.mark.parametrize("page", [Workshop], indirect=True)
@@ -155,3 +158,23 @@ def test_play_stops_at_the_week_the_facilitator_sets_and_says_so(page):
     _click(page, "reset-button")
     _week(page, 0)
     page.find(v.Html, class_="horizon-note").assert_empty()
+
+
+@pytest.mark.parametrize("page", [Workshop], indirect=True)
+def test_the_page_says_when_one_run_and_the_average_point_different_ways(page, tmp_path):
+    """The live cards (one seed) and the thirty-seed answers could disagree without a word (issue 19, item 10)."""
+    from test_app_views import _fake_comparison
+
+    for _ in range(30):
+        _click(page, "step-button")
+    _week(page, 30)
+    page.find(v.Html, class_="run-differs").assert_empty()  # the average's planner_platform is higher too
+    _fake_comparison(tmp_path / "upside_down", "guizhou_west", 40, "2026-02-01T00:00:00",
+                     ("planner_platform", "top_down"))  # now the average says top_down is higher
+    page.find(v.Select, class_="left-choice").widget.v_model = "consultation"  # a new choice looks again
+    page.find(v.Select, class_="left-choice").widget.v_model = "top_down"
+    for _ in range(30):
+        _click(page, "step-button")
+    line = page.find(v.Html, class_="run-differs").wait_for(timeout=10).widget.children[0]
+    assert line == ("This one run and the average of 40 runs point different ways on Involved or deeper (share): "
+                    "one run can differ from the average of many.")

@@ -295,7 +295,19 @@ def test_instant_answers_come_from_the_matching_comparison_with_enough_seeds(tmp
     assert answers.find_comparison(("top_down", "planner_platform"), "guizhou_west", tmp_path) is None
     text = t("compare_source", "en", folder=found.folder.name, seeds=found.seeds, preset=name("guizhou_west"),
              window=t("final_year"))
-    assert "From main: 30 seeds on Guizhou West lilong" in text
+    assert "The average of 30 runs (one per seed) from main, on Guizhou West lilong" in text
+
+
+def test_one_run_against_the_average_of_many(frame):
+    left, right = (s.settings.scenario for s in frame.sides)
+    run = frame.sides[1].metrics["involved_share"] - frame.sides[0].metrics["involved_share"]
+    assert run > 0
+    same = [{"scenario": left, "metric": "involved_share", "mean": 0.1},
+            {"scenario": right, "metric": "involved_share", "mean": 0.3}]
+    assert views.run_against_average(frame, same) == []
+    other_way = [{**same[0], "mean": 0.3}, {**same[1], "mean": 0.1}]
+    assert views.run_against_average(frame, other_way) == ["involved_share"]
+    assert views.run_against_average(frame, other_way[:1]) == []  # one side missing: nothing to say
 
 
 def test_sweep_bands_answer_what_ifs_from_an_analysed_store(tmp_path):

@@ -44,6 +44,8 @@ CSS = """
 .message { color: #1f3a5f; overflow-wrap: anywhere; }
 .error-message { color: #b00020; font-weight: 600; }
 .horizon-note { color: #1f3a5f; font-weight: 600; background: #fff4c2; padding: 2px 8px; border-radius: 4px; }
+.cards-source { font-size: 0.9rem; color: #333; margin-top: 4px; }
+.run-differs { font-size: 0.95rem; color: #7a3e00; font-weight: 600; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(165px, 1fr)); gap: 8px; margin: 8px 0; }
 .indicator-card { border: 1px solid #ccc; border-radius: 6px; padding: 6px 10px; background: #fff; }
 .card-label { font-weight: 600; }

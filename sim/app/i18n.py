@@ -152,8 +152,15 @@ TEXT: dict[str, dict[str, str]] = {
     "no_planner": {"en": "no planner", "zh": "无规划师"},
     "generated": {"en": "Generated {time} by sim {version}", "zh": "{time}由sim {version}生成"},
     "precomputed": {"en": "Precomputed answers (no waiting)", "zh": "预先计算的结果（无需等待）"},
-    "compare_source": {"en": "From {folder}: {seeds} seeds on {preset}; {window}, 95% confidence interval",
-                       "zh": "来自{folder}：{preset}，{seeds}个随机种子；{window}，95%置信区间"},
+    "compare_source": {"en": "The average of {seeds} runs (one per seed) from {folder}, on {preset}: {window}, "
+                             "with its 95% confidence interval",
+                       "zh": "{folder}中{seeds}次模拟（每个随机种子一次）的平均值，{preset}：{window}，附95%置信区间"},
+    "cards_one_run": {"en": "One run (seed {seed}), week {week}: each side's value and right minus left",
+                      "zh": "单次模拟（随机种子{seed}），第{week}周：两侧的数值及右减左的差值"},
+    "one_run_differs": {"en": "This one run and the average of {seeds} runs point different ways on {metrics}: "
+                              "one run can differ from the average of many.",
+                        "zh": "本次单次模拟与{seeds}次模拟的平均值在{metrics}上方向相反："
+                              "单次模拟可能与多次模拟的平均不同。"},
     "final_year": {"en": "mean over the final year (running totals: at the end)",
                    "zh": "最后一年均值（累计量取期末值）"},
     "no_comparison": {"en": "No comparison on this neighbourhood with at least {seeds} seeds and both scenarios: "

@@ -392,6 +392,24 @@ def cards(frame: Frame, lang: str = "en") -> list[dict[str, str]]:
     return out
 
 
+def run_against_average(frame: Frame, rows: tuple[dict, ...] | list[dict]) -> list[str]:
+    """The cards' metrics on which this one run and the many-seed average point different ways.
+
+    ``rows`` are a comparison's summary rows (scenario, metric, mean); a metric counts when the
+    run's right-minus-left difference and the average's have opposite signs.
+    """
+    left, right = (s.settings.scenario for s in frame.sides)
+    means = {(r["scenario"], r["metric"]): float(r["mean"]) for r in rows}
+    out = []
+    for column in CARDS:
+        if (left, column) in means and (right, column) in means:
+            run = float(frame.sides[1].metrics[column]) - float(frame.sides[0].metrics[column])
+            average = means[(right, column)] - means[(left, column)]
+            if run * average < 0:
+                out.append(column)
+    return out
+
+
 def event_lines(snap: Snapshot, lang: str = "en", last: int = 12) -> list[str]:
     """The latest ``last`` lines in plain language, newest first; a kind without a sentence gets a generic one.
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import solara
 
-from sim.app.answers import MIN_SEEDS, find_comparison, sweep_bands
+from sim.app.answers import MIN_SEEDS, Comparison, find_comparison, sweep_bands
 from sim.app.components import (
     Charts,
     Choice,
@@ -35,7 +35,15 @@ from sim.app.settings import (
     scenario_files,
     shown_path,
 )
-from sim.app.views import SERIES_STYLES, cards, fmt_value, report_html, sweep_point, workshop_charts
+from sim.app.views import (
+    SERIES_STYLES,
+    cards,
+    fmt_value,
+    report_html,
+    run_against_average,
+    sweep_point,
+    workshop_charts,
+)
 from sim.integrity import claim_file, write_atomic
 
 DEFAULT_SIDES = ("top_down", "planner_platform")
@@ -50,9 +58,20 @@ def failure(exc: BaseException, lang: str) -> str:
 
 
 @solara.component
-def Cards(frame: Frame) -> None:
-    """Each side's value now and the difference, right minus left, in points or the metric's unit."""
+def Cards(frame: Frame, found: Comparison | None = None) -> None:
+    """Each side's value now and the difference, right minus left, in points or the metric's unit.
+
+    Said to be one run (its seed and week); where the many-seed average ``found`` points the other
+    way, a line says that one run can differ from the average.
+    """
     lang = language.value
+    seed = frame.sides[0].settings.seed
+    solara.Text(t("cards_one_run", lang, seed=seed, week=frame.week), classes=["cards-source"])
+    differ = run_against_average(frame, found.rows) if found is not None else []
+    if differ:
+        joiner = "、" if lang == "zh" else ", "
+        solara.Text(t("one_run_differs", lang, seeds=found.seeds,
+                      metrics=joiner.join(metric_label(m, lang) for m in differ)), classes=["run-differs"])
     with solara.Div(classes=["cards", "indicator-cards"]):
         for card in cards(frame, lang):
             with solara.Column(gap="0", classes=["indicator-card", f"card-{card['metric']}"]):
@@ -67,10 +86,9 @@ def Cards(frame: Frame) -> None:
 
 
 @solara.component
-def InstantAnswers(left: str, right: str, preset: str) -> None:
+def InstantAnswers(left: str, right: str, preset: str, found: Comparison | None) -> None:
     """Results already computed for this choice: the matching comparison, and bands from analysed sweeps."""
     lang = language.value
-    found = solara.use_memo(lambda: find_comparison((left, right), preset), [left, right, preset])
     bands = solara.use_memo(lambda: sweep_bands((left, right), preset), [left, right, preset])
     with solara.Card(t("precomputed", lang), classes=["instant-answers"]):
         if found is None:
@@ -111,6 +129,8 @@ def Workshop() -> None:
     scenarios = solara.use_memo(scenario_files, [])
     presets = solara.use_memo(preset_files, [])
     charts = solara.use_memo(lambda: workshop_charts(frame, lang), [frame.seq, lang])
+    found = solara.use_memo(lambda: find_comparison((left.scenario, right.scenario), left.preset),
+                            [left.scenario, right.scenario, left.preset])
 
     def choose(left_: str | None = None, right_: str | None = None, preset: str | None = None,
                seed: int | None = None) -> None:
@@ -172,7 +192,7 @@ def Workshop() -> None:
                     for path in downloads.value:
                         solara.FileDownload(Path(path).read_bytes(), filename=Path(path).name,
                                             label=t("download", lang, name=Path(path).name))
-        Cards(frame)
+        Cards(frame, found)
         with solara.Div(classes=["workshop-main"]):
             with solara.Div(classes=["sides"]):
                 for index, snap in enumerate(frame.sides):
@@ -183,4 +203,4 @@ def Workshop() -> None:
             with solara.Column(classes=["workshop-charts"]):
                 Charts(charts)
         if show_settings:
-            InstantAnswers(left.scenario, right.scenario, left.preset)
+            InstantAnswers(left.scenario, right.scenario, left.preset, found)
