@@ -318,6 +318,96 @@ def test_workshop_save_export_and_a_presenter_view_switched_on_during_play(open_
     expect(page.locator(".workshop-controls")).to_have_count(1)
 
 
+def type_number(page, field: str, value: str) -> None:
+    box = page.locator(f".{field} input")
+    box.fill(value)
+    box.press("Enter")
+
+
+def workshop_state(page) -> dict[str, str]:
+    """What must survive leaving the page: the week, both models, the cards, and the settings' values."""
+    expect_models_at_counter(page)
+    text = {key: page.locator(css).inner_text() for key, css in (("week", ".week-counter"),
+                                                                  ("cards", ".indicator-cards"),
+                                                                  ("right", ".right-choice"))}
+    return {**text, "seed": page.locator(".seed-input input").input_value()}
+
+
+def test_the_workshop_keeps_its_run_across_the_explorer_link_and_back(open_page):
+    """Leaving the workshop by the header's Explorer link or Back reset it to week 0 (issue 19, item 7)."""
+    page = open_page("/workshop")
+    choose(page, "right-choice", name("planner"))
+    type_number(page, "seed-input", "5")
+    expect(page).to_have_url(re.compile(r"right=planner&.*seed=5&week=0"))
+    for _ in range(3):
+        page.locator(".step-button").click()
+    expect_week(page, 3)
+    expect(page).to_have_url(re.compile(r"week=3"))
+    before = workshop_state(page)
+    assert before["seed"] == "5" and name("planner") in before["right"]
+    page.locator(".nav-explorer").click()
+    expect(page.locator(".explorer-settings")).to_have_count(1)
+    page.locator(".nav-workshop").click()  # the header's link: an address without the state
+    expect_week(page, 3)
+    assert workshop_state(page) == before
+    page.locator(".nav-explorer").click()
+    expect(page.locator(".explorer-settings")).to_have_count(1)
+    page.go_back()  # the browser's Back
+    expect_week(page, 3)
+    assert workshop_state(page) == before
+    page.locator(".step-button").click()  # and it goes on from there
+    expect_week(page, 4)
+
+
+def test_a_reload_keeps_the_workshop_run_and_choices(open_page):
+    """A reload reset the workshop to week 0 with the default seed and scenarios (issue 19, item 7)."""
+    page = open_page("/workshop")
+    choose(page, "left-choice", name("consultation"))
+    type_number(page, "seed-input", "7")
+    expect(page).to_have_url(re.compile(r"seed=7"))
+    type_number(page, "horizon-input", "40")
+    page.locator(".speed-10").click()
+    for _ in range(4):
+        page.locator(".step-button").click()
+    expect_week(page, 4)
+    switch_language(page, "zh")
+    page.locator(".presenter-switch").click()
+    expect(page.locator(".page.presenter")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"left=consultation&.*seed=7&week=4&stop=40&view=presenter&speed=10&lang=zh"))
+    cards = page.locator(".indicator-cards").inner_text()
+    page.reload()
+    page.locator("svg.lilong-map").last.wait_for(timeout=60_000)
+    expect_week(page, 4, "zh")
+    expect(page.locator(".page.presenter")).to_have_count(1)
+    expect_models_at_counter(page)
+    assert page.locator(".indicator-cards").inner_text() == cards  # the same run, not only the same counter
+    expect(page.locator(".speed-10.v-btn--active")).to_have_count(1)
+    page.locator(".presenter-off").click()
+    expect(page.locator(".seed-input input")).to_have_value("7")
+    expect(page.locator(".horizon-input input")).to_have_value("40")
+    expect(page.locator(".left-choice")).to_contain_text(name("consultation", "zh"))
+
+
+def test_play_stops_at_the_horizon_and_says_so(open_page):
+    """Left running, Play reached week 3,626 (issue 19, item 9)."""
+    page = open_page("/workshop")
+    type_number(page, "horizon-input", "6")
+    expect(page.locator(".horizon-input input")).to_have_value("6")
+    page.locator(".speed-10").click()
+    page.locator(".play-button").click()
+    expect(page.locator(".horizon-note")).to_have_text(re.compile(r"^The run has reached its end: week 6, where it "
+                                                                    r"was set to stop\."), timeout=60_000)
+    expect(page.locator(".play-button")).to_have_text(re.compile(r"^\s*Play\s*$"))
+    expect(page.locator(".play-button")).to_be_disabled()
+    expect(page.locator(".step-button")).to_be_disabled()
+    expect_week(page, 6)
+    expect_models_at_counter(page)
+    page.locator(".reset-button").click()
+    expect_week(page, 0)
+    expect(page.locator(".horizon-note")).to_have_count(0)
+    expect(page.locator(".play-button")).to_be_enabled()
+
+
 def test_server_log_has_no_cookie_warnings(open_page, server):
     open_page("/workshop")
     open_page("/")

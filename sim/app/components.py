@@ -16,12 +16,12 @@ import solara
 
 from sim.app.i18n import LANGUAGES, describe, name, t
 from sim.app.session import Frame, Player, Session, Snapshot
-from sim.app.settings import Field, InputError, Settings
+from sim.app.settings import SPEED_CHOICES, Field, InputError, Settings
 from sim.app.views import event_lines, inspect, legend, map_cells, map_ground
 from sim.app.widgets import LilongMap
 
 language = solara.reactive("en")  # per browser session (Solara keeps reactives per connection)
-SPEEDS = (1, 2, 4, 10, 20)  # weeks per second offered by the speed buttons
+SPEEDS = SPEED_CHOICES  # weeks per second offered by the speed buttons
 
 CSS = """
 .sim-app { font-size: 15px; }
@@ -181,11 +181,16 @@ class Live:
         self.playing.value = False
 
 
-def use_live(initial: Callable[[], Sequence[Settings]]) -> Live:
-    """The page's own session (built once per browser page, never shared) and its player."""
-    session = solara.use_memo(lambda: Session(initial()), [])
+def use_live(initial: Callable[[], Sequence[Settings]], restore: Callable[[], Session | None] = lambda: None,
+             rate: int = 4) -> Live:
+    """The page's own session (built once per browser page, never shared) and its player.
+
+    ``restore`` may hand back the session this browser page had before (the workshop keeps it
+    across navigation, or rebuilds it from the address after a reload); else ``initial`` builds one.
+    """
+    session = solara.use_memo(lambda: restore() or Session(initial()), [])
     tick, playing = solara.use_reactive(0), solara.use_reactive(False)
-    rate, error = solara.use_reactive(4), solara.use_reactive("")
+    rate, error = solara.use_reactive(rate), solara.use_reactive("")
 
     def make() -> Live:
         live = Live(session, tick, playing, rate, error)
@@ -312,7 +317,7 @@ def PlayControls(live: Live, frame: Frame) -> None:
         solara.Button(t("reset", lang), on_click=live.reset, outlined=True, classes=["reset-button"])
         with solara.Row(gap="4px", style="align-items:center", classes=["speed"]):
             solara.Text(t("speed", lang), classes=["speed-label"])
-            solara.ToggleButtonsSingle(value=live.rate.value, on_value=live.set_rate, dense=True,
+            solara.ToggleButtonsSingle(value=live.rate.value, on_value=live.set_rate, dense=True, classes=["speeds"],
                                        children=[solara.Button(str(n), value=n, text=True, classes=[f"speed-{n}"])
                                                  for n in SPEEDS])
         if live.error.value:

@@ -57,3 +57,28 @@ module.exports = {
 
     def vue_pick(self, cell_id: str) -> None:
         self.selected = cell_id
+
+
+class AddressBar(ipyvue.VueTemplate):
+    """Keeps ``query`` in the browser's address (``?left=...&week=12``) without a new history entry.
+
+    ``history.replaceState``: a reload or the browser's Back then finds the page's state in the
+    address, and the weeks of a run never fill the history Back walks through.
+    """
+
+    template = traitlets.Unicode("""
+<template><span class="address-bar" style="display:none"></span></template>
+<script>
+module.exports = {
+  watch: { query: { immediate: true, handler(q) {
+    if (!window.location.pathname.endsWith(this.path)) return;  // the page has been left meanwhile
+    const url = window.location.pathname + (q ? '?' + q : '') + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+      window.history.replaceState(window.history.state, '', url);
+    }
+  } } },
+};
+</script>
+""").tag(sync=True)
+    query = traitlets.Unicode("").tag(sync=True)
+    path = traitlets.Unicode("/").tag(sync=True)  # the page's own path: another page's address is left alone

@@ -23,10 +23,11 @@ from sim.app.components import (
     use_live,
 )
 from sim.app.i18n import metric_label, name, t
-from sim.app.session import Frame
+from sim.app.session import Frame, Session
 from sim.app.settings import (
+    HORIZON,
     SEED,
-    Field,
+    PageState,
     Settings,
     preset_files,
     results_dir,
@@ -44,10 +45,15 @@ from sim.app.views import (
     sweep_point,
     workshop_charts,
 )
+from sim.app.widgets import AddressBar
 from sim.integrity import claim_file, write_atomic
 
 DEFAULT_SIDES = ("top_down", "planner_platform")
-HORIZON = Field(1, 52 * 100, whole=True)  # the week Play stops at: up to a century
+# Per browser page (Solara keeps reactives per connection): what the workshop had when the facilitator
+# went to the explorer, found again on coming back (the header's link, or Back).
+kept_session: solara.Reactive[Session | None] = solara.reactive(None)
+kept_presenter = solara.reactive(False)
+kept_speed = solara.reactive(4)
 
 
 def failure(exc: BaseException, lang: str) -> str:
@@ -117,11 +123,49 @@ def SideTitle(index: int, scenario: str) -> None:
                                  f'{name(scenario, language.value)}')
 
 
+def restore(wanted: PageState | None) -> Session | None:
+    """The session this browser page had (navigation), or one rebuilt from the address (a reload).
+
+    The address wins when it names another state than the kept session (an older address, a new
+    tab): its scenarios, neighbourhood and seed are built and stepped to its week, at its stop.
+    """
+    kept = kept_session.value
+    if wanted is None:
+        return kept
+    if kept is not None and kept.frame.week == wanted.week and [
+            (s.scenario, s.preset, s.seed) for s in kept.settings] == [
+            (s.scenario, s.preset, s.seed) for s in wanted.sides()] and (
+            kept.horizon == wanted.stop if kept.horizon_is_set else wanted.stop is None):
+        return kept
+    session = Session(wanted.sides())
+    session.set_horizon(wanted.stop)
+    session.step(wanted.week)  # the same seed replays the same weeks
+    return session
+
+
+def page_state(frame: Frame, session: Session, presenter: bool, speed: int, lang: str) -> PageState:
+    left, right = (s.settings for s in frame.sides)
+    return PageState(left.scenario, right.scenario, left.preset, left.seed, frame.week,
+                     session.horizon if session.horizon_is_set else None, presenter, speed, lang)
+
+
 @solara.component
 def Workshop() -> None:
+    router = solara.use_router()
+    wanted = solara.use_memo(lambda: PageState.from_query(router.search), [])  # the address on arrival
+    live = use_live(lambda: [Settings.from_scenario(s) for s in DEFAULT_SIDES], lambda: restore(wanted),
+                    rate=wanted.speed if wanted else kept_speed.peek())
     lang = language.value
-    live = use_live(lambda: [Settings.from_scenario(s) for s in DEFAULT_SIDES])
-    presenter = solara.use_reactive(False)
+    presenter = kept_presenter
+
+    def arrive() -> None:  # the page's session is the one to keep; the address's view and language apply
+        kept_session.set(live.session)
+        if wanted is not None:
+            presenter.set(wanted.presenter)
+            language.set(wanted.lang)
+
+    solara.use_effect(arrive, [])
+    solara.use_effect(lambda: kept_speed.set(live.rate.value), [live.rate.value])
     messages = solara.use_reactive([])
     downloads = solara.use_reactive([])
     frame = live.frame()
@@ -162,6 +206,8 @@ def Workshop() -> None:
         messages.value = [t("saved_to", lang, path=shown_path(path))]
         downloads.value = [path]
 
+    AddressBar.element(query=page_state(frame, live.session, presenter.value, live.rate.value, lang).query(),
+                       path="/workshop")
     show_settings = not presenter.value
     with solara.Column(classes=["page", "workshop"] + (["presenter"] if presenter.value else []), gap="4px"):
         with solara.Row(classes=["toolbar"]):
