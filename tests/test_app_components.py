@@ -150,7 +150,8 @@ def test_instant_answers_say_which_comparison_and_how_many_seeds(page):
                         "over the final year (running totals: at the end), with its 95% confidence "
                         "interval"]).wait_for(timeout=5)
     page.find(v.Html, class_="cards-source",
-              children=["One run (seed 0), week 0: each side's value and right minus left"]).assert_single()
+              children=["One run (seed 0), week 0: each side's value, and Planner + platform minus "
+                        "Top-down"]).assert_single()
 
 
 @pytest.mark.parametrize("page", [Workshop], indirect=True)

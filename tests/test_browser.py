@@ -451,6 +451,104 @@ def test_layouts_at_390_1366_and_1920_px(open_page, lang):
                     assert map_height <= height, "a map taller than the screen"
 
 
+def overflow(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+def top(page, css: str) -> float:
+    return page.locator(css).first.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_phone_shows_the_map_and_cards_first_and_nothing_overflows(open_page, lang):
+    """At 390 px the first screen was all controls and the page 19 px wider than the screen (issue 19, item 14)."""
+    width, height = 390, 844
+    page = open_page(f"/workshop?week=5&lang={lang}", width, height)
+    expect_week(page, 5, lang)
+    cards, first_map, settings = top(page, ".indicator-card"), top(page, "svg.lilong-map"), top(page,
+                                                                                             ".workshop-controls")
+    assert cards < height and first_map < height, f"cards at {cards}, map at {first_map}: not on the first screen"
+    assert cards < settings and first_map < settings, "the settings come before the map and cards"
+    assert overflow(page) <= 0, f"the workshop overflows by {overflow(page)} px"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"workshop-phone-first-screen-{lang}.png"))
+    page.locator(".save-button").click()  # long file names in the messages and download buttons
+    expect(page.locator(".workshop-message .v-btn")).to_have_count(2)
+    assert overflow(page) <= 0, f"the workshop overflows by {overflow(page)} px after saving"
+    page.locator("svg.lilong-map rect[data-cell='h0']").first.click()
+    expect(page.locator(".inspector")).to_have_count(1)
+    assert overflow(page) <= 0, f"the workshop overflows by {overflow(page)} px with the inspector open"
+    page.locator(".presenter-switch").click()
+    expect(page.locator(".page.presenter")).to_have_count(1)
+    assert overflow(page) <= 0, f"the presenter view overflows by {overflow(page)} px"
+    explorer = open_page("/", width, height)
+    if lang == "zh":
+        switch_language(explorer, "zh")
+    first_map, settings = top(explorer, "svg.lilong-map"), top(explorer, ".explorer-settings")
+    assert first_map < height and first_map < settings, (first_map, settings)
+    explorer.locator("svg.lilong-map rect[data-cell='h0']").click()
+    expect(explorer.locator(".inspector")).to_have_count(1)
+    assert overflow(explorer) <= 0, f"the explorer overflows by {overflow(explorer)} px"
+
+
+# The presenter view's least sizes on the screen, in CSS pixels (docs/app.md, "Presenter view").
+PRESENTER_MIN = {"text": 14, "week": 32, "card_value": 28, "house": 9, "swatch": 14, "planner": 8, "line": 2}
+
+# Every visible piece of text in the presenter view with its size on the screen (SVG text scaled by its
+# drawing), and the sizes of the marks the room must tell apart.
+MEASURE_PRESENTER = """() => {
+  const root = document.querySelector('.page.presenter');
+  const shown = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const px = e => parseFloat(getComputedStyle(e).fontSize) * (e instanceof SVGElement ? e.getScreenCTM().a : 1);
+  const texts = [];
+  for (const e of root.querySelectorAll('*')) {
+    if (e.closest('title') || !shown(e)) continue;
+    const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (own) texts.push([px(e), e.tagName, e.textContent.trim().slice(0, 40)]);
+  }
+  const first = s => document.querySelector(s);
+  const lines = [...document.querySelectorAll('.chart polyline')].map(l =>
+      parseFloat(l.getAttribute('stroke-width')) * l.getScreenCTM().a);
+  const must = ['.week-counter', '.play-button', '.presenter-off', '.cards-source', '.indicator-card',
+                'svg.lilong-map', '.legend', '.chart'];
+  const outside = [];
+  for (const s of must) for (const e of document.querySelectorAll(s)) { const r = e.getBoundingClientRect();
+    if (r.top < 0 || r.left < 0 || r.bottom > innerHeight + 0.5 || r.right > innerWidth + 0.5 || !shown(e))
+      outside.push([s, Math.round(r.top), Math.round(r.bottom), Math.round(r.right)]); }
+  const page = document.documentElement;
+  return {scroll: [page.scrollWidth - innerWidth, page.scrollHeight - innerHeight],
+          texts, outside, week: px(first('.week-counter')),
+          card_value: Math.min(...[...document.querySelectorAll('.card-value')].map(px)),
+          house: Math.min(...[...document.querySelectorAll('svg.lilong-map rect[data-cell^="h"]')].map(
+              r => Math.min(r.getBoundingClientRect().width, r.getBoundingClientRect().height))),
+          swatch: Math.min(...[...root.querySelectorAll('.legend .swatch')].map(e => e.getBoundingClientRect().width)),
+          planner: first('.planner-marker').getBoundingClientRect().width, line: Math.min(...lines)};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)], ids=["1920x1080", "1366x768"])
+def test_the_presenter_view_fits_one_screen_in_sizes_the_room_can_read(open_page, size, lang):
+    """At 1920x1080 the map's key ended below the screen, at 1366x768 more was lost (issue 19, item 8)."""
+    width, height = size
+    page = open_page(f"/workshop?left=top_down&right=planner_platform&week=40&view=presenter&lang={lang}",
+                     width, height)
+    expect(page.locator(".page.presenter")).to_have_count(1)
+    expect_week(page, 40, lang)
+    expect(page.locator(".planner-marker")).to_have_count(1)
+    page.wait_for_function("() => [...document.querySelectorAll('svg.lilong-map')].every(m => "
+                           "m.getBoundingClientRect().height > 100)")
+    got = page.evaluate(MEASURE_PRESENTER)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"workshop-presenter-fit-{lang}-{width}x{height}.png"))
+    assert got["scroll"][0] <= 0 and got["scroll"][1] <= 0, f"the page scrolls by {got['scroll']} px"
+    assert not got["outside"], f"off the screen: {got['outside']}"
+    small = [t for t in got["texts"] if t[0] < PRESENTER_MIN["text"] - 0.05]
+    assert not small, f"text under {PRESENTER_MIN['text']} px: {small[:8]}"
+    for key in ("week", "card_value", "house", "swatch", "planner", "line"):
+        assert got[key] >= PRESENTER_MIN[key] - 0.05, f"{key}: {got[key]:.1f} px, under {PRESENTER_MIN[key]}"
+
+
 @pytest.mark.slow
 def test_workshop_soak_play_pause_language_scenario_step(open_page):
     """20 cycles of Play / Pause / language / scenario / Step at 4 and 20 weeks/s, then 60 s of Play at 4."""

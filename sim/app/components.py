@@ -77,6 +77,32 @@ CSS = """
 .workshop-main { display: grid; grid-template-columns: 1fr; gap: 16px; }
 .explorer-main { display: grid; grid-template-columns: 1fr; gap: 16px; align-items: start; }
 .explorer-settings .v-input { flex: 0 0 auto !important; }
+.workshop-message .v-btn { max-width: 100%; height: auto !important; min-height: 36px; }
+.workshop-message .v-btn__content { white-space: normal; overflow-wrap: anywhere; flex: 1 1 auto; }
+/* A phone: the map and the cards first, the settings after them. */
+@media (max-width: 700px) {
+  .page { padding: 6px 10px 32px; }
+  .workshop.page > .cards-block { order: 1; }
+  .workshop.page > .workshop-main { order: 2; }
+  .workshop.page > .workshop-controls, .workshop.page > .save-toolbar, .workshop.page > .workshop-message { order: 3; }
+  .workshop.page > .instant-answers { order: 4; }
+  .explorer-main > .explorer-map { order: -1; }
+  .sim-app .app-header { padding: 2px 8px; gap: 0 8px; }
+  .app-header .app-title { font-size: 1rem; width: 100%; }
+  .app-header .v-btn { height: 30px !important; padding: 0 8px !important; }
+  .toolbar, .play-controls { gap: 4px 8px; }
+  .toolbar { margin: 2px 0 4px; }
+  .week-counter { font-size: 1.25rem; }
+  .presenter-switch { margin-top: 0 !important; }
+  .presenter-switch .v-input__slot { margin-bottom: 0 !important; }
+  .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 6px; margin: 4px 0; }
+  .indicator-card { padding: 3px 6px; }
+  .card-label { font-size: 0.85rem; line-height: 1.2; }
+  .card-line, .card-note { font-size: 0.8rem; line-height: 1.25; }
+  .card-value { font-size: 1.3rem; }
+  .card-minus { display: none; }  /* said once, above the cards */
+  .cards-source { font-size: 0.8rem; }
+}
 @media (min-width: 900px) {
   .sides { grid-template-columns: 1fr 1fr; }
   .explorer-main { grid-template-columns: 280px minmax(0, 1fr); }
@@ -89,28 +115,57 @@ CSS = """
 @media (min-width: 1600px) {
   .workshop-main { grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); }
 }
-/* Presenter view: a projector layout. Big controls, cards in one row, maps and charts fill the screen. */
+/* Presenter view: a projector layout. Big controls, cards in one row, maps and charts fill one screen
+   (no scrolling at 1366x768 or 1920x1080; the least sizes are in docs/app.md and checked by the browser test). */
 .presenter.page { font-size: 1.3rem; }
 .presenter .week-counter { font-size: 2.4rem; }
+.presenter .toolbar { margin: 0 0 4px; }
 .presenter .toolbar .v-btn { font-size: 1.2rem !important; height: 52px !important; min-width: 110px !important; }
 .presenter .speed .v-btn { min-width: 0 !important; height: 44px !important; }
+.presenter .speed-label { font-size: 0.9rem; }
+.presenter .cards-source, .presenter .run-differs { font-size: 1rem; }
+.presenter .cards { margin: 2px 0 4px; }
 .presenter .card-label { font-size: 1.1rem; }
-.presenter .card-line { font-size: 1.15rem; }
-.presenter .card-value { font-size: 2.3rem; }
+.presenter .card-line { font-size: 1.1rem; }
+.presenter .card-value { font-size: 2.2rem; }
 .presenter .card-note { font-size: 0.95rem; }
 .presenter .chart figcaption { font-size: 1.15rem; }
-.presenter .chart .keys { font-size: 1rem; }
-.presenter .event-log ul { font-size: 1.05rem; }
-.presenter .legend { font-size: 1rem; }
-.presenter .side-title { font-size: 1.5rem; }
+.presenter .chart .keys { display: none; }  /* the side titles carry each line's colour and dash */
+.presenter .event-log ul { font-size: 1rem; }
+.presenter .legend { font-size: 0.95rem; gap: 0 14px; }
+.presenter .swatch { width: 16px; height: 16px; }
+.presenter .side-title { font-size: 1.4rem; }
+.v-application--wrap:has(.page.presenter) > div > div[style*="position: absolute"] { display: none; }
 @media (min-width: 1000px) {
+  .sim-app:has(.page.presenter) .app-header { height: 52px; flex-wrap: nowrap; }
+  .presenter.page { height: calc(100vh - 52px); padding: 4px 12px 6px; }
   .presenter .cards { grid-template-columns: repeat(5, minmax(0, 1fr)); }
-  .presenter .workshop-main { grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); }
-  .presenter .lilong-map { max-height: calc(100vh - 330px); }
-  .presenter .charts { grid-template-columns: minmax(0, 1fr); }
+  .presenter .card-minus { display: none; }  /* said once, above the cards */
+  .presenter .legend-group { display: flex; flex-wrap: wrap; gap: 0 10px; align-items: baseline; }
+  .presenter .legend-items { display: contents; }
+  .presenter .indicator-card { padding: 2px 8px; }
+  .presenter .workshop-main { grid-template-columns: minmax(0, 2fr) minmax(300px, 1fr); flex: 1 1 0;
+    min-height: 0; gap: 12px; }
+  .presenter .sides { grid-template-columns: 1fr 1fr; gap: 12px; min-height: 0; height: 100%; }
+  .presenter .sides > div { min-height: 0; height: 100%; flex-wrap: nowrap !important; }
+  .presenter .map-box { flex: 1 1 0; min-height: 0; position: relative; }
+  .presenter .colour-by { position: absolute; top: -40px; right: 0; }  /* beside the side's title */
+  .presenter .lilong-map { flex: 1 1 0; min-height: 0; height: 100%; max-height: none; }
+  .presenter .workshop-charts { min-height: 0; height: 100%; flex-wrap: nowrap !important; }
+  .presenter .charts { grid-template-columns: minmax(0, 1fr); grid-auto-rows: minmax(0, 1fr); flex: 1 1 0;
+    min-height: 0; gap: 6px; }
+  .presenter .chart { display: flex; flex-direction: column; min-height: 0; }
+  .presenter .chart > svg { flex: 1 1 0; min-height: 0; height: 100%; }
 }
-@media (min-width: 1700px) {
-  .presenter .charts { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+@media (min-width: 1000px) and (max-height: 900px) {
+  .presenter.page { font-size: 1.1rem; }
+  .presenter .week-counter { font-size: 2.1rem; }
+  .presenter .toolbar .v-btn { height: 44px !important; }
+  .presenter .card-value { font-size: 1.9rem; line-height: 1.15; }
+  .presenter .card-line, .presenter .card-label { font-size: 0.95rem; }
+  .presenter .side-title { font-size: 1.2rem; }
+  .presenter .event-log { display: none !important; }  /* no room at a laptop projector's height: maps and keys first */
+  .presenter .legend { font-size: 0.9rem; }
 }
 """
 

@@ -155,8 +155,8 @@ TEXT: dict[str, dict[str, str]] = {
     "compare_source": {"en": "The average of {seeds} runs (one per seed) from {folder}, on {preset}: {window}, "
                              "with its 95% confidence interval",
                        "zh": "{folder}中{seeds}次模拟（每个随机种子一次）的平均值，{preset}：{window}，附95%置信区间"},
-    "cards_one_run": {"en": "One run (seed {seed}), week {week}: each side's value and right minus left",
-                      "zh": "单次模拟（随机种子{seed}），第{week}周：两侧的数值及右减左的差值"},
+    "cards_one_run": {"en": "One run (seed {seed}), week {week}: each side's value, and {minus}",
+                      "zh": "单次模拟（随机种子{seed}），第{week}周：两侧的数值，及{minus}"},
     "one_run_differs": {"en": "This one run and the average of {seeds} runs point different ways on {metrics}: "
                               "one run can differ from the average of many.",
                         "zh": "本次单次模拟与{seeds}次模拟的平均值在{metrics}上方向相反："

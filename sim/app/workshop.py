@@ -72,12 +72,21 @@ def Cards(frame: Frame, found: Comparison | None = None) -> None:
     """
     lang = language.value
     seed = frame.sides[0].settings.seed
-    solara.Text(t("cards_one_run", lang, seed=seed, week=frame.week), classes=["cards-source"])
     differ = run_against_average(frame, found.rows) if found is not None else []
-    if differ:
-        joiner = "、" if lang == "zh" else ", "
-        solara.Text(t("one_run_differs", lang, seeds=found.seeds,
-                      metrics=joiner.join(metric_label(m, lang) for m in differ)), classes=["run-differs"])
+    with solara.Column(gap="2px", classes=["cards-block"]):
+        minus = t("minus", lang, right=name(frame.sides[1].settings.scenario, lang),
+                  left=name(frame.sides[0].settings.scenario, lang))
+        solara.Text(t("cards_one_run", lang, seed=seed, week=frame.week, minus=minus), classes=["cards-source"])
+        if differ:
+            joiner = "、" if lang == "zh" else ", "
+            solara.Text(t("one_run_differs", lang, seeds=found.seeds,
+                          metrics=joiner.join(metric_label(m, lang) for m in differ)), classes=["run-differs"])
+        CardRow(frame)
+
+
+@solara.component
+def CardRow(frame: Frame) -> None:
+    lang = language.value
     with solara.Div(classes=["cards", "indicator-cards"]):
         for card in cards(frame, lang):
             with solara.Column(gap="0", classes=["indicator-card", f"card-{card['metric']}"]):
@@ -86,7 +95,7 @@ def Cards(frame: Frame, found: Comparison | None = None) -> None:
                 solara.Text(f"{card['left_name']}: {card['left']}", classes=["card-line"])
                 solara.Text(f"{card['right_name']}: {card['right']}", classes=["card-line"])
                 solara.Text(card["diff"], classes=["card-value"])
-                solara.Text(card["diff_note"], classes=["card-note"])
+                solara.Text(card["diff_note"], classes=["card-note", "card-minus"])
                 if card["scale_note"]:
                     solara.Text(card["scale_note"], classes=["card-note"])
 
@@ -172,7 +181,8 @@ def Workshop() -> None:
     left, right = (s.settings for s in frame.sides)
     scenarios = solara.use_memo(scenario_files, [])
     presets = solara.use_memo(preset_files, [])
-    charts = solara.use_memo(lambda: workshop_charts(frame, lang), [frame.seq, lang])
+    charts = solara.use_memo(lambda: workshop_charts(frame, lang, kept_presenter.value),
+                             [frame.seq, lang, kept_presenter.value])
     found = solara.use_memo(lambda: find_comparison((left.scenario, right.scenario), left.preset),
                             [left.scenario, right.scenario, left.preset])
 
@@ -228,7 +238,7 @@ def Workshop() -> None:
                 NumberInput(t("seed", lang), left.seed, SEED, lambda v: choose(seed=int(v)), classes=["seed-input"])
                 NumberInput(t("horizon", lang), frame.horizon, HORIZON, lambda v: live.set_horizon(int(v)),
                             classes=["horizon-input"])
-            with solara.Row(classes=["toolbar"]):
+            with solara.Row(classes=["toolbar", "save-toolbar"]):
                 solara.Button(t("save_scenario", lang), on_click=save, outlined=True, classes=["save-button"])
                 solara.Button(t("export_report", lang), on_click=export, outlined=True, classes=["export-button"])
             if messages.value:
@@ -245,7 +255,7 @@ def Workshop() -> None:
                     with solara.Column(gap="6px", classes=[f"side-{index}"]):
                         SideTitle(index, snap.settings.scenario)
                         MapView(snap, frame.generation, frame.seq, show_inspector=show_settings)
-                        EventLog(snap, last=5 if presenter.value else 10)
+                        EventLog(snap, last=3 if presenter.value else 10)
             with solara.Column(classes=["workshop-charts"]):
                 Charts(charts)
         if show_settings:
