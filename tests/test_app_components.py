@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import ipyvuetify as v
 import pytest
 import solara
@@ -221,6 +223,9 @@ def test_the_workshop_keeps_its_run_when_the_page_is_left_and_found_again(tmp_pa
     assert rc.find(v.Select, class_="right-choice").widget.v_model == "planner"
     address = PageState.from_query(rc.find(AddressBar).widget.query)
     assert address == PageState("top_down", "planner", "guizhou_west", 5, 3, None, False, 10, "en")
+    older = dataclasses.replace(address, week=1)  # an address further back in the history: the same run
+    assert workshop.restore(older) is workshop.kept_session.value
+    assert workshop.restore(dataclasses.replace(older, seed=6)).frame.week == 1  # another run: built anew
     rc.close()
     forget()
 

@@ -357,6 +357,11 @@ def test_the_workshop_keeps_its_run_across_the_explorer_link_and_back(open_page)
     assert workshop_state(page) == before
     page.locator(".step-button").click()  # and it goes on from there
     expect_week(page, 4)
+    page.go_back()
+    expect(page.locator(".explorer-settings")).to_have_count(1)
+    page.go_back()  # the first workshop address, left at week 3: the run is where it was left, not back there
+    expect_week(page, 4)
+    expect_models_at_counter(page)
 
 
 def test_a_reload_keeps_the_workshop_run_and_choices(open_page):

@@ -135,14 +135,15 @@ def SideTitle(index: int, scenario: str) -> None:
 def restore(wanted: PageState | None) -> Session | None:
     """The session this browser page had (navigation), or one rebuilt from the address (a reload).
 
-    The address wins when it names another state than the kept session (an older address, a new
-    tab): its scenarios, neighbourhood and seed are built and stepped to its week, at its stop.
+    The kept session wins when the address names its scenarios, neighbourhood, seed and stop,
+    whatever week the address says: an address further back in the history was the same run at
+    an earlier week, and coming back finds the run where it was left. An address naming other
+    settings (or a reload, which keeps nothing) is built and stepped to its week, at its stop.
     """
     kept = kept_session.value
     if wanted is None:
         return kept
-    if kept is not None and kept.frame.week == wanted.week and [
-            (s.scenario, s.preset, s.seed) for s in kept.settings] == [
+    if kept is not None and [(s.scenario, s.preset, s.seed) for s in kept.settings] == [
             (s.scenario, s.preset, s.seed) for s in wanted.sides()] and (
             kept.horizon == wanted.stop if kept.horizon_is_set else wanted.stop is None):
         return kept
