@@ -247,3 +247,26 @@ def test_a_reload_rebuilds_the_run_from_the_address():
     bad = PageState.from_query("left=nope&right=planner&seed=-3&week=abc&stop=0&speed=7&lang=fr&kernelid=x")
     assert bad == PageState(right="planner")  # what the page could not have written falls back, never reaches a model
     assert PageState.from_query("") is None and PageState.from_query("lang=zh") is None
+
+
+def test_a_reload_takes_the_closed_pages_session_instead_of_replaying_it(tmp_path, monkeypatch):
+    """A reload opens a new server session; the page that closed parked its run for it (by browser)."""
+    from sim.app.settings import PageState
+
+    monkeypatch.setenv("SIM_APP_RESULTS", str(tmp_path))
+    monkeypatch.setattr(workshop, "_browser", lambda: "browser-1")
+    monkeypatch.setattr(workshop, "_parked", type(workshop._parked)())
+    forget()
+    _, rc = solara.render(Workshop(), handle_error=False)
+    for _ in range(3):
+        _click(rc, "step-button")
+    _week(rc, 3)
+    address = PageState.from_query(rc.find(AddressBar).widget.query)
+    old = workshop.kept_session.value
+    rc.close()  # the old page closes
+    forget()  # the new page's server session keeps nothing
+    assert workshop.unpark("browser-2", address) is None  # another browser's run is not taken
+    assert workshop.unpark("browser-1", dataclasses.replace(address, week=2)) is None  # not the address's week
+    assert workshop.restore(address) is old  # the same models, not a replay
+    assert workshop.restore(address) is not old  # taken once: a second page replays its own
+    forget()

@@ -5,6 +5,8 @@ A presenter view turns the page into a projector layout with its own controls.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
 
@@ -54,6 +56,47 @@ DEFAULT_SIDES = ("top_down", "planner_platform")
 kept_session: solara.Reactive[Session | None] = solara.reactive(None)
 kept_presenter = solara.reactive(False)
 kept_speed = solara.reactive(4)
+# Server-wide: the session of a workshop page that closed, by browser (Solara's session cookie), so
+# that a reload, whose new page opens a new server session, takes the run instead of replaying it.
+# The newest few only; a page that closes after its reload has rendered is replayed instead.
+PARKED_MAX = 4
+_parked: OrderedDict[str, Session] = OrderedDict()
+_parked_lock = threading.Lock()
+
+
+def _browser() -> str | None:
+    """This browser's Solara session id (the same across reloads), or None outside a server."""
+    from solara.server import kernel_context
+
+    if not kernel_context.has_current_context():
+        return None
+    return kernel_context.get_current_context().session_id
+
+
+def park(browser: str | None, session: Session) -> None:
+    if browser is None:
+        return
+    with _parked_lock:
+        _parked.pop(browser, None)
+        _parked[browser] = session
+        while len(_parked) > PARKED_MAX:
+            _parked.popitem(last=False)
+
+
+def unpark(browser: str | None, wanted: PageState) -> Session | None:
+    """The parked session of this browser if it is the run the address names, at the address's week."""
+    with _parked_lock:
+        session = _parked.get(browser) if browser is not None else None
+        if session is None or session.frame.week != wanted.week or not _same_run(session, wanted):
+            return None
+        return _parked.pop(browser)
+
+
+def _same_run(session: Session, wanted: PageState) -> bool:
+    """The session runs the scenarios, neighbourhood, seed and stop the address names."""
+    return [(s.scenario, s.preset, s.seed) for s in session.settings] == [
+        (s.scenario, s.preset, s.seed) for s in wanted.sides()] and (
+        session.horizon == wanted.stop if session.horizon_is_set else wanted.stop is None)
 
 
 def failure(exc: BaseException, lang: str) -> str:
@@ -137,16 +180,19 @@ def restore(wanted: PageState | None) -> Session | None:
 
     The kept session wins when the address names its scenarios, neighbourhood, seed and stop,
     whatever week the address says: an address further back in the history was the same run at
-    an earlier week, and coming back finds the run where it was left. An address naming other
-    settings (or a reload, which keeps nothing) is built and stepped to its week, at its stop.
+    an earlier week, and coming back finds the run where it was left. A reload opens a new server
+    session, which keeps nothing: it takes the closed page's parked session when that is the
+    address's run at the address's week; else the address's settings are built and stepped to
+    its week, at its stop.
     """
     kept = kept_session.value
     if wanted is None:
         return kept
-    if kept is not None and [(s.scenario, s.preset, s.seed) for s in kept.settings] == [
-            (s.scenario, s.preset, s.seed) for s in wanted.sides()] and (
-            kept.horizon == wanted.stop if kept.horizon_is_set else wanted.stop is None):
+    if kept is not None and _same_run(kept, wanted):
         return kept
+    parked = unpark(_browser(), wanted)
+    if parked is not None:
+        return parked
     session = Session(wanted.sides())
     session.set_horizon(wanted.stop)
     session.step(wanted.week)  # the same seed replays the same weeks
@@ -175,6 +221,8 @@ def Workshop() -> None:
             language.set(wanted.lang)
 
     solara.use_effect(arrive, [])
+    browser = solara.use_memo(_browser, [])
+    solara.use_effect(lambda: lambda: park(browser, live.session), [])  # the page closes (or is left)
     solara.use_effect(lambda: kept_speed.set(live.rate.value), [live.rate.value])
     messages = solara.use_reactive([])
     downloads = solara.use_reactive([])
