@@ -57,7 +57,9 @@ def _has(*keys: str) -> Callable[[Path, dict | None], bool]:
 KINDS: tuple[FileKind, ...] = (
     FileKind("posterior", lambda path, data: data is None, "sim.calibration.report:load_posterior",
              lambda s: f"posterior sample, {len(s)} rows, {len(s.columns) - 1} parameters", ()),
-    FileKind("street", _has("neighbourhood", "office"), "sim.street:load_street",
+    # [[neighbourhood]] (an array of tables) or [office]: a scenario's or preset's [neighbourhood] is one table
+    FileKind("street", lambda path, data: data is not None and (isinstance(data.get("neighbourhood"), list)
+                                                                or "office" in data), "sim.street:load_street",
              lambda s: f"street {s.name}: {len(s.names)} neighbourhoods, {len(s.placements)} placements",
              ("streets/*.toml",)),
     FileKind("targets", _has("target"), "sim.calibration.targets:load_targets", lambda t: f"targets, {len(t)}",
