@@ -542,7 +542,7 @@ def test_the_presenter_view_fits_one_screen_in_sizes_the_room_can_read(open_page
     expect_week(page, 40, lang)
     expect(page.locator(".planner-marker")).to_have_count(1)
     page.wait_for_function("() => [...document.querySelectorAll('svg.lilong-map')].every(m => "
-                           "m.getBoundingClientRect().height > 100)")
+                           "m.getBoundingClientRect().height > 100 && m.dataset.measured === 'yes')")  # labels sized
     got = page.evaluate(MEASURE_PRESENTER)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"workshop-presenter-fit-{lang}-{width}x{height}.png"))

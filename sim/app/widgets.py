@@ -18,7 +18,8 @@ class LilongMap(ipyvue.VueTemplate):
     template = traitlets.Unicode("""
 <template>
   <svg :viewBox="'0 ' + (-extra) + ' ' + ground.width + ' ' + (ground.height + extra)" class="lilong-map"
-       :data-week="week" preserveAspectRatio="xMidYMin meet" role="img" :aria-label="label">
+       :data-week="week" :data-measured="box_w > 0 ? 'yes' : 'no'" preserveAspectRatio="xMidYMin meet"
+       role="img" :aria-label="label">
     <rect x="0" :y="-extra" :width="ground.width" :height="ground.height + extra" fill="#fbfaf7"/>
     <rect v-for="(c, i) in ground.alleys" :key="'a' + i" :x="c.x" :y="c.y" :width="c.w" :height="c.h"
           :fill="c.fill"><title>{{ c.tip }}</title></rect>
