@@ -147,3 +147,23 @@ def test_play_stops_when_nobody_watches():
     week = session.frame.week
     _join_players()
     assert session.frame.week == week
+
+
+def test_play_stops_at_the_horizon():
+    """Left running, Play reached week 3,626 (issue 19, item 9): it stops at the scenario's end or the facilitator's."""
+    session = Session(_pair())
+    assert session.horizon == 312 and session.frame.horizon == 312  # the scenarios' [run] weeks
+    session.set_horizon(6)
+    ended = threading.Event()
+    stopped = []
+    player = Player(session, publish=lambda: None, on_stop=lambda exc: (stopped.append(exc), ended.set()))
+    player.start(rate=50)
+    assert ended.wait(30) and stopped == [None] and not player.playing
+    _join_players()
+    assert session.frame.week == 6 and session.frame.at_end
+    session.step(3)  # Step goes no further either
+    assert session.frame.week == 6
+    session.rebuild(_pair(2))  # the facilitator's horizon outlives a rebuild
+    assert session.frame.horizon == 6 and session.frame.week == 0
+    session.set_horizon(None)
+    assert session.frame.horizon == 312 and not session.frame.at_end

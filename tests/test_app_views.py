@@ -20,7 +20,7 @@ from sim.app.i18n import METRIC_ZH, NAMES, TEXT, UNIT_ZH, metric_definition, met
 from sim.app.session import Session
 from sim.app.settings import SEED, InputError, Settings, parameter_field, save_scenarios, scenario_files
 from sim.metrics import REGISTRY
-from sim.params import load_scenario, scenario_path, scenarios_dir
+from sim.params import SECTIONS, load_scenario, scenario_path, scenarios_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -295,7 +295,19 @@ def test_instant_answers_come_from_the_matching_comparison_with_enough_seeds(tmp
     assert answers.find_comparison(("top_down", "planner_platform"), "guizhou_west", tmp_path) is None
     text = t("compare_source", "en", folder=found.folder.name, seeds=found.seeds, preset=name("guizhou_west"),
              window=t("final_year"))
-    assert "From main: 30 seeds on Guizhou West lilong" in text
+    assert "The average of 30 runs (one per seed) from main, on Guizhou West lilong" in text
+
+
+def test_one_run_against_the_average_of_many(frame):
+    left, right = (s.settings.scenario for s in frame.sides)
+    run = frame.sides[1].metrics["involved_share"] - frame.sides[0].metrics["involved_share"]
+    assert run > 0
+    same = [{"scenario": left, "metric": "involved_share", "mean": 0.1},
+            {"scenario": right, "metric": "involved_share", "mean": 0.3}]
+    assert views.run_against_average(frame, same) == []
+    other_way = [{**same[0], "mean": 0.3}, {**same[1], "mean": 0.1}]
+    assert views.run_against_average(frame, other_way) == ["involved_share"]
+    assert views.run_against_average(frame, other_way[:1]) == []  # one side missing: nothing to say
 
 
 def test_sweep_bands_answer_what_ifs_from_an_analysed_store(tmp_path):
@@ -307,9 +319,92 @@ def test_sweep_bands_answer_what_ifs_from_an_analysed_store(tmp_path):
     sweep.analyse(store, quiet=True)
     rows = answers.sweep_bands(("top_down", "planner"), "hengfu_heritage", results=tmp_path / "results")
     assert {r["scenario"] for r in rows} == {"top_down", "planner"}
-    assert any("budget_yuan_per_year=200000" in r["point"] for r in rows)
+    points = {views.sweep_point(r["point"], "en") for r in rows}
+    assert "Capital budget for micro-renewal works (yuan/year) = 200,000" in points
+    assert "街道微更新年度资本预算（元/年） = 200,000" in {views.sweep_point(r["point"], "zh") for r in rows}
     assert all(r["ci_low"] <= r["mean"] <= r["ci_high"] for r in rows)
 
 
 def test_i18n_module_has_no_unused_description_keys():
     assert set(i18n.DESCRIPTIONS_ZH) <= set(scenario_files()) | set(settings.preset_files())
+
+
+def test_the_event_log_never_repeats_a_line(frame):
+    """Two houses' washrooms on one alley opening in one week made the same line twice (issue 19, item 11)."""
+    built = {"week": 100, "event": "built", "site_kind": "house_bathroom", "improvement": "sanitation", "alley": 2,
+             "detail": "", "cost_yuan": 12000.0}
+    events = ({**built, "week": 99, "site": 1}, {**built, "site": 2}, {**built, "site": 3, "alley": 1},
+              {**built, "site": 4})
+    snap = dataclasses.replace(frame.sides[0], events=events)
+    assert views.event_lines(snap, "en") == ["week 100: the sanitation on alley 2 opened (in 2 places)",
+                                             "week 100: the sanitation on alley 1 opened",
+                                             "week 99: the sanitation on alley 2 opened"]
+    assert views.event_lines(snap, "zh")[0] == "第100周：2号弄的卫生设施建成启用（共2处）"
+    assert views.event_lines(snap, "en", last=1) == ["week 100: the sanitation on alley 2 opened (in 2 places)"]
+    for side in frame.sides:
+        for lang in ("en", "zh"):
+            lines = views.event_lines(side, lang, last=40)
+            assert len(lines) == 40 and len(set(lines)) == len(lines)
+
+
+def _varied_parameters() -> set[str]:
+    """Every parameter a shipped sweep, robustness or calibration file varies: what instant answers may name."""
+    import tomllib
+
+    keys = set()
+    for path in scenarios_dir().rglob("*.toml"):
+        keys |= set(tomllib.loads(path.read_text()).get("parameters") or {})
+    return keys
+
+
+def test_parameters_reach_the_room_in_plain_words_in_both_languages():
+    """`observation.engagement_window_weeks` reached the page (issue 19, item 12)."""
+    from sim.params import SECTIONS
+
+    varied = _varied_parameters() | {"observation.engagement_window_weeks"}
+    assert varied and varied <= set(i18n.PARAMETER_ZH), sorted(varied - set(i18n.PARAMETER_ZH))
+    for key in sorted(varied):
+        for lang in ("en", "zh"):
+            label = i18n.parameter_label(key, lang)
+            assert key not in label and "_" not in label and label.strip(), (key, lang, label)
+    for key in (f"{s}.{f.name}" for s, cls in SECTIONS.items() for f in dataclasses.fields(cls)):
+        assert key not in i18n.parameter_label(key, "zh")  # any other parameter: its English meaning
+    point = (("observation.engagement_window_weeks", 26), ("planner.outreach_strategy", "least_heard"))
+    assert views.sweep_point(point, "en") == ("An act counts toward the reported ladder for this long (weeks) = 26; "
+                                              "Who the planner visits first = the least heard")
+    assert views.sweep_point(point, "zh") == "参与窗口期（周） = 26；规划师优先走访 = 最少发声者优先"
+
+
+def test_paths_shown_in_the_room_are_relative_to_the_project(tmp_path, monkeypatch):
+    """'Saved to' showed the machine's absolute path (issue 19, item 12)."""
+    from sim.app.workshop import failure
+
+    monkeypatch.setenv("SIM_APP_RESULTS", str(tmp_path / "results"))
+    inside = tmp_path / "results" / "workshop" / "report-1.html"
+    assert settings.shown_path(inside) == "results/workshop/report-1.html"
+    assert settings.shown_path(ROOT / "results" / "workshop" / "a.toml") == "results/workshop/a.toml"
+    assert settings.shown_path("/somewhere/else/b.toml") == "b.toml"
+    paths = save_scenarios([Settings.from_scenario("top_down"), Settings.from_scenario("planner")],
+                           tmp_path / "results" / "workshop", "20260101-000000")
+    assert settings.run_command(paths[0], Settings()) == ("sim run results/workshop/"
+                                                          "workshop-20260101-000000-left-top_down.toml")
+    full = OSError(28, "No space left on device", str(inside))
+    assert failure(full, "en") == "Could not save results/workshop/report-1.html: No space left on device"
+    assert str(tmp_path) not in failure(RuntimeError(f"{inside} does not reproduce the session"), "zh")
+
+
+def test_a_saved_file_has_the_top_level_keys_docs_app_md_names(tmp_path):
+    """docs/app.md said the preset and seed were not written as keys; they were (issue 19, item 13)."""
+    import tomllib
+
+    doc = " ".join((ROOT / "docs" / "app.md").read_text().split())
+    listed = re.search(r"The file's top-level keys are (.*?), then one table per section", doc)
+    assert listed and "not as keys" not in doc
+    named = set(re.findall(r"`(\w+)`", listed.group(1)))
+    side = Settings.from_scenario("planner", "hengfu_heritage", 7)
+    path = save_scenarios([Settings.from_scenario("top_down"), side], tmp_path, "20260101-000000")[1]
+    data = tomllib.loads(path.read_text())
+    assert {k for k, v in data.items() if not isinstance(v, dict)} == named == {"name", "description", "preset",
+                                                                                  "seed"}
+    assert (data["preset"], data["seed"]) == ("hengfu_heritage", 7)
+    assert set(data) - named <= set(SECTIONS)  # then one table per section

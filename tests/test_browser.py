@@ -294,7 +294,9 @@ def test_workshop_save_export_and_a_presenter_view_switched_on_during_play(open_
     expect_week(page, 5)
     expect(page.locator(".card-involved_share")).to_contain_text("Planner + platform minus Top-down")
     page.locator(".save-button").click()
-    expect(page.locator(".workshop-message")).to_contain_text("Re-run: sim run")
+    expect(page.locator(".workshop-message")).to_contain_text("Re-run: sim run results/workshop/workshop-")
+    expect(page.locator(".workshop-message")).to_contain_text("Saved to results/workshop/workshop-")
+    assert str(server.results) not in page.locator(".workshop-message").inner_text()  # no machine paths
     saved = sorted((server.results / "workshop").glob("workshop-*.toml"))
     assert [p.name.split("-")[-2:] for p in saved] == [["left", "top_down.toml"], ["right", "planner_platform.toml"]]
     assert not load_scenario(saved[0]).planner.enabled and load_scenario(saved[1]).platform.deliberation
@@ -314,6 +316,101 @@ def test_workshop_save_export_and_a_presenter_view_switched_on_during_play(open_
     pause_and_check(page, 4, "zh")
     page.locator(".presenter-off").click()
     expect(page.locator(".workshop-controls")).to_have_count(1)
+
+
+def type_number(page, field: str, value: str) -> None:
+    box = page.locator(f".{field} input")
+    box.fill(value)
+    box.press("Enter")
+
+
+def workshop_state(page) -> dict[str, str]:
+    """What must survive leaving the page: the week, both models, the cards, and the settings' values."""
+    expect_models_at_counter(page)
+    text = {key: page.locator(css).inner_text() for key, css in (("week", ".week-counter"),
+                                                                  ("cards", ".indicator-cards"),
+                                                                  ("right", ".right-choice"))}
+    return {**text, "seed": page.locator(".seed-input input").input_value()}
+
+
+def test_the_workshop_keeps_its_run_across_the_explorer_link_and_back(open_page):
+    """Leaving the workshop by the header's Explorer link or Back reset it to week 0 (issue 19, item 7)."""
+    page = open_page("/workshop")
+    choose(page, "right-choice", name("planner"))
+    type_number(page, "seed-input", "5")
+    expect(page).to_have_url(re.compile(r"right=planner&.*seed=5&week=0"))
+    for _ in range(3):
+        page.locator(".step-button").click()
+    expect_week(page, 3)
+    expect(page).to_have_url(re.compile(r"week=3"))
+    before = workshop_state(page)
+    assert before["seed"] == "5" and name("planner") in before["right"]
+    page.locator(".nav-explorer").click()
+    expect(page.locator(".explorer-settings")).to_have_count(1)
+    page.locator(".nav-workshop").click()  # the header's link: an address without the state
+    expect_week(page, 3)
+    assert workshop_state(page) == before
+    page.locator(".nav-explorer").click()
+    expect(page.locator(".explorer-settings")).to_have_count(1)
+    page.go_back()  # the browser's Back
+    expect_week(page, 3)
+    assert workshop_state(page) == before
+    page.locator(".step-button").click()  # and it goes on from there
+    expect_week(page, 4)
+    page.go_back()
+    expect(page.locator(".explorer-settings")).to_have_count(1)
+    page.go_back()  # the first workshop address, left at week 3: the run is where it was left, not back there
+    expect_week(page, 4)
+    expect_models_at_counter(page)
+
+
+def test_a_reload_keeps_the_workshop_run_and_choices(open_page):
+    """A reload reset the workshop to week 0 with the default seed and scenarios (issue 19, item 7)."""
+    page = open_page("/workshop")
+    choose(page, "left-choice", name("consultation"))
+    type_number(page, "seed-input", "7")
+    expect(page).to_have_url(re.compile(r"seed=7"))
+    type_number(page, "horizon-input", "40")
+    page.locator(".speed-10").click()
+    for _ in range(4):
+        page.locator(".step-button").click()
+    expect_week(page, 4)
+    switch_language(page, "zh")
+    page.locator(".presenter-switch").click()
+    expect(page.locator(".page.presenter")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"left=consultation&.*seed=7&week=4&stop=40&view=presenter&speed=10&lang=zh"))
+    cards = page.locator(".indicator-cards").inner_text()
+    page.reload()
+    page.locator("svg.lilong-map").last.wait_for(timeout=60_000)
+    expect_week(page, 4, "zh")
+    expect(page.locator(".page.presenter")).to_have_count(1)
+    expect_models_at_counter(page)
+    assert page.locator(".indicator-cards").inner_text() == cards  # the same run, not only the same counter
+    expect(page.locator(".speed-10.v-btn--active")).to_have_count(1)
+    page.locator(".presenter-off").click()
+    expect(page.locator(".seed-input input")).to_have_value("7")
+    expect(page.locator(".horizon-input input")).to_have_value("40")
+    expect(page.locator(".left-choice")).to_contain_text(name("consultation", "zh"))
+
+
+def test_play_stops_at_the_horizon_and_says_so(open_page):
+    """Left running, Play reached week 3,626 (issue 19, item 9)."""
+    page = open_page("/workshop")
+    type_number(page, "horizon-input", "6")
+    expect(page.locator(".horizon-input input")).to_have_value("6")
+    page.locator(".speed-10").click()
+    page.locator(".play-button").click()
+    expect(page.locator(".horizon-note")).to_have_text(re.compile(r"^The run has reached its end: week 6, where it "
+                                                                    r"was set to stop\."), timeout=60_000)
+    expect(page.locator(".play-button")).to_have_text(re.compile(r"^\s*Play\s*$"))
+    expect(page.locator(".play-button")).to_be_disabled()
+    expect(page.locator(".step-button")).to_be_disabled()
+    expect_week(page, 6)
+    expect_models_at_counter(page)
+    page.locator(".reset-button").click()
+    expect_week(page, 0)
+    expect(page.locator(".horizon-note")).to_have_count(0)
+    expect(page.locator(".play-button")).to_be_enabled()
 
 
 def test_server_log_has_no_cookie_warnings(open_page, server):
@@ -357,6 +454,104 @@ def test_layouts_at_390_1366_and_1920_px(open_page, lang):
                         "m => m.getBoundingClientRect().height")
                     assert map_width >= 0.25 * width and caption >= 18, (map_width, caption)
                     assert map_height <= height, "a map taller than the screen"
+
+
+def overflow(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+def top(page, css: str) -> float:
+    return page.locator(css).first.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_phone_shows_the_map_and_cards_first_and_nothing_overflows(open_page, lang):
+    """At 390 px the first screen was all controls and the page 19 px wider than the screen (issue 19, item 14)."""
+    width, height = 390, 844
+    page = open_page(f"/workshop?week=5&lang={lang}", width, height)
+    expect_week(page, 5, lang)
+    cards, first_map, settings = top(page, ".indicator-card"), top(page, "svg.lilong-map"), top(page,
+                                                                                             ".workshop-controls")
+    assert cards < height and first_map < height, f"cards at {cards}, map at {first_map}: not on the first screen"
+    assert cards < settings and first_map < settings, "the settings come before the map and cards"
+    assert overflow(page) <= 0, f"the workshop overflows by {overflow(page)} px"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"workshop-phone-first-screen-{lang}.png"))
+    page.locator(".save-button").click()  # long file names in the messages and download buttons
+    expect(page.locator(".workshop-message .v-btn")).to_have_count(2)
+    assert overflow(page) <= 0, f"the workshop overflows by {overflow(page)} px after saving"
+    page.locator("svg.lilong-map rect[data-cell='h0']").first.click()
+    expect(page.locator(".inspector")).to_have_count(1)
+    assert overflow(page) <= 0, f"the workshop overflows by {overflow(page)} px with the inspector open"
+    page.locator(".presenter-switch").click()
+    expect(page.locator(".page.presenter")).to_have_count(1)
+    assert overflow(page) <= 0, f"the presenter view overflows by {overflow(page)} px"
+    explorer = open_page("/", width, height)
+    if lang == "zh":
+        switch_language(explorer, "zh")
+    first_map, settings = top(explorer, "svg.lilong-map"), top(explorer, ".explorer-settings")
+    assert first_map < height and first_map < settings, (first_map, settings)
+    explorer.locator("svg.lilong-map rect[data-cell='h0']").click()
+    expect(explorer.locator(".inspector")).to_have_count(1)
+    assert overflow(explorer) <= 0, f"the explorer overflows by {overflow(explorer)} px"
+
+
+# The presenter view's least sizes on the screen, in CSS pixels (docs/app.md, "Presenter view").
+PRESENTER_MIN = {"text": 14, "week": 32, "card_value": 28, "house": 9, "swatch": 14, "planner": 8, "line": 2}
+
+# Every visible piece of text in the presenter view with its size on the screen (SVG text scaled by its
+# drawing), and the sizes of the marks the room must tell apart.
+MEASURE_PRESENTER = """() => {
+  const root = document.querySelector('.page.presenter');
+  const shown = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const px = e => parseFloat(getComputedStyle(e).fontSize) * (e instanceof SVGElement ? e.getScreenCTM().a : 1);
+  const texts = [];
+  for (const e of root.querySelectorAll('*')) {
+    if (e.closest('title') || !shown(e)) continue;
+    const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (own) texts.push([px(e), e.tagName, e.textContent.trim().slice(0, 40)]);
+  }
+  const first = s => document.querySelector(s);
+  const lines = [...document.querySelectorAll('.chart polyline')].map(l =>
+      parseFloat(l.getAttribute('stroke-width')) * l.getScreenCTM().a);
+  const must = ['.week-counter', '.play-button', '.presenter-off', '.cards-source', '.indicator-card',
+                'svg.lilong-map', '.legend', '.chart'];
+  const outside = [];
+  for (const s of must) for (const e of document.querySelectorAll(s)) { const r = e.getBoundingClientRect();
+    if (r.top < 0 || r.left < 0 || r.bottom > innerHeight + 0.5 || r.right > innerWidth + 0.5 || !shown(e))
+      outside.push([s, Math.round(r.top), Math.round(r.bottom), Math.round(r.right)]); }
+  const page = document.documentElement;
+  return {scroll: [page.scrollWidth - innerWidth, page.scrollHeight - innerHeight],
+          texts, outside, week: px(first('.week-counter')),
+          card_value: Math.min(...[...document.querySelectorAll('.card-value')].map(px)),
+          house: Math.min(...[...document.querySelectorAll('svg.lilong-map rect[data-cell^="h"]')].map(
+              r => Math.min(r.getBoundingClientRect().width, r.getBoundingClientRect().height))),
+          swatch: Math.min(...[...root.querySelectorAll('.legend .swatch')].map(e => e.getBoundingClientRect().width)),
+          planner: first('.planner-marker').getBoundingClientRect().width, line: Math.min(...lines)};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)], ids=["1920x1080", "1366x768"])
+def test_the_presenter_view_fits_one_screen_in_sizes_the_room_can_read(open_page, size, lang):
+    """At 1920x1080 the map's key ended below the screen, at 1366x768 more was lost (issue 19, item 8)."""
+    width, height = size
+    page = open_page(f"/workshop?left=top_down&right=planner_platform&week=40&view=presenter&lang={lang}",
+                     width, height)
+    expect(page.locator(".page.presenter")).to_have_count(1)
+    expect_week(page, 40, lang)
+    expect(page.locator(".planner-marker")).to_have_count(1)
+    page.wait_for_function("() => [...document.querySelectorAll('svg.lilong-map')].every(m => "
+                           "m.getBoundingClientRect().height > 100 && m.dataset.measured === 'yes')")  # labels sized
+    got = page.evaluate(MEASURE_PRESENTER)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"workshop-presenter-fit-{lang}-{width}x{height}.png"))
+    assert got["scroll"][0] <= 0 and got["scroll"][1] <= 0, f"the page scrolls by {got['scroll']} px"
+    assert not got["outside"], f"off the screen: {got['outside']}"
+    small = [t for t in got["texts"] if t[0] < PRESENTER_MIN["text"] - 0.05]
+    assert not small, f"text under {PRESENTER_MIN['text']} px: {small[:8]}"
+    for key in ("week", "card_value", "house", "swatch", "planner", "line"):
+        assert got[key] >= PRESENTER_MIN[key] - 0.05, f"{key}: {got[key]:.1f} px, under {PRESENTER_MIN[key]}"
 
 
 @pytest.mark.slow

@@ -76,7 +76,8 @@ def sweep_bands(scenarios: tuple[str, ...], preset: str, results: Path | None = 
                 metrics: tuple[str, ...] = ("involved_share", "satisfaction_overall")) -> list[dict]:
     """Point means with 95% CIs from analysed sweep stores, for these scenarios and this preset.
 
-    Each row names the store, the scenario, the varied parameters at that point, the metric and
+    Each row names the store, the scenario, the varied parameters at that point (``point``: (key,
+    value) pairs, which :func:`sim.app.views.sweep_point` puts in words), the metric and
     its band: answers to "what if the budget were halved?" without running anything.
     """
     results = results or results_dir()
@@ -89,7 +90,6 @@ def sweep_bands(scenarios: tuple[str, ...], preset: str, results: Path | None = 
         params = [c for c in means.columns if "." in c]
         for r in keep.to_dict("records"):
             rows.append({"store": table.parent.parent.name, "scenario": r["scenario"], "metric": r["metric"],
-                         "point": ", ".join(f"{p.split('.', 1)[1]}={r[p]:g}" if isinstance(r[p], (int, float))
-                                            else f"{p.split('.', 1)[1]}={r[p]}" for p in params),
+                         "point": tuple((p, r[p]) for p in params),  # (parameter key, value): words on the page
                          "mean": r["mean"], "ci_low": r["ci_low"], "ci_high": r["ci_high"]})
     return rows

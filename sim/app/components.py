@@ -16,12 +16,12 @@ import solara
 
 from sim.app.i18n import LANGUAGES, describe, name, t
 from sim.app.session import Frame, Player, Session, Snapshot
-from sim.app.settings import Field, InputError, Settings
+from sim.app.settings import SPEED_CHOICES, Field, InputError, Settings
 from sim.app.views import event_lines, inspect, legend, map_cells, map_ground
 from sim.app.widgets import LilongMap
 
 language = solara.reactive("en")  # per browser session (Solara keeps reactives per connection)
-SPEEDS = (1, 2, 4, 10, 20)  # weeks per second offered by the speed buttons
+SPEEDS = SPEED_CHOICES  # weeks per second offered by the speed buttons
 
 CSS = """
 .sim-app { font-size: 15px; }
@@ -43,6 +43,9 @@ CSS = """
 .speed-label { font-size: 0.85rem; color: #444; }
 .message { color: #1f3a5f; overflow-wrap: anywhere; }
 .error-message { color: #b00020; font-weight: 600; }
+.horizon-note { color: #1f3a5f; font-weight: 600; background: #fff4c2; padding: 2px 8px; border-radius: 4px; }
+.cards-source { font-size: 0.9rem; color: #333; margin-top: 4px; }
+.run-differs { font-size: 0.95rem; color: #7a3e00; font-weight: 600; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(165px, 1fr)); gap: 8px; margin: 8px 0; }
 .indicator-card { border: 1px solid #ccc; border-radius: 6px; padding: 6px 10px; background: #fff; }
 .card-label { font-weight: 600; }
@@ -74,6 +77,32 @@ CSS = """
 .workshop-main { display: grid; grid-template-columns: 1fr; gap: 16px; }
 .explorer-main { display: grid; grid-template-columns: 1fr; gap: 16px; align-items: start; }
 .explorer-settings .v-input { flex: 0 0 auto !important; }
+.workshop-message .v-btn { max-width: 100%; height: auto !important; min-height: 36px; }
+.workshop-message .v-btn__content { white-space: normal; overflow-wrap: anywhere; flex: 1 1 auto; }
+/* A phone: the map and the cards first, the settings after them. */
+@media (max-width: 700px) {
+  .page { padding: 6px 10px 32px; }
+  .workshop.page > .cards-block { order: 1; }
+  .workshop.page > .workshop-main { order: 2; }
+  .workshop.page > .workshop-controls, .workshop.page > .save-toolbar, .workshop.page > .workshop-message { order: 3; }
+  .workshop.page > .instant-answers { order: 4; }
+  .explorer-main > .explorer-map { order: -1; }
+  .sim-app .app-header { padding: 2px 8px; gap: 0 8px; }
+  .app-header .app-title { font-size: 1rem; width: 100%; }
+  .app-header .v-btn { height: 30px !important; padding: 0 8px !important; }
+  .toolbar, .play-controls { gap: 4px 8px; }
+  .toolbar { margin: 2px 0 4px; }
+  .week-counter { font-size: 1.25rem; }
+  .presenter-switch { margin-top: 0 !important; }
+  .presenter-switch .v-input__slot { margin-bottom: 0 !important; }
+  .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 6px; margin: 4px 0; }
+  .indicator-card { padding: 3px 6px; }
+  .card-label { font-size: 0.85rem; line-height: 1.2; }
+  .card-line, .card-note { font-size: 0.8rem; line-height: 1.25; }
+  .card-value { font-size: 1.3rem; }
+  .card-minus { display: none; }  /* said once, above the cards */
+  .cards-source { font-size: 0.8rem; }
+}
 @media (min-width: 900px) {
   .sides { grid-template-columns: 1fr 1fr; }
   .explorer-main { grid-template-columns: 280px minmax(0, 1fr); }
@@ -86,28 +115,57 @@ CSS = """
 @media (min-width: 1600px) {
   .workshop-main { grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); }
 }
-/* Presenter view: a projector layout. Big controls, cards in one row, maps and charts fill the screen. */
+/* Presenter view: a projector layout. Big controls, cards in one row, maps and charts fill one screen
+   (no scrolling at 1366x768 or 1920x1080; the least sizes are in docs/app.md and checked by the browser test). */
 .presenter.page { font-size: 1.3rem; }
 .presenter .week-counter { font-size: 2.4rem; }
+.presenter .toolbar { margin: 0 0 4px; }
 .presenter .toolbar .v-btn { font-size: 1.2rem !important; height: 52px !important; min-width: 110px !important; }
 .presenter .speed .v-btn { min-width: 0 !important; height: 44px !important; }
+.presenter .speed-label { font-size: 0.9rem; }
+.presenter .cards-source, .presenter .run-differs { font-size: 1rem; }
+.presenter .cards { margin: 2px 0 4px; }
 .presenter .card-label { font-size: 1.1rem; }
-.presenter .card-line { font-size: 1.15rem; }
-.presenter .card-value { font-size: 2.3rem; }
+.presenter .card-line { font-size: 1.1rem; }
+.presenter .card-value { font-size: 2.2rem; }
 .presenter .card-note { font-size: 0.95rem; }
 .presenter .chart figcaption { font-size: 1.15rem; }
-.presenter .chart .keys { font-size: 1rem; }
-.presenter .event-log ul { font-size: 1.05rem; }
-.presenter .legend { font-size: 1rem; }
-.presenter .side-title { font-size: 1.5rem; }
+.presenter .chart .keys { display: none; }  /* the side titles carry each line's colour and dash */
+.presenter .event-log ul { font-size: 1rem; }
+.presenter .legend { font-size: 0.95rem; gap: 0 14px; }
+.presenter .swatch { width: 16px; height: 16px; }
+.presenter .side-title { font-size: 1.4rem; }
+.v-application--wrap:has(.page.presenter) > div > div[style*="position: absolute"] { display: none; }
 @media (min-width: 1000px) {
+  .sim-app:has(.page.presenter) .app-header { height: 52px; flex-wrap: nowrap; }
+  .presenter.page { height: calc(100vh - 52px); padding: 4px 12px 6px; }
   .presenter .cards { grid-template-columns: repeat(5, minmax(0, 1fr)); }
-  .presenter .workshop-main { grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); }
-  .presenter .lilong-map { max-height: calc(100vh - 330px); }
-  .presenter .charts { grid-template-columns: minmax(0, 1fr); }
+  .presenter .card-minus { display: none; }  /* said once, above the cards */
+  .presenter .legend-group { display: flex; flex-wrap: wrap; gap: 0 10px; align-items: baseline; }
+  .presenter .legend-items { display: contents; }
+  .presenter .indicator-card { padding: 2px 8px; }
+  .presenter .workshop-main { grid-template-columns: minmax(0, 2fr) minmax(300px, 1fr); flex: 1 1 0;
+    min-height: 0; gap: 12px; }
+  .presenter .sides { grid-template-columns: 1fr 1fr; gap: 12px; min-height: 0; height: 100%; }
+  .presenter .sides > div { min-height: 0; height: 100%; flex-wrap: nowrap !important; }
+  .presenter .map-box { flex: 1 1 0; min-height: 0; position: relative; }
+  .presenter .colour-by { position: absolute; top: -40px; right: 0; }  /* beside the side's title */
+  .presenter .lilong-map { flex: 1 1 0; min-height: 0; height: 100%; max-height: none; }
+  .presenter .workshop-charts { min-height: 0; height: 100%; flex-wrap: nowrap !important; }
+  .presenter .charts { grid-template-columns: minmax(0, 1fr); grid-auto-rows: minmax(0, 1fr); flex: 1 1 0;
+    min-height: 0; gap: 6px; }
+  .presenter .chart { display: flex; flex-direction: column; min-height: 0; }
+  .presenter .chart > svg { flex: 1 1 0; min-height: 0; height: 100%; }
 }
-@media (min-width: 1700px) {
-  .presenter .charts { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+@media (min-width: 1000px) and (max-height: 900px) {
+  .presenter.page { font-size: 1.1rem; }
+  .presenter .week-counter { font-size: 2.1rem; }
+  .presenter .toolbar .v-btn { height: 44px !important; }
+  .presenter .card-value { font-size: 1.9rem; line-height: 1.15; }
+  .presenter .card-line, .presenter .card-label { font-size: 0.95rem; }
+  .presenter .side-title { font-size: 1.2rem; }
+  .presenter .event-log { display: none !important; }  /* no room at a laptop projector's height: maps and keys first */
+  .presenter .legend { font-size: 0.9rem; }
 }
 """
 
@@ -140,6 +198,8 @@ class Live:
             self.publish()
 
     def play(self) -> None:
+        if self.session.frame.at_end:  # nothing left to play: the page says so
+            return
         self.error.value = ""
         self.playing.value = True
         self.player.start(self.rate.value)
@@ -165,6 +225,10 @@ class Live:
         self.session.reset()
         self.publish()
 
+    def set_horizon(self, weeks: int | None) -> None:
+        self.session.set_horizon(weeks)
+        self.publish()
+
     def stopped_by(self, exc: BaseException | None) -> None:
         """Play stopped by itself: an error (shown), or the page's browser gone."""
         if exc is not None:
@@ -172,11 +236,16 @@ class Live:
         self.playing.value = False
 
 
-def use_live(initial: Callable[[], Sequence[Settings]]) -> Live:
-    """The page's own session (built once per browser page, never shared) and its player."""
-    session = solara.use_memo(lambda: Session(initial()), [])
+def use_live(initial: Callable[[], Sequence[Settings]], restore: Callable[[], Session | None] = lambda: None,
+             rate: int = 4) -> Live:
+    """The page's own session (built once per browser page, never shared) and its player.
+
+    ``restore`` may hand back the session this browser page had before (the workshop keeps it
+    across navigation, or rebuilds it from the address after a reload); else ``initial`` builds one.
+    """
+    session = solara.use_memo(lambda: restore() or Session(initial()), [])
     tick, playing = solara.use_reactive(0), solara.use_reactive(False)
-    rate, error = solara.use_reactive(4), solara.use_reactive("")
+    rate, error = solara.use_reactive(rate), solara.use_reactive("")
 
     def make() -> Live:
         live = Live(session, tick, playing, rate, error)
@@ -288,23 +357,29 @@ def _show(value: float | int) -> str:
 
 
 @solara.component
-def PlayControls(live: Live) -> None:
-    """Step, Play / Pause, Reset and the speed: the same buttons on both pages and in presenter view."""
+def PlayControls(live: Live, frame: Frame) -> None:
+    """Step, Play / Pause, Reset and the speed: the same buttons on both pages and in presenter view.
+
+    At the run's end (the horizon) Step and Play are off and a line says where the run ended and why.
+    """
     lang = language.value
     playing = live.playing.value
     with solara.Row(classes=["play-controls"]):
-        solara.Button(t("step", lang), on_click=live.step, disabled=playing, color="primary",
+        solara.Button(t("step", lang), on_click=live.step, disabled=playing or frame.at_end, color="primary",
                       classes=["step-button"])
         solara.Button(t("pause", lang) if playing else t("play", lang), on_click=live.toggle, color="primary",
-                      classes=["play-button"])
+                      disabled=frame.at_end and not playing, classes=["play-button"])
         solara.Button(t("reset", lang), on_click=live.reset, outlined=True, classes=["reset-button"])
         with solara.Row(gap="4px", style="align-items:center", classes=["speed"]):
             solara.Text(t("speed", lang), classes=["speed-label"])
-            solara.ToggleButtonsSingle(value=live.rate.value, on_value=live.set_rate, dense=True,
+            solara.ToggleButtonsSingle(value=live.rate.value, on_value=live.set_rate, dense=True, classes=["speeds"],
                                        children=[solara.Button(str(n), value=n, text=True, classes=[f"speed-{n}"])
                                                  for n in SPEEDS])
         if live.error.value:
             solara.Text(t("run_stopped", lang, error=live.error.value), classes=["error-message"])
+    if frame.at_end:
+        key = "at_horizon_set" if live.session.horizon_is_set else "at_horizon_scenario"
+        solara.Text(t(key, lang, week=frame.week, years=f"{frame.horizon / 52:g}"), classes=["horizon-note"])
 
 
 @solara.component

@@ -49,7 +49,7 @@ def Explorer() -> None:
     with solara.Column(classes=["page", "explorer"], gap="4px"):
         with solara.Row(classes=["toolbar"]):
             WeekCounter(frame)
-            PlayControls(live)
+            PlayControls(live, frame)
         with solara.Div(classes=["explorer-main"]):
             with solara.Column(gap="6px", classes=["explorer-settings"]):
                 Choice(t("scenario", lang), s.scenario, scenarios, choose_scenario, classes=["scenario-choice"])

@@ -41,6 +41,14 @@ TEXT: dict[str, dict[str, str]] = {
                      "zh": "修改设置后，模拟从第0周重新开始。"},
     "need_whole": {"en": "Enter a whole number from {lo} to {hi}.", "zh": "请输入{lo}到{hi}之间的整数。"},
     "need_number": {"en": "Enter a number from {lo} to {hi}.", "zh": "请输入{lo}到{hi}之间的数字。"},
+    "horizon": {"en": "Stop at week", "zh": "停止于第几周"},
+    "at_horizon_scenario": {"en": "The run has reached its end: week {week}, the scenario's horizon ({years} years). "
+                                  "Reset to start again, or set a later week to stop at.",
+                            "zh": "模拟已到终点：第{week}周，即情景设定的期限（{years}年）。"
+                                  "可重置后重新开始，或设定更晚的停止周。"},
+    "at_horizon_set": {"en": "The run has reached its end: week {week}, where it was set to stop. Reset to start "
+                             "again, or set a later week to stop at.",
+                       "zh": "模拟已到终点：第{week}周，即设定的停止周。可重置后重新开始，或设定更晚的停止周。"},
     "run_stopped": {"en": "The run stopped because of an error: {error}", "zh": "模拟因错误而停止：{error}"},
     # the map
     "map": {"en": "The lilong", "zh": "里弄地图"},
@@ -130,10 +138,14 @@ TEXT: dict[str, dict[str, str]] = {
     "event_at_site": {"en": "week {week}: {what} ({site_kind}, alley {alley})",
                       "zh": "第{week}周：{what}（{alley}号弄{site_kind}）"},
     "event_plain": {"en": "week {week}: {what}", "zh": "第{week}周：{what}"},
+    "event_times": {"en": "{line} (in {n} places)", "zh": "{line}（共{n}处）"},
     # saving, report, instant answers
     "save_scenario": {"en": "Save both sides as scenarios", "zh": "将两侧设置保存为情景"},
     "export_report": {"en": "Export report", "zh": "导出报告"},
     "saved_to": {"en": "Saved to {path}", "zh": "已保存至 {path}"},
+    "not_saved": {"en": "Could not save {path}: {error}", "zh": "未能保存 {path}：{error}"},
+    "not_reproduced": {"en": "the saved file did not reproduce this session",
+                       "zh": "保存的文件未能重现本次模拟"},
     "run_saved": {"en": "Re-run: {command}", "zh": "重新运行：{command}"},
     "download": {"en": "Download {name}", "zh": "下载 {name}"},
     "report_title": {"en": "Comparison report", "zh": "情景对比报告"},
@@ -141,8 +153,15 @@ TEXT: dict[str, dict[str, str]] = {
     "no_planner": {"en": "no planner", "zh": "无规划师"},
     "generated": {"en": "Generated {time} by sim {version}", "zh": "{time}由sim {version}生成"},
     "precomputed": {"en": "Precomputed answers (no waiting)", "zh": "预先计算的结果（无需等待）"},
-    "compare_source": {"en": "From {folder}: {seeds} seeds on {preset}; {window}, 95% confidence interval",
-                       "zh": "来自{folder}：{preset}，{seeds}个随机种子；{window}，95%置信区间"},
+    "compare_source": {"en": "The average of {seeds} runs (one per seed) from {folder}, on {preset}: {window}, "
+                             "with its 95% confidence interval",
+                       "zh": "{folder}中{seeds}次模拟（每个随机种子一次）的平均值，{preset}：{window}，附95%置信区间"},
+    "cards_one_run": {"en": "One run (seed {seed}), week {week}: each side's value, and {minus}",
+                      "zh": "单次模拟（随机种子{seed}），第{week}周：两侧的数值，及{minus}"},
+    "one_run_differs": {"en": "This one run and the average of {seeds} runs point different ways on {metrics}: "
+                              "one run can differ from the average of many.",
+                        "zh": "本次单次模拟与{seeds}次模拟的平均值在{metrics}上方向相反："
+                              "单次模拟可能与多次模拟的平均不同。"},
     "final_year": {"en": "mean over the final year (running totals: at the end)",
                    "zh": "最后一年均值（累计量取期末值）"},
     "no_comparison": {"en": "No comparison on this neighbourhood with at least {seeds} seeds and both scenarios: "
@@ -294,7 +313,71 @@ UNIT_ZH: dict[str, str] = {
     "spaces/year": "处/年",
     "yuan": "元",
     "yuan/year": "元/年",
+    # units of parameters (parameter_label)
+    "condition/week": "状况/周",
+    "grid cells": "格",
+    "hours": "小时",
+    "hours/week": "小时/周",
+    "households/week": "户/周",
+    "per week": "每周",
+    "weeks": "周",
 }
+
+
+# Parameters the app can show (what shipped sweeps, robustness and calibration files vary, and the
+# app's own settings). English: the parameter's meaning in sim/params.py; a test checks this table.
+PARAMETER_ZH: dict[str, str] = {
+    "behaviour.base_logit": "参与选择的基准倾向",
+    "behaviour.depth_cost": "每深一级参与的额外成本",
+    "behaviour.disconfirmation_weight": "实际获益与期望之差对居住满意度的权重",
+    "behaviour.efficacy_loss": "意见被忽视时外部效能感的下降",
+    "behaviour.procedural_weight": "过程满意度在总体满意度中的权重（随信任缩放）",
+    "behaviour.voice_expectation": "发声后期望获得的比例（占最大未满足需求）",
+    "behaviour.volunteer_commitment_cost": "答应做志愿者的额外成本（每周固定投入）",
+    "behaviour.volunteer_quit_per_week": "志愿者（非带头人）每周退出的概率",
+    "behaviour.weight_efficacy": "外部效能感（相信官方会回应）的作用",
+    "behaviour.weight_invitation": "当面邀请（动员）的作用",
+    "behaviour.weight_social": "熟人参与超过自身门槛时的作用",
+    "behaviour.weight_time": "活动时段空闲时间的作用",
+    "neighbourhood.catchment_radius_cells": "住户使用街区场地的步行半径",
+    "observation.engagement_window_weeks": "参与窗口期（周）",
+    "planner.design_skill": "规划师的设计水平",
+    "planner.facilitation_skill": "规划师组织与引导的能力",
+    "planner.hours_per_visit": "一次入户走访的用时",
+    "planner.hours_per_week": "规划师每周在街区的工时",
+    "planner.outreach_strategy": "规划师优先走访",
+    "planner.rules_per_week": "规划师每周帮助使用者订立维护公约的机会",
+    "platform.team_asks_per_week": "志愿者团队每周邀请加入的住户数",
+    "population.interest_retired": "退休户对社区事务的平均兴趣",
+    "population.interest_working": "中年户对社区事务的平均兴趣",
+    "population.interest_young": "青年户对社区事务的平均兴趣",
+    "population.threshold_sd": "住户社会门槛的离散程度",
+    "projects.decay_per_week": "无人维护时在用空间每周的损耗",
+    "projects.volunteer_hours_per_week": "每名志愿者或带头人投入的维护工时",
+    "street_office.budget_yuan_per_year": "街道微更新年度资本预算",
+    "street_office.own_priority_weight": "街道自身优先事项相对居民诉求的权重",
+}
+
+
+def parameter_label(key: str, lang: str = "en") -> str:
+    """A parameter (``section.key``) in plain words: its meaning and unit, never the key itself."""
+    import dataclasses
+
+    from sim.params import SECTIONS
+
+    section, _, field_name = key.partition(".")
+    fields = {f.name: f for f in dataclasses.fields(SECTIONS[section])} if section in SECTIONS else {}
+    meta = fields[field_name].metadata if field_name in fields else {}
+    unit = meta.get("unit", "")
+    # concrete units only (those with a translation); logits, weights and shares read without one
+    shown_unit = "" if unit not in UNIT_ZH else UNIT_ZH[unit] if lang == "zh" else unit
+    if lang == "zh" and key in PARAMETER_ZH:
+        text = PARAMETER_ZH[key]
+    else:
+        text = meta.get("doc") or field_name.replace("_", " ").capitalize()
+    if shown_unit and shown_unit not in text:
+        text += f"（{shown_unit}）" if lang == "zh" else f" ({shown_unit})"
+    return text
 
 
 def t(key: str, lang: str = "en", **values: object) -> str:

@@ -72,10 +72,15 @@ class Frame:
     seq: int
     generation: int  # grows with every rebuild
     sides: tuple[Snapshot, ...]
+    horizon: int = 0  # the week the run ends: Step and Play go no further
 
     @property
     def week(self) -> int:
         return self.sides[0].week
+
+    @property
+    def at_end(self) -> bool:
+        return self.week >= self.horizon
 
 
 class Session:
@@ -86,12 +91,31 @@ class Session:
         self._seq = 0
         self._generation = 0
         self._models: list[tuple[Settings, LilongModel]] = []
+        self._horizon_set: int | None = None  # the facilitator's end, else the scenarios' own
         self.frame: Frame  # the latest frame; replaced whole, never changed
         self.rebuild(settings)
 
+    @property
+    def horizon(self) -> int:
+        """The week the run stops: the one the facilitator set, else the shortest scenario's ``[run] weeks``."""
+        if self._horizon_set is not None:
+            return self._horizon_set
+        return min(int(m.params.run.weeks) for _, m in self._models)
+
+    @property
+    def horizon_is_set(self) -> bool:
+        return self._horizon_set is not None
+
+    def set_horizon(self, weeks: int | None) -> Frame:
+        """End the run at ``weeks`` (None: at the scenarios' own horizon); kept across rebuilds."""
+        with self._lock:
+            self._horizon_set = None if weeks is None else int(weeks)
+            return self._publish()
+
     def _publish(self) -> Frame:
         self._seq += 1
-        self.frame = Frame(self._seq, self._generation, tuple(Snapshot.of(s, m) for s, m in self._models))
+        self.frame = Frame(self._seq, self._generation, tuple(Snapshot.of(s, m) for s, m in self._models),
+                           self.horizon)
         return self.frame
 
     def rebuild(self, settings: Sequence[Settings]) -> Frame:
@@ -111,9 +135,12 @@ class Session:
         return tuple(s for s, _ in self._models)
 
     def step(self, weeks: int = 1, keep_going: Callable[[], bool] = lambda: True) -> Frame:
-        """Advance every model ``weeks`` weeks together (stopping early once ``keep_going`` says no)."""
+        """Advance every model ``weeks`` weeks together (stopping early once ``keep_going`` says no, and at
+        the horizon)."""
         with self._lock:
             for _ in range(weeks):
+                if int(self._models[0][1].week) >= self.horizon:
+                    break
                 for _, model in self._models:
                     model.step()
                 if not keep_going():
@@ -127,7 +154,8 @@ class Player:
     ``publish`` may render (and so take longer than a week's interval): the next frame then
     advances by every week that fell due meanwhile, up to half a second of weeks, and drops the
     rest rather than queueing it. :meth:`stop` returns at once; the frame in progress stops
-    between two weeks and is published, and nothing steps after it.
+    between two weeks and is published, and nothing steps after it. Play stops by itself at the
+    session's horizon (``on_stop(None)``), after publishing the last week.
     """
 
     def __init__(self, session: Session, publish: Callable[[], None],
@@ -182,6 +210,11 @@ class Player:
                     self.weeks += frame.week - before
                     self.frames += 1
                     self.publish()
+                    if frame.at_end:  # the run's end: stop, as a run of `sim run` would
+                        stop.set()
+                        if self.on_stop is not None:
+                            self.on_stop(None)
+                        return
                 stop.wait(max(0.0, start + done / rate - time.monotonic()))
         except Exception as exc:  # shown on the page; the log keeps the traceback for a developer
             traceback.print_exc()

@@ -16,7 +16,9 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode
 
+from sim.app.i18n import LANGUAGES
 from sim.integrity import claim_file, write_atomic
 from sim.model import LilongModel
 from sim.params import SECTIONS, Params, load_scenario, resolve_preset, scenario_path, scenarios_dir
@@ -148,6 +150,66 @@ class Settings:
         return LilongModel(self.params(), int(self.seed))
 
 
+# ---------------------------------------------------------------- the workshop in the address
+
+HORIZON = Field(1, 52 * 100, whole=True)  # the week Play stops at: up to a century
+WEEK = Field(0, 52 * 100, whole=True)
+SPEED_CHOICES = (1, 2, 4, 10, 20)  # weeks per second offered by the speed buttons
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What a facilitator has chosen on the workshop page, as the address keeps it (``?left=...&week=12``).
+
+    The address survives a reload and the browser's Back; :meth:`from_query` reads it back,
+    dropping any value the page could not have written (an unknown scenario, a bad seed) for
+    the default, so a hand-edited address never reaches a model.
+    """
+
+    left: str = "top_down"
+    right: str = "planner_platform"
+    preset: str = "guizhou_west"
+    seed: int = 0
+    week: int = 0
+    stop: int | None = None  # the facilitator's horizon; None: the scenarios' own
+    presenter: bool = False
+    speed: int = 4
+    lang: str = "en"
+
+    def sides(self) -> list[Settings]:
+        return [Settings.from_scenario(self.left, self.preset, self.seed),
+                Settings.from_scenario(self.right, self.preset, self.seed)]
+
+    def query(self) -> str:
+        values = {"left": self.left, "right": self.right, "preset": self.preset, "seed": self.seed,
+                  "week": self.week, "stop": self.stop, "view": "presenter" if self.presenter else None,
+                  "speed": self.speed, "lang": self.lang}
+        return urlencode({k: v for k, v in values.items() if v is not None})
+
+    @classmethod
+    def from_query(cls, search: str | None) -> PageState | None:
+        """The state an address holds, or None when it holds none (the page then keeps what it had)."""
+        raw = {k: v[-1] for k, v in parse_qs(search or "").items()}
+        if not raw.keys() & {"left", "right", "preset", "seed", "week"}:
+            return None
+        default, scenarios, presets = cls(), scenario_files(), preset_files()
+
+        def number(key: str, field: Field, fallback: int | None) -> int | None:
+            try:
+                return int(field.parse(raw[key])) if key in raw else fallback
+            except InputError:
+                return fallback
+
+        speed = number("speed", Field(1, 20, whole=True), default.speed)
+        return cls(left=raw.get("left") if raw.get("left") in scenarios else default.left,
+                   right=raw.get("right") if raw.get("right") in scenarios else default.right,
+                   preset=raw.get("preset") if raw.get("preset") in presets else default.preset,
+                   seed=number("seed", SEED, default.seed), week=number("week", WEEK, 0),
+                   stop=number("stop", HORIZON, None), presenter=raw.get("view") == "presenter",
+                   speed=speed if speed in SPEED_CHOICES else default.speed,
+                   lang=raw.get("lang") if raw.get("lang") in LANGUAGES else default.lang)
+
+
 # ---------------------------------------------------------------- saved scenarios
 
 
@@ -202,11 +264,23 @@ def check_saved(path: Path, settings: Settings) -> None:
             raise RuntimeError(f"{path} does not reproduce the session (preset {preset})")
 
 
+def shown_path(path: Path | str) -> str:
+    """A path as the room sees it: relative to the project, never the machine's absolute path.
+
+    Inside the repository, relative to it (``results/workshop/x.toml``); a results folder set
+    elsewhere (``SIM_APP_RESULTS``) shows as ``results/...`` under its own name; anything else by
+    its file name only.
+    """
+    resolved = Path(path).resolve()
+    for base in (Path(__file__).resolve().parents[2], results_dir().resolve().parent):
+        if resolved.is_relative_to(base):
+            return resolved.relative_to(base).as_posix()
+    return resolved.name
+
+
 def run_command(path: Path, settings: Settings) -> str:
-    """The command that re-runs a saved side (path relative to the repository when inside it)."""
-    root = Path(__file__).resolve().parents[2]
-    shown = path.resolve().relative_to(root) if path.resolve().is_relative_to(root) else path.resolve()
-    return f"sim run {shown}"  # the file names its preset and seed
+    """The command that re-runs a saved side, its path as :func:`shown_path` shows it."""
+    return f"sim run {shown_path(path)}"  # the file names its preset and seed
 
 
 def save_scenarios(sides: Sequence[Settings], folder: Path, stamp: str) -> list[Path]:

@@ -15,7 +15,16 @@ from datetime import datetime
 
 import numpy as np
 
-from sim.app.i18n import TEXT, improvement_a, metric_definition, metric_label, metric_unit, name, t
+from sim.app.i18n import (
+    TEXT,
+    improvement_a,
+    metric_definition,
+    metric_label,
+    metric_unit,
+    name,
+    parameter_label,
+    t,
+)
 from sim.app.session import Frame, Snapshot
 from sim.metrics import REGISTRY
 from sim.population import LADDER
@@ -248,13 +257,14 @@ def inspect(snap: Snapshot, cell_id: str, lang: str = "en") -> list[tuple[str, s
 
 
 def line_chart_svg(column: str, series: list[tuple[str, np.ndarray, np.ndarray]], lang: str = "en",
-                   title: str | None = None) -> str:
+                   title: str | None = None, text_size: int = 13) -> str:
     """A line chart as an HTML figure (title and legend as text that wraps, the plot as scalable SVG).
 
     ``series`` is [(label, weeks, values)] of one metric; its y range is the metric's own (0-1 for
-    shares and scores) or a round number above the data, never an empty axis.
+    shares and scores) or a round number above the data, never an empty axis. ``text_size`` is the
+    axis text in the chart's own units (360 wide): the presenter view's smaller charts use larger text.
     """
-    width, height, left, right, top, bottom = 360, 150, 46, 10, 8, 24
+    width, height, left, right, top, bottom = 360, 150, 46 + 3 * (text_size - 13), 10, text_size - 5, 11 + text_size
     metric = REGISTRY[column.partition("__")[0] if column not in REGISTRY else column]
     finite = [v[np.isfinite(v)] for _, _, v in series]
     data_max = max([float(f.max()) for f in finite if len(f)] + [0.0])
@@ -273,7 +283,7 @@ def line_chart_svg(column: str, series: list[tuple[str, np.ndarray, np.ndarray]]
     for frac in (0.0, 0.5, 1.0):
         y = top + (height - top - bottom) * (1 - frac)
         grid.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#ddd"/>'
-                    f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="13" text-anchor="end">'
+                    f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="{text_size}" text-anchor="end">'
                     f'{html.escape(_axis_number(column, hi * frac, lang))}</text>')
     lines, keys = [], []
     for k, (name_, weeks, values) in enumerate(series):
@@ -291,10 +301,10 @@ def line_chart_svg(column: str, series: list[tuple[str, np.ndarray, np.ndarray]]
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
            f'aria-label="{html.escape(label)}" preserveAspectRatio="xMidYMid meet">{"".join(grid)}'
            f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="#888"/>'
-           f'<text x="{left}" y="{height - 6}" font-size="13">0</text>'
-           f'<text x="{(left + width - right) / 2}" y="{height - 6}" font-size="13" text-anchor="middle" '
+           f'<text x="{left}" y="{height - 6}" font-size="{text_size}">0</text>'
+           f'<text x="{(left + width - right) / 2}" y="{height - 6}" font-size="{text_size}" text-anchor="middle" '
            f'fill="#555">{t("week_axis", lang)}</text>'
-           f'<text x="{width - right}" y="{height - 6}" font-size="13" text-anchor="end">{int(x_hi)}</text>'
+           f'<text x="{width - right}" y="{height - 6}" font-size="{text_size}" text-anchor="end">{int(x_hi)}</text>'
            f'{"".join(lines)}</svg>')
     return (f'<figure class="chart" data-metric="{column}" title="{html.escape(metric_definition(column, lang))}">'
             f'<figcaption>{html.escape(label)}</figcaption>{keys_html}{svg}</figure>')
@@ -310,6 +320,8 @@ EXPLORER_CHARTS = (("chart_engagement", ("informed_share", "consulted_share", "i
                    (None, ("budget_spent_yuan",)))
 WORKSHOP_CHARTS = ("involved_share", "satisfaction_overall", "trust_government", "spaces_in_use", "mean_condition",
                    "budget_spent_yuan")
+PRESENTER_CHARTS = WORKSHOP_CHARTS[:3]  # what fits a projector's screen beside the maps, in text the room can read
+PRESENTER_TEXT = 18  # chart text in chart units: 14 px or more on the screen at 1366x768 (docs/app.md)
 
 
 def _series(snap: Snapshot, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -327,10 +339,11 @@ def scenario_label(settings: object, lang: str = "en") -> str:
     return name(settings.scenario, lang)
 
 
-def workshop_charts(frame: Frame, lang: str = "en") -> list[str]:
-    """The workshop's charts: one metric each, one line per side."""
+def workshop_charts(frame: Frame, lang: str = "en", presenter: bool = False) -> list[str]:
+    """The workshop's charts: one metric each, one line per side (the presenter view: fewer, larger text)."""
+    columns, size = (PRESENTER_CHARTS, PRESENTER_TEXT) if presenter else (WORKSHOP_CHARTS, 13)
     return [line_chart_svg(column, [(scenario_label(s.settings, lang), *_series(s, column)) for s in frame.sides],
-                           lang) for column in WORKSHOP_CHARTS]
+                           lang, text_size=size) for column in columns]
 
 
 def groups_svg(snap: Snapshot, lang: str = "en") -> str:
@@ -383,9 +396,41 @@ def cards(frame: Frame, lang: str = "en") -> list[dict[str, str]]:
     return out
 
 
+def run_against_average(frame: Frame, rows: tuple[dict, ...] | list[dict]) -> list[str]:
+    """The cards' metrics on which this one run and the many-seed average point different ways.
+
+    ``rows`` are a comparison's summary rows (scenario, metric, mean); a metric counts when the
+    run's right-minus-left difference and the average's have opposite signs.
+    """
+    left, right = (s.settings.scenario for s in frame.sides)
+    means = {(r["scenario"], r["metric"]): float(r["mean"]) for r in rows}
+    out = []
+    for column in CARDS:
+        if (left, column) in means and (right, column) in means:
+            run = float(frame.sides[1].metrics[column]) - float(frame.sides[0].metrics[column])
+            average = means[(right, column)] - means[(left, column)]
+            if run * average < 0:
+                out.append(column)
+    return out
+
+
 def event_lines(snap: Snapshot, lang: str = "en", last: int = 12) -> list[str]:
-    """The latest events in plain language, newest first; a kind without a sentence gets a generic one."""
-    return [event_line(e, lang) for e in reversed(snap.events[-last:])]
+    """The latest ``last`` lines in plain language, newest first; a kind without a sentence gets a generic one.
+
+    Events that read the same (the washrooms of two houses on one alley opened in the same week)
+    make one line with their number ("... opened (in 2 places)"), not the same line twice.
+    """
+    counts: dict[str, int] = {}  # line -> events, newest first
+    boundary = None  # the week of the oldest line kept: read all of it, so its counts are whole
+    for e in reversed(snap.events):
+        if boundary is not None and e.get("week") != boundary:
+            break
+        line = event_line(e, lang)
+        counts[line] = counts.get(line, 0) + 1
+        if len(counts) == last and boundary is None:
+            boundary = e.get("week")
+    lines = list(counts.items())[:last]
+    return [line if n == 1 else t("event_times", lang, line=line, n=n) for line, n in lines]
 
 
 def event_line(e: dict, lang: str = "en") -> str:
@@ -402,6 +447,16 @@ def event_line(e: dict, lang: str = "en") -> str:
     if "alley" in e and e.get("site_kind"):
         return t("event_at_site", lang, what=what, **values)
     return t("event_plain", lang, what=what, week=values["week"])
+
+
+def sweep_point(point: tuple[tuple[str, object], ...], lang: str = "en") -> str:
+    """A sweep's parameter values in words ("Capital budget for micro-renewal works (yuan/year) = 200,000")."""
+    def value(v: object) -> str:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return name(str(v), lang)
+        return f"{v:,.0f}" if float(v).is_integer() and abs(v) >= 1000 else f"{v:g}"
+
+    return ("；" if lang == "zh" else "; ").join(f"{parameter_label(key, lang)} = {value(v)}" for key, v in point)
 
 
 # ---------------------------------------------------------------- report

@@ -17,12 +17,13 @@ class LilongMap(ipyvue.VueTemplate):
 
     template = traitlets.Unicode("""
 <template>
-  <svg :viewBox="'0 0 ' + ground.width + ' ' + ground.height" class="lilong-map" :data-week="week"
-       preserveAspectRatio="xMidYMin meet" role="img" :aria-label="label">
-    <rect x="0" y="0" :width="ground.width" :height="ground.height" fill="#fbfaf7"/>
+  <svg :viewBox="'0 ' + (-extra) + ' ' + ground.width + ' ' + (ground.height + extra)" class="lilong-map"
+       :data-week="week" :data-measured="box_w > 0 ? 'yes' : 'no'" preserveAspectRatio="xMidYMin meet"
+       role="img" :aria-label="label">
+    <rect x="0" :y="-extra" :width="ground.width" :height="ground.height + extra" fill="#fbfaf7"/>
     <rect v-for="(c, i) in ground.alleys" :key="'a' + i" :x="c.x" :y="c.y" :width="c.w" :height="c.h"
           :fill="c.fill"><title>{{ c.tip }}</title></rect>
-    <text v-for="(l, i) in ground.labels" :key="'l' + i" :x="l.x" :y="l.y" font-size="12" font-weight="bold"
+    <text v-for="(l, i) in ground.labels" :key="'l' + i" :x="l.x" :y="l.y" :font-size="label_size" font-weight="bold"
           text-anchor="middle" fill="#333" class="alley-label">{{ l.text }}</text>
     <rect v-for="(c, i) in cells.stripes" :key="'p' + i" :x="c.x" :y="c.y" :width="c.w" :height="c.h"
           :fill="c.fill"/>
@@ -40,10 +41,26 @@ class LilongMap(ipyvue.VueTemplate):
 </template>
 <script>
 module.exports = {
+  data() { return { box_w: 0, box_h: 0 }; },
   computed: {
     ground() { return JSON.parse(this.ground_json || '{"width": 1, "height": 1, "alleys": [], "labels": []}'); },
     cells() { return JSON.parse(this.cells_json || '{"stripes": [], "houses": [], "sites": [], "planner": null}'); },
+    scale() {  // screen pixels per map unit
+      if (!this.box_w || !this.box_h) return 1;
+      return Math.min(this.box_w / this.ground.width, this.box_h / this.ground.height);
+    },
+    label_size() { return Math.max(12, this.label_px / this.scale); },  // alley numbers: label_px on screen
+    extra() { return Math.max(0, 0.8 * this.label_size - 12); },  // room above the alleys for larger numbers
   },
+  mounted() {
+    this.observer = new ResizeObserver(() => {
+      const r = this.$el.getBoundingClientRect();
+      this.box_w = r.width;
+      this.box_h = r.height;
+    });
+    this.observer.observe(this.$el);
+  },
+  destroyed() { if (this.observer) this.observer.disconnect(); },
 };
 </script>
 """).tag(sync=True)
@@ -54,6 +71,32 @@ module.exports = {
     planner_label = traitlets.Unicode("planner").tag(sync=True)
     planner_colour = traitlets.Unicode("#000").tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)
+    label_px = traitlets.Float(15).tag(sync=True)  # the alley numbers' least size on the screen, in pixels
 
     def vue_pick(self, cell_id: str) -> None:
         self.selected = cell_id
+
+
+class AddressBar(ipyvue.VueTemplate):
+    """Keeps ``query`` in the browser's address (``?left=...&week=12``) without a new history entry.
+
+    ``history.replaceState``: a reload or the browser's Back then finds the page's state in the
+    address, and the weeks of a run never fill the history Back walks through.
+    """
+
+    template = traitlets.Unicode("""
+<template><span class="address-bar" style="display:none"></span></template>
+<script>
+module.exports = {
+  watch: { query: { immediate: true, handler(q) {
+    if (!window.location.pathname.endsWith(this.path)) return;  // the page has been left meanwhile
+    const url = window.location.pathname + (q ? '?' + q : '') + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+      window.history.replaceState(window.history.state, '', url);
+    }
+  } } },
+};
+</script>
+""").tag(sync=True)
+    query = traitlets.Unicode("").tag(sync=True)
+    path = traitlets.Unicode("/").tag(sync=True)  # the page's own path: another page's address is left alone
