@@ -166,8 +166,8 @@ def test_play_stops_at_the_week_the_facilitator_sets_and_says_so(page):
     _week(page, 3)
     note = page.find(v.Html, class_="horizon-note").widget.children[0]
     assert note.startswith("The run has reached its end: week 3, where it was set to stop.")
-    assert page.find(v.Btn, class_="play-button").widget.disabled
-    assert page.find(v.Btn, class_="step-button").widget.disabled
+    page.find(v.Btn, class_="play-button", disabled=True).wait_for(timeout=10)  # Play's thread ends, then the page
+    page.find(v.Btn, class_="step-button", disabled=True).wait_for(timeout=10)
     _click(page, "reset-button")
     _week(page, 0)
     page.find(v.Html, class_="horizon-note").assert_empty()
