@@ -113,8 +113,12 @@ def test_three_phones_and_the_console_play_four_rounds_with_a_rejoin_a_branch_an
 
     pick(console, "branch-round", "2")
     pick(console, "branch-seat", "Retired long-term tenant with a shared kitchen 1")
-    console.locator(".branch-agents input").check(force=True)
-    console.locator(".branch-panel .submit-choice").click()
+    # Each choice rebuilds the form (a replay to that round): wait for the one these choices build, then use it.
+    panel = console.locator(".branch-panel.branch-from-2.branch-seat-retired-tenant-1")
+    expect(panel).to_be_visible(timeout=LONG)
+    panel.locator(".branch-agents input").check(force=True)
+    expect(panel.locator(".branch-agents input")).to_be_checked(timeout=LONG)
+    panel.locator(".submit-choice").click()
     expect(console.locator(".run-B1")).to_be_visible(timeout=LONG)
     expect(console.locator(".room-compare thead")).to_contain_text("B1", timeout=LONG)
 

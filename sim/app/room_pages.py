@@ -460,7 +460,9 @@ def BranchPanel(room: Room, key: str, played: int, seat_ids: list[str]) -> None:
         return
     seat = point.by_id[seat_id]
     options = point.options(seat_id)
-    with solara.Column(classes=["branch-panel"], gap="4px"):
+    # The form's classes name what it is for, so a click can wait for the form the choices above have built.
+    ready = [f"branch-from-{start}", "branch-seat-" + "".join(c if c.isalnum() else "-" for c in seat_id)]
+    with solara.Column(classes=["branch-panel", *ready], gap="4px"):
         with solara.Row(style="flex-wrap:wrap"):
             solara.v.Select(label=rt("branch_from", lang), v_model=start, on_v_model=set_start,
                             items=list(range(played)), class_="branch-round", style_="max-width:220px")
