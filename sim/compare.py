@@ -102,9 +102,10 @@ def compare(scenarios: tuple[str, ...] = DEFAULT_SCENARIOS, preset: str | None =
     specs = [RunSpec(name, loaded[name], seed) for name in names for seed in seed_list]
     robust_specs = assumptions.specs(loaded, baseline, seed_list[:robustness_seeds]) if robustness_seeds else []
     sample = load_posterior(posterior) if posterior is not None else None
+    # The runs on posterior draws are the headline runs' size again: the size is checked before they are made.
+    check_compare_size(specs + robust_specs + (specs if sample is not None else []), workers, progress)
     drawn_specs, draws = (draw_specs(loaded, sample, seed_list, f"posterior {posterior}") if sample is not None
                           else ([], None))
-    check_compare_size(specs + robust_specs + drawn_specs, workers, progress)
     inputs = input_records([role_path for name in names for role_path in scenario_inputs(source[name], preset)]
                            + ([("posterior", Path(posterior))] if sample is not None else []))
     out = out or Path("results") / datetime.now().strftime("compare-%Y%m%d-%H%M%S")
