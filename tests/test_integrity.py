@@ -116,15 +116,15 @@ def _in_tmpfs(tmp_path: Path, options: str, sim_args: list[str], fill_when: Path
               ) -> subprocess.CompletedProcess:
     """Run ``sim`` with a private tmpfs mounted at tmp_path/mnt (gone when the command ends).
 
-    With ``fill_when``, the rest of the tmpfs is filled once that path exists (the disk fills up
-    while the job runs, after its checks before the start passed).
+    With ``fill_when``, the rest of the tmpfs is filled once that file has something in it (the disk
+    fills up while the job runs, after its checks before the start passed and its first result is stored).
     """
     mnt = tmp_path / "mnt"
     mnt.mkdir()
     script = f'mount -t tmpfs -o {options} tmpfs "{mnt}" && exec "$@"'
     if fill_when is not None:
         script = (f'mount -t tmpfs -o {options} tmpfs "{mnt}" || exit 1; "$@" & job=$!; '
-                  f'while [ ! -e "{fill_when}" ] && kill -0 $job 2>/dev/null; do sleep 0.05; done; '
+                  f'while [ ! -s "{fill_when}" ] && kill -0 $job 2>/dev/null; do sleep 0.05; done; '
                   f'cat /dev/zero > "{mnt}/filler" 2>/dev/null; wait $job')
     return subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", *SIM, *sim_args], cwd=tmp_path,
                           capture_output=True, text=True, timeout=300)

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from sim.execution.executors import ExecutorFactory, run_resilient
 from sim.execution.runs import plan_batches
-from sim.integrity import input_records
+from sim.integrity import input_records, reason
 from sim.params import scenario_inputs
 from sim.paths import results_path
 from sim.progress import Progress
 from sim.sizing import check_design_size, warm_kernels
-from sim.sweep.experiment import Experiment, load_experiment
+from sim.sweep.experiment import Experiment, ExperimentError, load_experiment
 from sim.sweep.plan import SweepRun, plan_runs
 from sim.sweep.store import Store
 from sim.sweep.task import execute_batch
@@ -56,7 +56,12 @@ def run(experiment: str | Path | Experiment, store: str | Path | None = None, re
     planned = plan_runs(exp)
     runs = list({r.run_id: r for r in planned}.values())  # a design may repeat a point: run it once
     store_obj = Store(store_path)
-    damaged = store_obj.open(exp, resume, planned, factory.kind, experiment_inputs(exp))
+    try:
+        damaged = store_obj.open(exp, resume, planned, factory.kind, experiment_inputs(exp))
+    except OSError as exc:  # a full or read-only disk while the store is set up: nothing has run
+        store_obj.release()
+        raise ExperimentError(f"{store_obj.path}: cannot write the store ({reason(exc)}); no run was started; "
+                              "free some space, then run the same command again") from None
     failed = 0
     try:
         if damaged:
