@@ -117,7 +117,8 @@ class Streams:
                 continue
             size = np.asarray(largest[name], dtype=np.int64)
             blocks = int(np.clip(2_000_000 // max(1, int(size.sum())), 2, 32))  # draws each region holds
-            capacity = size * blocks + 64
+            # One neighbourhood draws straight from its generator (nothing to gather): no buffer.
+            capacity = size * blocks + 64 if self.k > 1 else np.zeros(1, dtype=np.int64)
             self._capacity[name] = capacity
             self._offset[name] = np.concatenate([[0], np.cumsum(capacity)])
             self._buffers[name] = np.empty(int(capacity.sum()), np.float32)
@@ -148,8 +149,8 @@ class Streams:
         counts = np.asarray(counts, dtype=np.int64)
         pos, capacity = self._pos[name], self._capacity[name]
         self._used[name] += counts
-        if self.k == 1:  # one neighbourhood: straight from its generator (the same numbers; nothing to gather)
-            return self._direct(name, int(counts[0]))
+        if self.k == 1:  # one neighbourhood: straight from its generator (the same numbers; no buffer, see plan)
+            return self.generators[name][0].random(int(counts[0]), dtype=np.float32)
         if (counts > capacity).any():
             return self._uniform_large(name, counts)
         for k in np.flatnonzero(pos + counts > capacity):
@@ -161,19 +162,6 @@ class Streams:
         if len(parts) == 1:
             return parts[0].copy()
         return np.concatenate(parts) if parts else np.empty(0, np.float32)
-
-    def _direct(self, name: str, count: int) -> np.ndarray:
-        """Neighbourhood 0's next ``count`` numbers: what is left in its buffer (none unless a batch filled it),
-        then from its generator."""
-        pos, capacity, buffer = self._pos[name], self._capacity[name], self._buffers[name]
-        left = int(capacity[0] - pos[0])
-        if left == 0:
-            return self.generators[name][0].random(count, dtype=np.float32)
-        take = min(left, count)
-        head = buffer[int(pos[0]):int(pos[0]) + take].copy()
-        pos[0] += take
-        return head if take == count else np.concatenate(
-            [head, self.generators[name][0].random(count - take, dtype=np.float32)])
 
     def _uniform_large(self, name: str, counts: np.ndarray) -> np.ndarray:
         """A draw larger than a buffer: what is left in the buffer, then straight from the generator (the same
