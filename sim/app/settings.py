@@ -22,6 +22,7 @@ from sim.app.i18n import LANGUAGES
 from sim.integrity import claim_file, write_atomic
 from sim.model import LilongModel
 from sim.params import SECTIONS, Params, load_scenario, resolve_preset, scenario_path, scenarios_dir
+from sim.paths import PROJECT, relative_to_project
 
 SEED_MAX = 2**63 - 1  # as `sim run --seed`
 # Known scenarios first, in the order of the argument they make; any other file follows by name.
@@ -272,9 +273,10 @@ def shown_path(path: Path | str) -> str:
     its file name only.
     """
     resolved = Path(path).resolve()
-    for base in (Path(__file__).resolve().parents[2], results_dir().resolve().parent):
-        if resolved.is_relative_to(base):
-            return resolved.relative_to(base).as_posix()
+    if resolved.is_relative_to(PROJECT):
+        return relative_to_project(resolved)
+    if resolved.is_relative_to(results_dir().resolve().parent):
+        return resolved.relative_to(results_dir().resolve().parent).as_posix()
     return resolved.name
 
 

@@ -210,24 +210,14 @@ def draw_specs(loaded: dict[str, Params], posterior: pd.DataFrame, seeds: list[i
 def off_the_mean(loaded: dict[str, Params], posterior: pd.DataFrame) -> list[str]:
     """The drawn parameters whose value in some scenario differs from the posterior's mean by more than 1% of
     the posterior's spread (then seed-only is not "at the posterior mean"; the summary says so)."""
-    flat = {name: _flat(p.to_dict()) for name, p in loaded.items()}
     out = []
     for key, mean in posterior_mean(posterior).items():
         if "." not in key:
             continue
         spread = float(posterior[key].max() - posterior[key].min()) or 1.0
-        if any(abs(float(f.get(key, mean)) - mean) > 0.01 * spread for f in flat.values()):
+        section, name = key.split(".", 1)
+        if any(abs(float(getattr(getattr(p, section), name)) - mean) > 0.01 * spread for p in loaded.values()):
             out.append(key)
-    return out
-
-
-def _flat(nested: dict, prefix: str = "") -> dict:
-    out = {}
-    for k, v in nested.items():
-        if isinstance(v, dict):
-            out.update(_flat(v, f"{prefix}{k}."))
-        else:
-            out[f"{prefix}{k}"] = v
     return out
 
 
