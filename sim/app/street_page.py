@@ -23,32 +23,11 @@ from sim.street import ALLOCATIONS, StreetRun, build, load_street
 
 SEASON = 13
 METRICS = ("involved_share", "satisfaction_overall", "trust_government", "spaces_in_use")
-TEXT = {
-    "street": {"en": "Street", "zh": "街道"},
-    "placement": {"en": "Where the planners are", "zh": "规划师派驻"},
-    "budget_rule": {"en": "How the office shares its budget", "zh": "街道预算分配方式"},
-    "colour_by": {"en": "Colour by", "zh": "着色指标"},
-    "season": {"en": "Run a season (13 weeks)", "zh": "运行一季（13周）"},
-    "to_end": {"en": "Run to the end", "zh": "运行到结束"},
-    "reset": {"en": "Reset", "zh": "重置"},
-    "ended": {"en": "The street's horizon ({weeks} weeks) is reached.", "zh": "已到街道的模拟期限（{weeks}周）。"},
-    "neighbourhood": {"en": "Neighbourhood", "zh": "社区"},
-    "households": {"en": "Households", "zh": "户数"},
-    "planner": {"en": "Planner", "zh": "规划师"},
-    "budget_year": {"en": "Budget this year (yuan)", "zh": "本年预算（元）"},
-    "no planner": {"en": "no planner", "zh": "无规划师"},
-    "equal": {"en": "equal shares by households", "zh": "按户数平均分配"},
-    "need": {"en": "by unmet need", "zh": "按未满足需求"},
-    "complaints": {"en": "by complaints heard", "zh": "按投诉多少"},
-    "proposals": {"en": "by the proposals waiting", "zh": "按待批提案"},
-    "map_note": {"en": "One tile per neighbourhood; ★ a planner in post. Week {week}.",
-                 "zh": "每格为一个社区；★ 为在岗规划师。第{week}周。"},
-}
 
 
 def s_t(key: str, lang: str, **values: object) -> str:
-    """This page's words (its own table; the app's shared ones come from sim.app.i18n)."""
-    return TEXT[key][lang if lang in TEXT[key] else "en"].format(**values)
+    """This page's words: ``street_KEY`` in the app's one table (sim.app.i18n)."""
+    return t(f"street_{key.replace(' ', '_')}", lang, **values)
 
 
 def street_files() -> dict[str, str]:
@@ -120,7 +99,7 @@ def street_map_svg(run: StreetRun, metric: str, lang: str = "en") -> str:
            f'<text x="{gap + 212}" y="{key_y + 12}" font-size="13">{html.escape(metric_label(metric, lang))}</text>')
     return (f'<figure class="street-map"><figcaption>{html.escape(s_t("map_note", lang, week=model.week))}'
             f'</figcaption><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 10}" role="img" '
-            f'aria-label="{html.escape(s_t("street", lang))}">{"".join(tiles)}{key}</svg></figure>')
+            f'aria-label="{html.escape(t("street", lang))}">{"".join(tiles)}{key}</svg></figure>')
 
 
 def street_rows(run: StreetRun, lang: str = "en") -> list[dict[str, object]]:
@@ -169,10 +148,10 @@ def StreetPage() -> None:
                           classes=["season-button"])
             solara.Button(s_t("to_end", lang), on_click=lambda: advance(street.weeks), disabled=ended,
                           classes=["end-button"])
-            solara.Button(s_t("reset", lang), on_click=lambda: set_generation(generation + 1),
+            solara.Button(t("reset", lang), on_click=lambda: set_generation(generation + 1),
                           classes=["reset-button"])
         with solara.Row(classes=["street-settings"], style={"flex-wrap": "wrap"}):
-            Choice(s_t("street", lang), settings.street, street_files(),
+            Choice(t("street", lang), settings.street, street_files(),
                    lambda v: change(street=v, placement="no planner"), classes=["street-choice"])
             Choice(s_t("placement", lang), settings.placement, placements, lambda v: change(placement=v),
                    classes=["placement-choice"])
