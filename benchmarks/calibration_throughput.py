@@ -32,9 +32,10 @@ def cut(checkout: Path, generations: int) -> Path:
     text = (checkout / SHIPPED).read_text()
     text = re.sub(r"(?m)^max_generations = \d+", f"max_generations = {generations}", text)
     text = re.sub(r"(?m)^predictive_draws = \d+", "predictive_draws = 1", text)
-    path = checkout / SHIPPED.parent / "_throughput.toml"
-    path.write_text(text.replace('name = "guizhou_west"', 'name = "throughput"'))
-    return path
+    with tempfile.NamedTemporaryFile("w", dir=checkout / SHIPPED.parent, prefix="_throughput-", suffix=".toml",
+                                     delete=False) as fh:  # a name of its own: two runs at once do not collide
+        fh.write(text.replace('name = "guizhou_west"', 'name = "throughput"'))
+    return Path(fh.name)
 
 
 def runs_per_hour(checkout: Path, generations: int, workers: int) -> tuple[float, int, float]:
