@@ -61,3 +61,31 @@ def test_the_office_holds_or_approves_a_design_when_its_person_says():
     model.decisions.approve[site] = 1  # approve now (funds allow at this budget)
     model.step()
     assert model.projects.status[site] >= Status.APPROVED
+
+
+def test_watching_what_the_model_decides_for_households_changes_nothing():
+    a, b = planner_model(), planner_model()
+    b.decisions.watch(np.arange(50))
+    a.run_weeks(13)
+    b.run_weeks(13)
+    assert np.array_equal(a.dataframe().to_numpy(), b.dataframe().to_numpy(), equal_nan=True)
+    assert {"complain", "volunteer"} <= set(b.decisions.seen) and b.decisions.seen["complain"].shape == (50,)
+
+
+def test_residents_votes_hold_a_design_or_speed_it():
+    def designed() -> tuple[LilongModel, int]:
+        model = LilongModel(load_scenario(scenario_path("top_down")), 2)
+        while not (model.projects.status == Status.DESIGNED).any():
+            model.step()
+        return model, int(np.flatnonzero(model.projects.status == Status.DESIGNED)[0])
+
+    (rule, site), (against, _), (support, _) = designed(), designed(), designed()
+    against.decisions.votes[site], support.decisions.votes[site] = -2, 1
+    weeks = {}
+    for label, model in (("rule", rule), ("against", against), ("for", support)):
+        for _ in range(60):
+            model.step()
+            if model.projects.status[site] >= Status.APPROVED:
+                weeks[label] = model.week
+                break
+    assert "against" not in weeks and weeks["for"] < weeks["rule"]

@@ -45,6 +45,7 @@ def test_with_nobody_in_the_room_the_run_is_the_plain_run():
     plain = LilongModel(CONFIG.params(), CONFIG.seed)
     plain.run_weeks(4 * 13)
     assert same_run(room.run.model, plain)
+    assert len(room.run.agents) == 4  # the agents' choices were recorded each round, and that changed nothing
 
 
 def test_seats_are_households_of_their_kind_and_institutions():
@@ -230,3 +231,89 @@ def test_export_writes_tables_pandas_reads(tmp_path):
     choices = pd.read_csv(folder / "choices.csv")
     assert set(choices["seat"]) == set(ROUND_CHOICES[0])
     assert (folder / "manifest.json").exists()
+
+
+# ---------------------------------------------------------------- votes on designs, committee rules
+
+VOTERS = ("retired_tenant-1", "working_renter-1")  # both live near site 7 (greenery), in design in round 4
+
+
+def events_of(run: RoomRun, site: int, event: str) -> list[int]:
+    return [e["week"] for e in run.model.events if e["event"] == event and e["site"] == site]
+
+
+def test_votes_for_a_design_speed_its_approval_and_votes_against_hold_it():
+    def with_votes(key: str | None) -> RoomRun:
+        votes = {} if key is None else {s: {"actions": ["stay_home"], key: [7]} for s in VOTERS}
+        return replay(CONFIG, [{}] * 3 + [votes, {}, {}, {}])
+
+    agents, yes, no = with_votes(None), with_votes("vote_for"), with_votes("vote_against")
+    assert events_of(yes, 7, "designed") == events_of(agents, 7, "designed")  # votes do not touch design
+    assert events_of(yes, 7, "approved")[0] < events_of(agents, 7, "approved")[0]  # half the approval delay
+    assert events_of(no, 7, "approved") == [] and no.model.projects.status[7] == Status.DESIGNED
+    assert no.standing == {7: {s: -1 for s in VOTERS}} and yes.standing == {}  # settled once approved
+    h = yes.model.households
+    voters = [yes.by_id[s].household for s in VOTERS]
+    assert (h.last_at_rung[2, voters] >= 3 * 13 + 1).all()  # voters were consulted in the round they voted
+    # a person at the office may still approve a design residents voted against (if the budget allows)
+    office = replay(CONFIG, [{}] * 3 + [{s: {"actions": ["stay_home"], "vote_against": [7]} for s in VOTERS},
+                                        {"office": {"approve": [7], "hold": []}}])
+    assert events_of(office, 7, "approved") == [4 * 13 + 1]
+
+
+def test_a_vote_is_a_logged_choice_that_replays_and_branches():
+    _, room, tokens = session()
+    for _ in range(3):
+        room.advance(room.facilitator_key)
+    assert room.run.options(VOTERS[0])["votes"] == [7]
+    with pytest.raises(RoomError) as e:
+        room.submit(tokens[VOTERS[0]], 4, {"actions": ["stay_home"], "vote_for": [8]})  # not near it
+    assert e.value.key == "not_allowed"
+    with pytest.raises(RoomError) as e:
+        room.submit(tokens[VOTERS[0]], 4, {"actions": ["stay_home"], "vote_for": [7], "vote_against": [7]})
+    assert e.value.key == "not_allowed"
+    room.submit(tokens[VOTERS[0]], 4, {"actions": ["stay_home"], "vote_against": [7]})
+    room.submit(tokens[VOTERS[1]], 4, {"actions": ["workshop"], "vote_against": [7]})
+    room.advance(room.facilitator_key)
+    room.advance(room.facilitator_key)
+    voted = [(e["round"], e["seat"], e["site"], e["vote"]) for e in room.log if e["event"] == "voted"]
+    assert voted == [(4, VOTERS[0], 7, "against"), (4, VOTERS[1], 7, "against")]
+    assert same_run(replay(CONFIG, rounds_from_log(room.log)).model, room.run.model)
+    b = room.branch(room.facilitator_key, 3, VOTERS[0], {"actions": ["stay_home"], "vote_for": [7]})
+    rounds = rounds_from_log(room.log)
+    expected = rounds[:3] + [{**rounds[3], VOTERS[0]: b.choice}] + rounds[4:]
+    assert same_run(b.run.model, replay(CONFIG, expected).model) and not same_run(b.run.model, room.run.model)
+    # a tie (one for, one against) leaves the design to the office's own rule and delay
+    assert events_of(b.run, 7, "approved") == events_of(replay(CONFIG, [{}] * 5), 7, "approved") != []
+
+
+def test_the_committee_sets_upkeep_rules_through_the_platforms_parameter():
+    rota = {"notices": "usual", "survey": False, "meeting": False, "rules": "rota"}
+    plain = RoomConfig(scenario="planner", seed=3, round_weeks=13)  # the planner scenario has no self-management
+    assert not plain.params().platform.self_management_rules
+    agents, ruled = replay(plain, [{}] * 8), replay(plain, [{}] * 4 + [{"committee": rota}] * 4)
+    assert ruled.model.params.platform.self_management_rules
+    assert ruled.model.projects.rules.sum() > agents.model.projects.rules.sum()
+    assert replay(plain, [{}] * 4 + [{"committee": rota}] * 3 + [{}]).model.params.platform.self_management_rules \
+        is False  # a round nobody set it in is the scenario's again
+    assert same_run(ruled.model, replay(plain, [{}] * 4 + [{"committee": rota}] * 4).model)
+    run = RoomRun(plain)
+    with pytest.raises(RoomError):
+        run.check("committee", {**rota, "rules": "always"})
+    assert run.check("committee", {k: v for k, v in rota.items() if k != "rules"})["rules"] == "usual"
+
+
+def test_the_agents_choices_are_recorded_on_the_runs_own_state():
+    _, room, tokens = session()
+    for r in range(3):
+        play(room, tokens, {s: c for s, c in ROUND_CHOICES[r % 2].items() if s != "office"})
+        if room.round == r + 1:
+            room.advance(room.facilitator_key)
+    agents = room.run.agents
+    assert len(agents) == 3 and set(agents[0]) == {s.id for s in room.seats}
+    assert agents[0]["planner"] == {"outreach": 35, "workshops": 25, "design": 25, "coordination": 15,
+                                    "visit": "model"}
+    assert all(set(a["retired_tenant-1"]["actions"]) <= {"workshop", "speak_up", "propose", "meeting", "survey",
+                                                         "volunteer", "stay_home"} for a in agents)
+    assert any(a[s]["actions"] != ["stay_home"] for a in agents for s in a if "-" in s)
+    assert room.run.agents == replay(CONFIG, rounds_from_log(room.log)).agents  # replayed exactly too

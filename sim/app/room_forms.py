@@ -10,7 +10,7 @@ import solara
 
 from sim.app.components import language
 from sim.app.room_i18n import rt
-from sim.room.choices import HOURS
+from sim.room.choices import HOURS, scenario_choice
 from sim.room.seats import COMMITTEE, HOUSEHOLD, OFFICE, PLANNER, Seat
 
 
@@ -24,13 +24,28 @@ def Tick(label: str, value: bool, on_value: Callable[[bool], None], classes: lis
 def default_choice(seat: Seat, options: dict[str, Any], params: Any) -> dict[str, Any]:
     """What a form shows before the person changes anything."""
     if seat.role == HOUSEHOLD:
-        return {"actions": ["stay_home"]}
+        return {"actions": ["stay_home"], "vote_for": [], "vote_against": []}
     if seat.role == OFFICE:
         return {"approve": [], "hold": []}
-    if seat.role == PLANNER:
-        return {**{k: round(100 * getattr(params.planner, f"share_{k}")) for k in HOURS}, "visit": "model"}
-    return {"notices": "usual", "survey": bool(params.committee.survey_interval_weeks),
-            "meeting": bool(params.committee.public_meeting)}
+    return scenario_choice(seat, params)
+
+
+@solara.component
+def SitePicks(sites: list[int], lines: dict[int, str], choice: dict[str, Any], keys: tuple[str, str],
+              labels: tuple[str, str, str], on_choice: Callable[[dict[str, Any]], None], row_class: str) -> None:
+    """One row per site: leave it (labels[0]), or put it in ``choice[keys[0]]`` or ``choice[keys[1]]``."""
+    for site in sites:
+        now = keys[0] if site in choice[keys[0]] else keys[1] if site in choice[keys[1]] else "none"
+
+        def pick(v: str, site: int = site) -> None:
+            on_choice({**choice, **{k: [s for s in choice[k] if s != site] + ([site] if v == k else [])
+                                    for k in keys}})
+        with solara.Row(classes=["design-row", f"{row_class}-{site}"]):
+            solara.Text(lines.get(site, str(site)))
+            solara.ToggleButtonsSingle(value=now, on_value=pick, dense=True, children=[
+                solara.Button(labels[0], value="none", text=True),
+                solara.Button(labels[1], value=keys[0], text=True, classes=[keys[0].replace("_", "-")]),
+                solara.Button(labels[2], value=keys[1], text=True, classes=[keys[1].replace("_", "-")])])
 
 
 @solara.component
@@ -46,25 +61,21 @@ def ChoiceForm(seat: Seat, options: dict[str, Any], initial: dict[str, Any], des
                 def toggle(on: bool, act: str = act) -> None:
                     now = [a for a in acts if a != "stay_home" and a != act] if act != "stay_home" else []
                     new = ([*now, act] if on else now) if act != "stay_home" else (["stay_home"] if on else [])
-                    set_choice({"actions": new or ["stay_home"]})
+                    set_choice({**choice, "actions": new or ["stay_home"]})
                 Tick(label=rt(f"act_{act}", lang), value=act in acts, on_value=toggle,
                                 classes=[f"act-{act}"])
+            if options.get("votes"):
+                with solara.Column(gap="2px", classes=["votes"]):
+                    solara.Text(rt("votes_heading", lang), style="font-weight:bold")
+                    solara.Text(rt("votes_note", lang), style="font-size:0.85em;color:#555")
+                    SitePicks(options["votes"], design_lines, choice, ("vote_for", "vote_against"),
+                              (rt("vote_none", lang), rt("vote_for", lang), rt("vote_against", lang)), set_choice,
+                              "vote")
         elif seat.role == OFFICE:
             if not options["sites"]:
                 solara.Text(rt("no_designs", lang), classes=["no-designs"])
-            for site in options["sites"]:
-                now = "approve" if site in choice["approve"] else "hold" if site in choice["hold"] else "rule"
-
-                def pick(v: str, site: int = site) -> None:
-                    approve = [s for s in choice["approve"] if s != site] + ([site] if v == "approve" else [])
-                    hold = [s for s in choice["hold"] if s != site] + ([site] if v == "hold" else [])
-                    set_choice({"approve": approve, "hold": hold})
-                with solara.Row(classes=["design-row", f"design-{site}"]):
-                    solara.Text(design_lines.get(site, str(site)))
-                    solara.ToggleButtonsSingle(value=now, on_value=pick, dense=True, children=[
-                        solara.Button(rt("office_rule", lang), value="rule", text=True),
-                        solara.Button(rt("approve", lang), value="approve", text=True, classes=["approve"]),
-                        solara.Button(rt("hold", lang), value="hold", text=True, classes=["hold"])])
+            SitePicks(options["sites"], design_lines, choice, ("approve", "hold"),
+                      (rt("office_rule", lang), rt("approve", lang), rt("hold", lang)), set_choice, "design")
         elif seat.role == PLANNER:
             for k in HOURS:
                 solara.InputInt(rt(f"hours_{k}", lang), value=int(choice[k]), classes=[f"hours-{k}"],
@@ -85,5 +96,11 @@ def ChoiceForm(seat: Seat, options: dict[str, Any], initial: dict[str, Any], des
                             on_value=lambda v: set_choice({**choice, "survey": bool(v)}))
             Tick(label=rt("meeting_round", lang), value=choice["meeting"], classes=["meeting"],
                             on_value=lambda v: set_choice({**choice, "meeting": bool(v)}))
+            solara.Text(rt("rules", lang))
+            solara.ToggleButtonsSingle(value=choice.get("rules", "usual"), classes=["rules"],
+                                       on_value=lambda v: set_choice({**choice, "rules": v}),
+                                       children=[solara.Button(rt(f"rules_{v}", lang), value=v, text=True,
+                                                               classes=[f"rules-{v}"]) for v in options["rules"]])
+            solara.Text(rt("rules_note", lang), style="font-size:0.85em;color:#555")
         solara.Button(label or rt("choose", lang), on_click=lambda: on_submit(dict(choice)), color="primary",
                       disabled=disabled, classes=["submit-choice"])

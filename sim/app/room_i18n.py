@@ -64,8 +64,12 @@ ROOM_TEXT: dict[str, dict[str, str]] = {
     "planner_people": {"en": "Last week {n} households came to workshops.", "zh": "上周有{n}户参加了工作坊。"},
     "office_budget": {"en": "Budget left this year: {yuan} yuan.", "zh": "本年度剩余预算：{yuan}元。"},
     "office_waiting": {"en": "{n} finished designs wait for approval.", "zh": "{n}个已完成的设计等待审批。"},
-    "committee_now": {"en": "Notices reach {reach}% of households a week; survey: {survey}; public meeting: {meeting}.",
-                      "zh": "每周通知覆盖{reach}%的住户；调查：{survey}；居民会议：{meeting}。"},
+    "committee_now": {"en": "Notices reach {reach}% of households a week; survey: {survey}; public meeting: {meeting}; "
+                             "help with upkeep rotas: {rota}.",
+                      "zh": "每周通知覆盖{reach}%的住户；调查：{survey}；居民会议：{meeting}；"
+                            "协助订立维护轮值：{rota}。"},
+    "committee_rules": {"en": "{n} of {m} spaces in use have upkeep rules.",
+                        "zh": "{m}处在用空间中有{n}处订有维护规则。"},
     "neighbourhood": {"en": "In the neighbourhood: involvement {involved}, satisfaction {sat}, {spaces} spaces in use.",
                       "zh": "小区：深度参与{involved}，满意度{sat}，在用空间{spaces}处。"},
     "yes": {"en": "yes", "zh": "有"},
@@ -78,6 +82,16 @@ ROOM_TEXT: dict[str, dict[str, str]] = {
     "act_survey": {"en": "Answer the needs survey", "zh": "填写需求调查"},
     "act_volunteer": {"en": "Volunteer for upkeep", "zh": "做维护志愿者"},
     "act_stay_home": {"en": "Stay home this round", "zh": "本轮不参加"},
+    "votes_heading": {"en": "Vote on designs near you", "zh": "对你附近的设计投票"},
+    "votes_note": {"en": "More votes against than for: the office holds the design. More for: it is approved sooner "
+                         "(if the budget allows). Your vote stands until the design is approved or you vote again.",
+                   "zh": "反对票多于赞成票：街道暂缓该设计；赞成票多：更快批准（预算允许时）。"
+                         "你的投票一直有效，直到设计获批或你重新投票。"},
+    "vote_none": {"en": "no vote", "zh": "不投票"},
+    "vote_for": {"en": "for", "zh": "赞成"},
+    "vote_against": {"en": "against", "zh": "反对"},
+    "vote_line": {"en": "{what} on alley {alley} ({stage})", "zh": "{alley}号弄的{what}（{stage}）"},
+    "votes_standing": {"en": "Votes so far: {yes} for, {no} against.", "zh": "目前票数：赞成{yes}，反对{no}。"},
     # the office
     "office_rule": {"en": "office's rule", "zh": "按惯例"},
     "approve": {"en": "approve", "zh": "批准"},
@@ -101,6 +115,12 @@ ROOM_TEXT: dict[str, dict[str, str]] = {
     "notices_many": {"en": "many", "zh": "多"},
     "survey_round": {"en": "Run a needs survey this round", "zh": "本轮开展需求调查"},
     "meeting_round": {"en": "Hold a public meeting before the review", "zh": "评审前召开居民会议"},
+    "rules": {"en": "Upkeep rules for shared spaces", "zh": "共享空间的维护规则"},
+    "rules_usual": {"en": "as usual", "zh": "照常"},
+    "rules_rota": {"en": "help each space's users set an upkeep rota", "zh": "帮助各空间的使用者订立维护轮值表"},
+    "rules_none": {"en": "no help with rules this round", "zh": "本轮不协助订立规则"},
+    "rules_note": {"en": "A space with a rota is kept up by more of its users; rules stay while its core uses it.",
+                   "zh": "有轮值表的空间会有更多使用者参与维护；只要骨干还在使用，规则就保留。"},
     # the console
     "console_title": {"en": "Console · room {code}", "zh": "控制台 · 房间 {code}"},
     "who": {"en": "Seats", "zh": "席位"},

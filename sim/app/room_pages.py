@@ -23,7 +23,6 @@ from sim.app.room_forms import ChoiceForm, Tick, default_choice
 from sim.app.room_i18n import refusal, rt
 from sim.app.room_views import (
     compare_table,
-    design_line,
     frame_of,
     last_round,
     neighbourhood_line,
@@ -33,6 +32,7 @@ from sim.app.room_views import (
     run_label,
     seat_label,
     seat_status,
+    site_lines,
     situation,
 )
 from sim.app.settings import SEED, preset_files, results_dir, scenario_files
@@ -262,7 +262,7 @@ def RoomSeat() -> None:
             happened = last_round(room, lang)
             options = room.run.options(seat_id)
             initial = default_choice(seat, options, room.run.model.params)
-            designs = {s: design_line(room.run, s, lang) for s in options.get("sites", [])}
+            designs = site_lines(room.run, options, lang)
             secs = room.seconds_left()
 
         def submit(choice: dict) -> None:
@@ -471,7 +471,7 @@ def BranchPanel(room: Room, key: str, played: int, seat_ids: list[str]) -> None:
                             class_="branch-seat", style_="max-width:320px")
             Tick(label=rt("branch_agents", lang), value=agents, on_value=set_agents,
                             classes=["branch-agents"])
-        designs = {s: design_line(point, s, lang) for s in options.get("sites", [])}
+        designs = site_lines(point, options, lang)
         ChoiceForm(seat, options, default_choice(seat, options, point.model.params), designs, make,
                    label=rt("branch_make", lang)).key(f"branch-{seat_id}-{start}-{lang}")
         Message(problem[0], ok=problem[1])

@@ -82,18 +82,41 @@ def situation(room: Room, seat_id: str, lang: str = "en") -> list[str]:
         waiting = int((model.projects.status == Status.DESIGNED).sum())
         return [rt("office_budget", lang, yuan=_yuan(float(model.institutions.budget_left_yuan[0]))),
                 rt("office_waiting", lang, n=waiting)]
-    c = p.committee
+    c, pb = p.committee, model.projects
+    in_use = pb.status == Status.IN_USE
     return [rt("committee_now", lang, reach=f"{100 * c.notice_reach_per_week:g}",
                survey=rt("yes" if c.survey_interval_weeks else "no", lang),
-               meeting=rt("yes" if c.public_meeting else "no", lang))]
+               meeting=rt("yes" if c.public_meeting else "no", lang),
+               rota=rt("yes" if p.platform.self_management_rules else "no", lang)),
+            rt("committee_rules", lang, n=int((pb.rules & in_use).sum()), m=int(in_use.sum()))]
+
+
+def _site_words(run: RoomRun, site: int, lang: str) -> dict[str, object]:
+    """What a project is and which alley it is on."""
+    model = run.model
+    x = model.lilong.site_box[site, 0]
+    return {"what": improvement_a(IMPROVEMENT_TYPES[int(model.projects.type[site])], lang),
+            "alley": int(x // model.lilongs[0].strip_width + 1)}
 
 
 def design_line(run: RoomRun, site: int, lang: str = "en") -> str:
     """A finished design waiting for approval, in words (what, where, what it costs)."""
-    model = run.model
-    x = model.lilong.site_box[site, 0]
-    return rt("design_line", lang, what=improvement_a(IMPROVEMENT_TYPES[int(model.projects.type[site])], lang),
-              alley=int(x // model.lilongs[0].strip_width + 1), yuan=_yuan(float(model.projects.cost_yuan[site])))
+    return rt("design_line", lang, **_site_words(run, site, lang),
+              yuan=_yuan(float(run.model.projects.cost_yuan[site])))
+
+
+def vote_line(run: RoomRun, site: int, lang: str = "en") -> str:
+    """A design a household may vote on, in words (what, where, its stage, the votes standing)."""
+    line = rt("vote_line", lang, **_site_words(run, site, lang),
+              stage=name(STATUS_NAMES[int(run.model.projects.status[site])], lang))
+    votes = list(run.standing.get(site, {}).values())
+    return f"{line} · {rt('votes_standing', lang, yes=votes.count(1), no=votes.count(-1))}" if votes else line
+
+
+def site_lines(run: RoomRun, options: dict, lang: str = "en") -> dict[int, str]:
+    """The words for each site a form offers: designs for the office, designs to vote on for a household."""
+    return {**{s: design_line(run, s, lang) for s in options.get("sites", [])},
+            **{s: vote_line(run, s, lang) for s in options.get("votes", [])}}
 
 
 def last_round(room: Room, lang: str = "en", last: int = 6) -> list[str]:

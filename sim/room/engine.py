@@ -15,7 +15,17 @@ import numpy as np
 
 from sim.model import LilongModel
 from sim.params import Params, load_scenario, scenario_path
-from sim.room.choices import normalise, options, round_params, set_decisions, set_params
+from sim.room.choices import (
+    agents_choice,
+    cast_votes,
+    drop_settled,
+    net_votes,
+    normalise,
+    options,
+    round_params,
+    set_decisions,
+    set_params,
+)
 from sim.room.seats import DEFAULT_LIMITS, HOUSEHOLD, make_seats
 
 ROUND_WEEKS = 13  # a season
@@ -56,6 +66,8 @@ class RoomRun:
         self.by_id = {s.id: s for s in self.seats}
         self.round = 0  # rounds played
         self.history: list[dict[str, dict[str, Any]]] = []  # each played round's choices
+        self.agents: list[dict[str, dict[str, Any]]] = []  # each round, what the model's rule chose for each seat
+        self.standing: dict[int, dict[str, int]] = {}  # votes on designs not yet settled: site -> seat -> +-1
 
     def options(self, seat_id: str) -> dict[str, Any]:
         return options(self.by_id[seat_id], self.model)
@@ -71,15 +83,25 @@ class RoomRun:
     def play_round(self, choices: RoundChoices) -> None:
         """One round: ``choices`` (seat id -> canonical choice; a seat not in it is played by the agents)."""
         chosen = {self.by_id[sid]: dict(c) for sid, c in choices.items()}
-        model = self.model
-        set_params(model, round_params(self.base, chosen, self.config.round_weeks))
+        model, weeks = self.model, self.config.round_weeks
+        set_params(model, round_params(self.base, chosen, weeks))
         people = self.room_households()
-        for week in range(self.config.round_weeks):
-            if chosen:
-                set_decisions(model, chosen, week == 0, people)
+        voters = cast_votes(self.standing, chosen)
+        votes = net_votes(self.standing, model.decisions.n_sites) if self.standing else None
+        rule = {s.id: agents_choice(s, model, self.base, {}, weeks) for s in self.seats if s.role != HOUSEHOLD}
+        model.decisions.watch(people)
+        for week in range(weeks):
+            if chosen or votes is not None:
+                set_decisions(model, chosen, week == 0, people, votes, voters)
             model.step()
-        if chosen:
+        seen = model.decisions.seen
+        for n, s in enumerate(s for s in self.seats if s.role == HOUSEHOLD):
+            rule[s.id] = agents_choice(s, model, self.base, {c: bool(v[n]) for c, v in seen.items()}, weeks)
+        model.decisions.watch(None)
+        if chosen or votes is not None:
             model.decisions.clear()
+        drop_settled(self.standing, model)
+        self.agents.append(rule)
         self.round += 1
         self.history.append({sid: dict(c) for sid, c in choices.items()})
 

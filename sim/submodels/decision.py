@@ -151,9 +151,9 @@ def progress(model: LilongModel) -> None:
 
     designed = np.flatnonzero(pb.status == Status.DESIGNED)
     # The office's rule: approve once the approval delay has passed, if funds allow; a person at the office
-    # may approve a design at once (still only if funds allow) or hold it.
-    choice = model.decisions.approve[designed]
-    ready = (week - pb.since[designed] >= approval_delay(model, designed)) | (choice == 1)
+    # may approve a design at once (still only if funds allow) or hold it; residents' votes (sim.decisions).
+    choice, delay = model.decisions.approval(model, designed, approval_delay(model, designed))
+    ready = (week - pb.since[designed] >= delay) | (choice == 1)
     waiting = designed[ready & (choice != 0)]
     for s in waiting[np.argsort(pb.since[waiting], kind="stable")]:
         k = int(model.sseg.of[s])

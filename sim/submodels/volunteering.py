@@ -68,11 +68,7 @@ def recruit(model: LilongModel) -> None:
     discouraged = sigmoid(-20 * (h.external_efficacy[volunteers] - DISCOURAGED_EFFICACY))
     quit_rate = b.volunteer_quit_per_week[volunteers] * (1 + (MAX_QUIT_MULTIPLE - 1) * discouraged)
     quits = volunteers[draw[volunteers] < quit_rate]
-    decisions = model.decisions
-    if decisions.forced("volunteer"):  # a person volunteers (or stops) whatever the model would have them do
-        forced = decisions.household["volunteer"]
-        join = np.union1d(join[forced[join] != 0], np.flatnonzero((forced == 1) & ~h.volunteer))
-        quits = np.union1d(quits[forced[quits] != 1], np.flatnonzero((forced == 0) & h.volunteer & ~h.leader))
+    join, quits = model.decisions.volunteering(join, quits, h.volunteer, h.leader)  # a person's choice
     h.take_part(join, Rung.COLLABORATING, model.week)
     h.volunteer[quits] = False
     h.volunteer[join] = True
