@@ -42,7 +42,7 @@ OBSERVE = """() => {
                             if (last[k] !== v) { m[v] = now; last[k] = v; } };
     for (const sel of ['.seat-waiting', '.seat-round', '.console-round'])
       for (const el of document.querySelectorAll(sel)) put(sel, el.innerText);
-    for (const el of document.querySelectorAll('tr[data-seat]')) put('seat:' + el.dataset.seat, el.innerText);
+    for (const el of document.querySelectorAll('.seat-card[data-seat]')) put('seat:' + el.dataset.seat, el.innerText);
     for (const k of Object.keys(last)) if (!here.has(k)) delete last[k]; };  // gone: its return is news
   note(); new MutationObserver(note).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
@@ -116,7 +116,7 @@ def session(browser, base: str, n_phones: int, rounds: int, log: Path) -> None:
     expect(console.locator(".room-code")).to_have_text(re.compile(r"^[A-Z2-9]{5}$"))
     code = console.locator(".room-code").inner_text()
     console.evaluate(OBSERVE)
-    seat_ids = console.locator("tr[data-seat]").evaluate_all("rows => rows.map(r => r.dataset.seat)")
+    seat_ids = console.locator(".seat-card[data-seat]").evaluate_all("rows => rows.map(r => r.dataset.seat)")
     phones: dict[str, object] = {}
     started = time.monotonic()
     for seat in seat_ids[:n_phones]:

@@ -317,3 +317,44 @@ def test_the_agents_choices_are_recorded_on_the_runs_own_state():
                                                          "volunteer", "stay_home"} for a in agents)
     assert any(a[s]["actions"] != ["stay_home"] for a in agents for s in a if "-" in s)
     assert room.run.agents == replay(CONFIG, rounds_from_log(room.log)).agents  # replayed exactly too
+
+
+def test_the_debrief_sets_the_rooms_choices_against_the_agents_and_the_shipped_scenarios():
+    from sim.app.room_views import debrief_choices_html, debrief_metrics_html
+    from sim.room.debrief import choice_rows, headline, metric_rows
+
+    _, room, tokens = session()
+    agents_planner = {"outreach": 35, "workshops": 25, "design": 25, "coordination": 15, "visit": "model"}
+    play(room, tokens, {"planner": agents_planner, "committee": ROUND_CHOICES[0]["committee"],
+                        "retired_tenant-1": {"actions": ["stay_home"]}})
+    room.advance(room.facilitator_key)
+    rows = {(r.round, r.seat): r for r in choice_rows(room)}
+    assert set(rows) == {(1, "planner"), (1, "committee"), (1, "retired_tenant-1")}
+    assert rows[1, "planner"].same and not rows[1, "committee"].same  # the scenario's hours; many notices
+    assert rows[1, "retired_tenant-1"].agents == room.run.agents[0]["retired_tenant-1"]
+    numbers = dict(metric_rows(room, ["top_down", CONFIG.scenario]))
+    assert list(numbers) == ["session", "scenario:top_down", f"scenario:{CONFIG.scenario}"]
+    assert numbers[f"scenario:{CONFIG.scenario}"] == headline(replay(CONFIG, [{}]).model)  # nobody in the room
+    for lang, words in (("en", ("Round 1", "the same", "nobody in the room", "Spaces built")),
+                        ("zh", ("第1轮", "相同", "无人参与", "建成空间"))):
+        text = debrief_choices_html(room, list(rows.values()), lang) + debrief_metrics_html(room, list(
+            numbers.items()), lang)
+        assert all(w in text for w in words)
+
+
+def test_the_consoles_cards_say_who_plays_each_seat_and_what_the_last_round_did():
+    from sim.app.room_views import round_cards, seat_cards
+
+    _, room, tokens = session()
+    room.disconnect(tokens["working_renter-1"])
+    room.submit(tokens["office"], 1, {"approve": [], "hold": []})
+    cards = {c["seat"]: c for c in seat_cards(room)}
+    assert cards["office"]["who"] == "a person" and cards["office"]["done"] == "1"
+    assert cards["working_renter-1"]["status"] == "away" and cards["young_family-2"]["who"] == "the agents"
+    assert round_cards(room) == []  # nothing played yet
+    for _ in range(3):
+        room.advance(room.facilitator_key)
+    room.branch(room.facilitator_key, 1, "office", None)
+    made = round_cards(room, "zh")
+    assert [c["run"] for c in made] == ["session", "B1"]
+    assert any("参与" in line for line in made[0]["lines"])

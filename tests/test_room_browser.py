@@ -52,7 +52,11 @@ def make_room(open_) -> tuple[object, str]:
     console = open_("/room/new")
     console.locator(".make-room").click(timeout=LONG)
     expect(console.locator(".room-code")).to_have_text(re.compile(r"^[A-Z2-9]{5}$"), timeout=LONG)
-    return console, console.locator(".room-code").inner_text()
+    code = console.locator(".room-code").inner_text()
+    # the room made, its code and the QR code of its join address are on the page to project
+    expect(console.locator(".room-qr svg")).to_be_visible()
+    assert console.locator(".room-qr").get_attribute("data-url").endswith(f"/room/join?code={code}")
+    return console, code
 
 
 def take_seat(page, seat: str) -> None:
@@ -86,7 +90,7 @@ def test_three_phones_and_the_console_play_four_rounds_with_a_rejoin_a_branch_an
         phones[seat] = contexts(f"/room/join?code={code}", PHONE)
         take_seat(phones[seat], seat)
     seat_url = phones["working_renter-1"].url
-    row = console.locator('tr[data-seat="working_renter-1"]')
+    row = console.locator('.seat-card[data-seat="working_renter-1"]')
     expect(row).to_contain_text("connected", timeout=LONG)
 
     choose(phones["retired_tenant-1"], 1, "workshop")
@@ -156,5 +160,65 @@ def test_two_rooms_stay_apart_and_nobody_acts_in_another_seat_or_room(contexts, 
     choose(phone_a, 1)  # the only person in room A chose: room A advances, room B does not
     console_round(console_a, 2)
     console_round(console_b, 1)
-    expect(console_b.locator('tr[data-seat="office"]')).to_contain_text("played by the agents")
-    expect(console_a.locator('tr[data-seat="office"]')).to_contain_text("connected")
+    expect(console_b.locator('.seat-card[data-seat="office"]')).to_contain_text("played by the agents")
+    expect(console_a.locator('.seat-card[data-seat="office"]')).to_contain_text("connected")
+
+
+def test_a_vote_a_committee_rule_the_consoles_cards_a_replayed_map_and_the_debrief(contexts):
+    console = contexts("/room/new")
+    console.locator(".room-seed input").fill("3")  # seed 3: a design near the first retired tenant in round 4
+    console.locator(".make-room").click(timeout=LONG)
+    expect(console.locator(".room-code")).to_have_text(re.compile(r"^[A-Z2-9]{5}$"), timeout=LONG)
+    code = console.locator(".room-code").inner_text()
+    tenant, committee = contexts(f"/room/join?code={code}", PHONE), contexts(f"/room/join?code={code}", PHONE)
+    take_seat(tenant, "retired_tenant-1")
+    take_seat(committee, "committee")
+    card = console.locator('.seat-card[data-seat="retired_tenant-1"]')
+    expect(card).to_contain_text("a person", timeout=LONG)
+    expect(console.locator('.seat-card[data-seat="office"]')).to_contain_text("the agents")
+    for r in (1, 2, 3):  # the agents play every seat: the run is the agents' own
+        console_round(console, r)
+        console.locator(".advance-button").click()
+    console_round(console, 4)
+    expect(console.locator('.round-card[data-run="session"]')).to_be_visible(timeout=LONG)
+
+    expect(tenant.locator(".seat-round")).to_contain_text("Round 4 ", timeout=LONG)
+    tenant.locator(".vote-7 .vote-against").click()
+    tenant.locator(".submit-choice").click()
+    expect(card).to_contain_text("has chosen", timeout=LONG)
+    expect(committee.locator(".seat-round")).to_contain_text("Round 4 ", timeout=LONG)
+    committee.locator(".rules-rota").click()
+    committee.locator(".submit-choice").click()
+    console_round(console, 5)
+    expect(console.locator('.round-card[data-run="session"]')).to_contain_text("residents' votes: 0 for, 1 against",
+                                                                               timeout=LONG)
+    expect(committee.locator(".seat-situation")).to_contain_text("spaces in use have upkeep rules", timeout=LONG)
+
+    pick(console, "replay-round", "2")
+    console.locator(".replay-button").click()
+    expect(console.locator(".replay-week-26 .lilong-map")).to_be_visible(timeout=LONG)
+
+    console.locator(".debrief-link").click()
+    expect(console.locator(".debrief-round[data-round='4']")).to_contain_text("2 of 2 choices differ", timeout=LONG)
+    expect(console.locator(".debrief-row[data-seat='retired_tenant-1']")).to_contain_text("voted against")
+    expect(console.locator(".debrief-metrics-box")).to_contain_text("nobody in the room", timeout=LONG)
+    expect(console.locator(".debrief-run")).to_have_count(6)  # the session and the five shipped scenarios
+
+
+def test_a_phone_that_lost_its_address_gets_its_seat_back_and_another_browser_does_not(contexts):
+    _, code = make_room(contexts)
+    phone = contexts(f"/room/join?code={code}", PHONE)
+    take_seat(phone, "young_family-1")
+    again = phone.context.new_page()  # the tab was closed; a new tab in the same browser opens the join page
+    again.goto(phone.url.split("/room/")[0] + "/room/join")
+    again.locator(".code-input input").fill(code.lower())
+    again.locator(".find-room").click()
+    expect(again.locator(".seat-back")).to_contain_text("Young family 1", timeout=LONG)
+    again.locator(".seat-back-button").click()
+    expect(again.locator(".seat-title")).to_contain_text("Young family 1", timeout=LONG)
+    assert "token=" in again.url and again.url.split("token=")[1] == phone.url.split("token=")[1]
+
+    other = contexts(f"/room/join?code={code}", PHONE)  # another browser: its own storage, no seat to offer
+    expect(other.locator(".seat-young_family-1 .take-seat")).to_be_disabled(timeout=LONG)
+    expect(other.locator(".seat-memory")).to_have_attribute("data-stored", "no", timeout=LONG)
+    expect(other.locator(".seat-back")).to_have_count(0)

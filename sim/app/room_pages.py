@@ -1,6 +1,6 @@
 """The workshop room's pages: make a room (``/room/new``), join from a phone (``/room/join``), a seat
 (``/room/seat?code=…&token=…``: the address brings a reloaded phone back to its seat) and the
-facilitator's console (``/room/console?code=…&key=…``).
+facilitator's console (``/room/console?code=…&key=…``) and its debrief (``/room/debrief?code=…&key=…``).
 
 Each page watches its room from a thread of its own (started in the page's session): when the room
 changes it redraws, and it tells the room whether its browser is still connected, so the console
@@ -23,26 +23,32 @@ from sim.app.room_forms import ChoiceForm, Tick, default_choice
 from sim.app.room_i18n import refusal, rt
 from sim.app.room_views import (
     compare_table,
+    debrief_choices_html,
+    debrief_metrics_html,
     frame_of,
     last_round,
     neighbourhood_line,
     people_counts,
     qr_svg,
+    round_cards,
     run_charts,
     run_label,
+    seat_cards,
     seat_label,
-    seat_status,
     site_lines,
     situation,
 )
-from sim.app.settings import SEED, preset_files, results_dir, scenario_files
+from sim.app.session import Snapshot
+from sim.app.settings import SEED, Settings, preset_files, results_dir, scenario_files
+from sim.app.widgets import SeatMemory
 from sim.room.branch import branch_point
+from sim.room.debrief import choice_rows, metric_rows
 from sim.room.engine import ROUND_WEEKS, RoomConfig
 from sim.room.errors import RoomError
 from sim.room.export import export_session
 from sim.room.registry import ROOMS
 from sim.room.room import Room
-from sim.room.seats import DEFAULT_LIMITS, OFFICE
+from sim.room.seats import DEFAULT_LIMITS, OFFICE, Seat
 
 CSS = """
 .room-page { padding: 8px 12px 40px; max-width: 100%; box-sizing: border-box; }
@@ -50,7 +56,14 @@ CSS = """
 .room-qr svg { width: 220px; height: 220px; }
 .room-message { color: #b00020; font-weight: bold; }
 .room-ok { color: #006d2c; }
-.room-seats td, .room-seats th, .room-compare td, .room-compare th { padding: 2px 8px; text-align: left; }
+.seat-cards, .round-cards { display: flex; flex-wrap: wrap; gap: 8px; }
+.seat-card { min-width: 180px; max-width: 260px; }
+.seat-card.seat-connected { border-left: 6px solid #1a9850; }
+.seat-card.seat-away { border-left: 6px solid #fdae61; }
+.seat-card.seat-agents { border-left: 6px solid #bbb; color: #555; }
+.round-card { max-width: 520px; }
+.round-card ul { margin: 2px 0 0 16px; padding: 0; }
+.room-compare td, .room-compare th { padding: 2px 8px; text-align: left; }
 .room-runs { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; }
 .seat-page { max-width: 640px; }
 .seat-page .v-input--checkbox { margin-top: 0; }
@@ -207,6 +220,9 @@ def RoomJoin() -> None:
             return
         router.push(f"/room/seat?code={room.code}&token={quote(token)}")
 
+    stored, set_stored = solara.use_state("")  # a token this browser kept for the room (its local storage)
+    mine = _held_seat(room, stored)
+
     solara.Style(CSS)
     with solara.Column(classes=["room-page", "room-join"], gap="8px"):
         solara.Text(rt("join_title", lang), style="font-size:1.4rem;font-weight:bold")
@@ -216,6 +232,12 @@ def RoomJoin() -> None:
             solara.Button(rt("find_room", lang), on_click=lambda: find(), color="primary", classes=["find-room"])
         Message(problem)
         if room is not None:
+            SeatMemory.element(code=room.code, token="", on_stored=set_stored)
+            if mine is not None:
+                with solara.Column(gap="2px", classes=["seat-back"]):
+                    solara.Text(rt("seat_back", lang, seat=seat_label(mine, lang)), style="font-weight:bold")
+                    with solara.Link(f"/room/seat?code={room.code}&token={quote(stored)}"):
+                        solara.Button(rt("seat_back_button", lang), color="primary", classes=["seat-back-button"])
             solara.Text(rt("pick_seat", lang), style="font-weight:bold")
             with room.lock:
                 seats = [(s, s.id in room.holder) for s in room.seats]
@@ -292,6 +314,17 @@ def RoomSeat() -> None:
             ChoiceForm(seat, options, initial, designs, submit).key(f"{seat_id}-{round_no}-{lang}")
         Message(problem)
         solara.Text(rt("keep_address", lang), style="font-size:0.8em;color:#555")
+        SeatMemory.element(code=room.code, token=token)
+
+
+def _held_seat(room: Room | None, token: str) -> Seat | None:
+    """The seat ``token`` holds in ``room`` (None: no room, no token, or not this room's)."""
+    if room is None or not token:
+        return None
+    try:
+        return room.seat_of(token)
+    except RoomError:
+        return None
 
 
 def _esc(text: str) -> str:
@@ -312,10 +345,7 @@ def _seat_of(code: str | None, token: str | None) -> tuple[Room | None, str, str
 @solara.component
 def RoomConsole() -> None:
     lang = language.value
-    router = solara.use_router()
-    q = query(router)
-    room, problem0 = solara.use_memo(lambda: _console_of(q.get("code"), q.get("key")), [q.get("code"), q.get("key")])
-    key = q.get("key", "")
+    room, key, problem0 = use_console()
     tick = use_room(room)
     message, set_message = solara.use_state(("", True))
     shown = solara.use_memo(lambda: _frame(room, tick) if room is not None else None, [tick, room])
@@ -326,9 +356,7 @@ def RoomConsole() -> None:
             return
         frame, labels = shown
         with room.lock:
-            rows = [(seat_label(s, lang), rt(seat_status(room, s.id), lang),
-                     rt("st_chosen" if s.id in room.pending else "st_choosing", lang) if s.id in room.holder else "",
-                     s.id) for s in room.seats]
+            seat_html, round_html = _seat_cards_html(room, lang), _round_cards_html(room, lang)
             round_no, played, paused = room.round, room.run.round, room.paused
             secs = room.seconds_left()
             names = [run_label(room, k, lang) for k in labels]
@@ -351,7 +379,10 @@ def RoomConsole() -> None:
                 return
             set_message((rt("exported", lang, path=path), True))
 
-        solara.Text(rt("console_title", lang, code=room.code), style="font-size:1.5rem;font-weight:bold")
+        with solara.Row(style="align-items:center;gap:16px"):
+            solara.Text(rt("console_title", lang, code=room.code), style="font-size:1.5rem;font-weight:bold")
+            with solara.Link(f"/room/debrief?code={room.code}&key={quote(key)}"):
+                solara.Button(rt("debrief", lang), outlined=True, classes=["debrief-link"])
         with solara.Row(classes=["console-top"], style="flex-wrap:wrap;gap:16px"):
             with solara.Column(gap="2px"):
                 solara.Text(room.code, classes=["room-code"])
@@ -375,9 +406,11 @@ def RoomConsole() -> None:
                                   color="primary", classes=["advance-button"])
                     solara.Button(rt("export", lang), on_click=export, outlined=True, classes=["export-button"])
                 Message(message[0], ok=message[1])
-                body = "".join(f'<tr class="seat-row" data-seat="{sid}"><td>{_esc(a)}</td><td>{_esc(b)}</td>'
-                               f"<td>{_esc(c)}</td></tr>" for a, b, c, sid in rows)
-                solara.HTML(tag="table", unsafe_innerHTML=f"<tbody>{body}</tbody>", classes=["room-seats"])
+        solara.Text(rt("cards_seats", lang), style="font-weight:bold")
+        solara.HTML(tag="div", unsafe_innerHTML=seat_html, classes=["cards", "seat-cards"])
+        if round_html:
+            solara.Text(rt("cards_round", lang), style="font-weight:bold")
+            solara.HTML(tag="div", unsafe_innerHTML=round_html, classes=["cards", "round-cards"])
         solara.HTML(tag="div", unsafe_innerHTML=compare_table(frame, names, lang), classes=["compare-box"])
         with solara.Div(classes=["room-runs"]):
             for index, snap in enumerate(frame.sides):
@@ -390,9 +423,30 @@ def RoomConsole() -> None:
         BranchPanel(room, key, played, seat_ids)
 
 
+def _seat_cards_html(room: Room, lang: str) -> str:
+    return "".join(
+        f'<div class="indicator-card seat-card seat-{c["state"].removeprefix("st_")}" data-seat="{_esc(c["seat"])}" '
+        f'data-chosen="{c["done"]}"><b>{_esc(c["label"])}</b><br>{_esc(c["who"])} · {_esc(c["status"])}'
+        + (f"<br>{_esc(c['chosen'])}" if c["chosen"] else "") + "</div>" for c in seat_cards(room, lang))
+
+
+def _round_cards_html(room: Room, lang: str) -> str:
+    return "".join(f'<div class="indicator-card round-card" data-run="{_esc(str(c["run"]))}"><b>{_esc(str(c["title"]))}'
+                   "</b><ul>" + "".join(f"<li>{_esc(x)}</li>" for x in c["lines"]) + "</ul></div>"
+                   for c in round_cards(room, lang))
+
+
 def _frame(room: Room, tick: int) -> tuple:
     with room.lock:
         return frame_of(room, tick + 1)
+
+
+def use_console() -> tuple[Room | None, str, str]:
+    """The room the address's code and facilitator key open (the console's and the debrief's), the key, and
+    the refusal's key if they open none."""
+    q = query(solara.use_router())
+    room, problem = solara.use_memo(lambda: _console_of(q.get("code"), q.get("key")), [q.get("code"), q.get("key")])
+    return room, q.get("key", ""), problem
 
 
 def _console_of(code: str | None, key: str | None) -> tuple[Room | None, str]:
@@ -417,6 +471,7 @@ def ReplayPanel(room: Room, key: str, played: int) -> None:
     lang = language.value
     upto, set_upto = solara.use_state(played)
     result, set_result = solara.use_state("")
+    shown, set_shown = solara.use_state(None)  # the replayed run's snapshot, for its map
 
     def run() -> None:
         try:
@@ -428,12 +483,18 @@ def ReplayPanel(room: Room, key: str, played: int) -> None:
             live = room.run.model.weekly_table()[:, : again.model.week + 1]
         same = np.array_equal(again.model.weekly_table(), live, equal_nan=True)
         set_result(rt("replayed", lang, week=again.model.week, same=rt("yes" if same else "no", lang)))
+        cfg = room.config
+        set_shown(Snapshot.of(Settings(scenario=cfg.scenario, preset=cfg.preset, seed=cfg.seed), again.model))
 
     with solara.Row(classes=["replay-panel"], style="align-items:center;flex-wrap:wrap"):
         solara.v.Select(label=rt("replay", lang), v_model=min(upto, played), on_v_model=set_upto,
                         items=list(range(played + 1)), class_="replay-round", style_="max-width:220px")
         solara.Button(rt("replay_show", lang), on_click=run, outlined=True, classes=["replay-button"])
         solara.Text(result, classes=["replay-result"])
+    if shown is not None:
+        with solara.Column(gap="4px", classes=["replay-map", f"replay-week-{shown.week}"]):
+            solara.Text(rt("replay_map", lang, week=shown.week), style="font-weight:bold")
+            MapView(shown, 2, shown.week, show_inspector=False)
 
 
 @solara.component
@@ -475,3 +536,42 @@ def BranchPanel(room: Room, key: str, played: int, seat_ids: list[str]) -> None:
         ChoiceForm(seat, options, default_choice(seat, options, point.model.params), designs, make,
                    label=rt("branch_make", lang)).key(f"branch-{seat_id}-{start}-{lang}")
         Message(problem[0], ok=problem[1])
+
+
+# ---------------------------------------------------------------- /room/debrief
+
+
+@solara.component
+def RoomDebrief() -> None:
+    lang = language.value
+    room, key, problem0 = use_console()
+    use_room(room)
+    played = -1 if room is None else room.run.round
+    branches = 0 if room is None else len(room.branches)
+    scenarios = solara.use_memo(lambda: list(scenario_files()), [])
+    # the shipped scenarios' runs take seconds: in a thread, the page says so meanwhile
+    numbers = solara.use_thread(lambda: metric_rows(room, scenarios) if room is not None else [],
+                                dependencies=[played, branches], intrusive_cancel=False)
+    solara.Style(CSS)
+    with solara.Column(classes=["room-page", "debrief-page"], gap="8px"):
+        if room is None:
+            Message(refusal(problem0, lang))
+            return
+        rows = choice_rows(room)
+        with solara.Row(style="align-items:center;gap:16px"):
+            solara.Text(rt("debrief_title", lang, code=room.code, rounds=played),
+                        style="font-size:1.5rem;font-weight:bold")
+            with solara.Link(f"/room/console?code={room.code}&key={quote(key)}"):
+                solara.Button(rt("debrief_back", lang), outlined=True, classes=["console-link"])
+        solara.Text(rt("debrief_runs", lang), style="font-weight:bold")
+        if numbers.state == solara.ResultState.FINISHED:
+            solara.HTML(tag="div", unsafe_innerHTML=debrief_metrics_html(room, numbers.value, lang),
+                        classes=["debrief-metrics-box"])
+        elif numbers.state == solara.ResultState.ERROR:
+            Message(str(numbers.error))
+        else:
+            solara.Text(rt("debrief_working", lang), classes=["debrief-working"])
+        solara.Text(rt("debrief_intro", lang), style="font-weight:bold")
+        with room.lock:
+            choices = debrief_choices_html(room, rows, lang)
+        solara.HTML(tag="div", unsafe_innerHTML=choices, classes=["debrief-choices-box"])

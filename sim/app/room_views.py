@@ -19,9 +19,10 @@ from sim.params import IMPROVEMENT_TYPES
 from sim.population import LADDER
 from sim.projects import STATUS_NAMES, Status
 from sim.room.choices import HOURS, household_alleys
+from sim.room.debrief import DEBRIEF_METRICS, ChoiceRow
 from sim.room.engine import RoomRun
 from sim.room.room import Room
-from sim.room.seats import HOUSEHOLD, OFFICE, PLANNER, Seat
+from sim.room.seats import COMMITTEE, HOUSEHOLD, OFFICE, PLANNER, Seat
 
 COMPARED = ("involved_share", "satisfaction_overall", "trust_government", "spaces_in_use", "budget_spent_yuan")
 
@@ -128,6 +129,51 @@ def last_round(room: Room, lang: str = "en", last: int = 6) -> list[str]:
     return [event_line(e, lang) for e in reversed(events[-last:])] or [neighbourhood_line(room, lang)]
 
 
+CARD_EVENTS = ("proposed", "designed", "approved", "built", "rules", "worn_out", "repaired")
+
+
+def seat_cards(room: Room, lang: str = "en") -> list[dict[str, str]]:
+    """One card per seat: who plays it, connected or not, chosen this round or not."""
+    cards = []
+    for s in room.seats:
+        held = s.id in room.holder
+        state = seat_status(room, s.id)
+        cards.append({"seat": s.id, "label": seat_label(s, lang),
+                      "who": rt("card_person" if held else "card_agents", lang), "status": rt(state, lang),
+                      "state": state,
+                      "chosen": (rt("st_chosen" if s.id in room.pending else "st_choosing", lang) if held else ""),
+                      "done": "1" if s.id in room.pending else "0"})
+    return cards
+
+
+def round_cards(room: Room, lang: str = "en") -> list[dict[str, object]]:
+    """One card per neighbourhood run (the session's and each branch's) for the round just played: how many
+    of each kind of event, how engagement and satisfaction moved, the votes cast, the latest events."""
+    if room.run.round == 0:
+        return []
+    weeks = room.config.round_weeks
+    runs = [("session", room.run)] + [(b.name, b.run) for b in room.branches]
+    cards = []
+    for key, run in runs:
+        model = run.model
+        start = model.week - weeks
+        events = [e for e in model.events if e["week"] > start]
+        counts = [rt(f"card_ev_{kind}", lang, n=n) for kind in CARD_EVENTS
+                  if (n := sum(e["event"] == kind for e in events))]
+        lines = [rt("list_sep", lang).join(counts) if counts else rt("card_quiet", lang)]
+        for metric in ("involved_share", "satisfaction_overall"):
+            col = list(model.metric_names).index(metric)
+            was, now = float(model.recorded[start][0][col]), float(model.recorded[model.week][0][col])
+            lines.append(rt("card_moved", lang, what=metric_label(metric, lang), was=fmt_value(metric, was, lang),
+                            now=fmt_value(metric, now, lang)))
+        yes, no = (sum(len(c.get(k, [])) for c in run.history[-1].values()) for k in ("vote_for", "vote_against"))
+        if yes or no:
+            lines.append(rt("card_votes", lang, yes=yes, no=no))
+        lines += [event_line(e, lang) for e in reversed(events[-3:])]
+        cards.append({"run": key, "title": run_label(room, key, lang), "lines": lines})
+    return cards
+
+
 def seat_status(room: Room, seat_id: str) -> str:
     """connected / away / agents, for the console."""
     if seat_id not in room.holder:
@@ -173,3 +219,94 @@ def compare_table(frame: Frame, labels: list[str], lang: str = "en") -> str:
     return (f'<table class="room-compare"><thead><tr><th>{rt("metric_col", lang)}</th>{head}</tr></thead>'
             f"<tbody>{rows}</tbody></table>")
 
+
+
+# ---------------------------------------------------------------- the debrief
+
+
+def _sites_words(run: RoomRun, sites: list[int], lang: str) -> str:
+    return ", ".join(rt("site_words", lang, **_site_words(run, s, lang)) for s in sites)
+
+
+def choice_words(seat: Seat, choice: dict, run: RoomRun, lang: str = "en") -> str:
+    """A choice (a person's or the agents') in plain words."""
+    parts: list[str] = []
+    if seat.role == HOUSEHOLD:
+        parts.append("; ".join(rt(f"act_{a}", lang) for a in choice["actions"]))
+        for key in ("vote_for", "vote_against"):
+            if choice.get(key):
+                parts.append(rt(f"said_{key}", lang, sites=_sites_words(run, choice[key], lang)))
+    elif seat.role == OFFICE:
+        for key in ("approve", "hold"):
+            if choice[key]:
+                parts.append(rt(f"said_{key}", lang, sites=_sites_words(run, choice[key], lang)))
+        parts = parts or [rt("said_rule", lang)]
+    elif seat.role == PLANNER:
+        visit = choice["visit"]
+        whom = (rt("visit_model", lang) if visit == "model" else rt("visit_room", lang) if visit == "room"
+                else rt("visit_alley", lang, alley=visit.split(":")[1]))
+        parts.append(rt("said_hours", lang, whom=whom, **{k: choice[k] for k in HOURS}))
+    elif seat.role == COMMITTEE:
+        parts.append(rt("said_committee", lang, notices=rt(f"notices_{choice['notices']}", lang),
+                        survey=rt("yes" if choice["survey"] else "no", lang),
+                        meeting=rt("yes" if choice["meeting"] else "no", lang),
+                        rules=rt(f"rules_{choice.get('rules', 'usual')}", lang)))
+    return "; ".join(p for p in parts if p)
+
+
+def debrief_choices_html(room: Room, rows: list[ChoiceRow], lang: str = "en") -> str:
+    """Per round, each person's choice against the agents' on the same state (HTML)."""
+    if not rows:
+        return f"<p>{html.escape(rt('debrief_no_choices', lang))}</p>"
+    out = []
+    for r in sorted({row.round for row in rows}):
+        mine = [row for row in rows if row.round == r]
+        differ = sum(not row.same for row in mine)
+        out.append(f'<h3 class="debrief-round" data-round="{r}">'
+                   f"{html.escape(rt('debrief_round', lang, round=r, n=differ, m=len(mine)))}</h3>")
+        body = "".join(
+            f'<tr class="debrief-row" data-seat="{row.seat}" data-same="{int(row.same)}">'
+            f"<td>{html.escape(seat_label(room.run.by_id[row.seat], lang))}</td>"
+            f"<td>{html.escape(choice_words(room.run.by_id[row.seat], row.person, room.run, lang))}</td>"
+            f"<td>{html.escape(choice_words(room.run.by_id[row.seat], row.agents, room.run, lang))}</td>"
+            f"<td>{html.escape(rt('same' if row.same else 'different', lang))}</td></tr>" for row in mine)
+        head = "".join(f"<th>{html.escape(rt(k, lang))}</th>"
+                       for k in ("debrief_seat", "debrief_person", "debrief_agents", "debrief_same"))
+        out.append(f'<table class="room-compare debrief-choices"><thead><tr>{head}</tr></thead>'
+                   f"<tbody>{body}</tbody></table>")
+    return "".join(out)
+
+
+def debrief_run_label(room: Room, key: str, lang: str = "en") -> str:
+    if key.startswith("scenario:"):
+        scenario = key.split(":", 1)[1]
+        label = name(scenario, lang)
+        return rt("debrief_alone_own", lang, scenario=label) if scenario == room.config.scenario else label
+    return run_label(room, key, lang)
+
+
+def _debrief_value(metric: str, value: float, lang: str) -> str:
+    return str(int(value)) if metric == "spaces_built" else fmt_value(metric, value, lang)
+
+
+def debrief_metrics_html(room: Room, rows: list[tuple[str, dict[str, float]]], lang: str = "en") -> str:
+    """The room's runs and the shipped scenarios alone, side by side (HTML), with one plain sentence."""
+    head = "".join(f"<th>{html.escape(rt(f'debrief_{m}', lang))}</th>" for m in DEBRIEF_METRICS)
+    body = "".join(
+        f'<tr class="debrief-run" data-run="{html.escape(key)}"><td>{html.escape(debrief_run_label(room, key, lang))}'
+        "</td>" + "".join(f"<td>{html.escape(_debrief_value(m, v[m], lang))}</td>" for m in DEBRIEF_METRICS)
+        + "</tr>" for key, v in rows)
+    table = (f'<table class="room-compare debrief-metrics"><thead><tr><th>{rt("debrief_run", lang)}</th>{head}'
+             f"</tr></thead><tbody>{body}</tbody></table>")
+    values = dict(rows)
+    alone = values.get(f"scenario:{room.config.scenario}")
+    if alone is None:
+        return table
+    s = values["session"]
+    sentence = rt("debrief_sentence", lang, involved=fmt_value("involved_share", s["involved_share"], lang),
+                  involved0=fmt_value("involved_share", alone["involved_share"], lang),
+                  sat=fmt_value("satisfaction_overall", s["satisfaction_overall"], lang),
+                  sat0=fmt_value("satisfaction_overall", alone["satisfaction_overall"], lang),
+                  built=int(s["spaces_built"]), built0=int(alone["spaces_built"]),
+                  scenario=name(room.config.scenario, lang))
+    return f'<p class="debrief-sentence">{html.escape(sentence)}</p>{table}'

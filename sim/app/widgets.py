@@ -100,3 +100,45 @@ module.exports = {
 """).tag(sync=True)
     query = traitlets.Unicode("").tag(sync=True)
     path = traitlets.Unicode("/").tag(sync=True)  # the page's own path: another page's address is left alone
+
+
+class SeatMemory(ipyvue.VueTemplate):
+    """Keeps a room seat's token in the phone's local storage (``sim-room-seats``: room code -> token).
+
+    On a seat's page (``token`` set) it stores the token under ``code``; on the join page (``token`` empty)
+    it reads the token stored for ``code`` into ``stored``, so a browser that lost the seat's address (a
+    closed tab, a new tab) can be offered its seat back. The server still checks the token; another
+    browser has its own storage and is offered nothing.
+    """
+
+    template = traitlets.Unicode("""
+<template><span class="seat-memory" style="display:none" :data-stored="stored ? 'yes' : 'no'"></span></template>
+<script>
+module.exports = {
+  methods: {
+    seats() {
+      try { return JSON.parse(window.localStorage.getItem('sim-room-seats') || '{}') || {}; }
+      catch (e) { return {}; }
+    },
+    sync() {
+      if (!this.code) return;
+      const seats = this.seats();
+      if (this.token) {
+        seats[this.code] = this.token;
+        try { window.localStorage.setItem('sim-room-seats', JSON.stringify(seats)); } catch (e) {}
+      } else if (seats[this.code]) {
+        this.found(seats[this.code]);  // to the server (vue_found), which checks it
+      }
+    },
+  },
+  mounted() { this.sync(); },
+  watch: { code() { this.sync(); }, token() { this.sync(); } },
+};
+</script>
+""").tag(sync=True)
+    code = traitlets.Unicode("").tag(sync=True)
+    token = traitlets.Unicode("").tag(sync=True)  # set on a seat's page: stored
+    stored = traitlets.Unicode("").tag(sync=True)  # on the join page: the token stored for ``code``
+
+    def vue_found(self, token: str) -> None:
+        self.stored = str(token)
