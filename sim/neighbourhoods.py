@@ -81,7 +81,10 @@ class ParamColumns:
 
 
 def expand(column: np.ndarray, segments: Segments) -> np.ndarray:
-    """A per-neighbourhood column as one value per entry of ``segments`` (per household, or per site)."""
+    """A per-neighbourhood column as one value per entry of ``segments`` (per household, or per site).
+    With one neighbourhood it is a read-only view of the one value (no memory to read per entry)."""
+    if segments.k == 1:
+        return np.broadcast_to(column[0], (segments.n, *column.shape[1:]))
     return column[segments.of]
 
 
@@ -208,12 +211,50 @@ def segment_top(keys: np.ndarray, segment: np.ndarray, limit: np.ndarray) -> np.
 
 
 @numba.njit(cache=True, nogil=True)
+def _before(key: float, pos: int, other_key: float, other_pos: int) -> bool:
+    """Whether (key, pos) comes before (other_key, other_pos): smaller key, ties to the earlier position."""
+    return key < other_key or (key == other_key and pos < other_pos)
+
+
+@numba.njit(cache=True, nogil=True)
+def _sift_down(heap_key: np.ndarray, heap_pos: np.ndarray, size: int, i: int) -> None:
+    """Restore the max-heap (by key, then position) below entry ``i``."""
+    while True:
+        largest, left = i, 2 * i + 1
+        for child in (left, left + 1):
+            if child < size and _before(heap_key[largest], heap_pos[largest], heap_key[child], heap_pos[child]):
+                largest = child
+        if largest == i:
+            return
+        heap_key[i], heap_key[largest] = heap_key[largest], heap_key[i]
+        heap_pos[i], heap_pos[largest] = heap_pos[largest], heap_pos[i]
+        i = largest
+
+
+@numba.njit(cache=True, nogil=True)
+def _keep_smallest_by_heap(keys: np.ndarray, a: int, b: int, limit: int, keep: np.ndarray) -> None:
+    """Mark in ``keep`` the ``limit`` smallest of ``keys[a:b]`` (ties to the earlier position), holding the
+    best so far in a max-heap: one comparison for most keys when the limit is small against the segment."""
+    heap_key, heap_pos = keys[a:a + limit].copy(), np.arange(a, a + limit)
+    for i in range(limit // 2 - 1, -1, -1):
+        _sift_down(heap_key, heap_pos, limit, i)
+    for j in range(a + limit, b):
+        if keys[j] < heap_key[0]:  # a later position loses a tie: only a smaller key enters
+            heap_key[0], heap_pos[0] = keys[j], j
+            _sift_down(heap_key, heap_pos, limit, 0)
+    for t in range(limit):
+        keep[heap_pos[t]] = True
+
+
+@numba.njit(cache=True, nogil=True)
 def _segment_top(keys: np.ndarray, bounds: np.ndarray, limit: np.ndarray) -> np.ndarray:
     keep = np.zeros(len(keys), dtype=np.bool_)
     for s in range(len(limit)):
         a, b = bounds[s], bounds[s + 1]
         if b - a <= limit[s]:
             keep[a:b] = True
+        elif 0 < limit[s] and 16 * limit[s] < b - a:
+            _keep_smallest_by_heap(keys, a, b, limit[s], keep)
         elif limit[s] > 0:  # the limit smallest, ties to the earlier position (as a stable sort takes them)
             kth = np.partition(keys[a:b], limit[s] - 1)[limit[s] - 1]
             taken = 0

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import kernels
+from sim.neighbourhoods import segment_top
 from sim.population import Rung
 from sim.submodels.participation import SOCIAL_STEEPNESS, _exposure, propensity, weekly_disposition
 from sim.submodels.satisfaction import (
@@ -232,3 +233,22 @@ def test_upkeep_hours_by_site_are_the_bincounts_bit_for_bit(n_links: int, n: int
 def test_positive_values_are_the_boolean_selection(values: list[float]) -> None:
     values = np.array(values, dtype=float)
     assert np.array_equal(kernels.positive_values(values), values[values > 0])
+
+
+def _stable_top(keys: np.ndarray, segment: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """segment_top by its definition: each segment's first ``limit`` positions in a stable sort of its keys."""
+    taken = [np.flatnonzero(segment == s)[np.argsort(keys[segment == s], kind="stable")][:limit[s]]
+             for s in range(len(limit))]
+    return np.sort(np.concatenate([np.zeros(0, dtype=np.int64), *taken]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 4), st.integers(0, 400), st.integers(0, 60), st.booleans(), st.integers(0, 2**32 - 1))
+def test_segment_top_is_each_segments_smallest_with_ties_to_the_earlier(k: int, n: int, most: int, ties: bool,
+                                                                        seed: int) -> None:
+    """Both ways of selecting (a heap for small limits, a partition for large ones) give the definition."""
+    rng = np.random.default_rng(seed)
+    segment = np.sort(rng.integers(0, k, n))
+    keys = rng.choice([-np.inf, -3.0, 0.0, 1.0, 2.5], n) if ties else rng.random(n)
+    limit = rng.integers(0, most + 1, k)
+    assert np.array_equal(segment_top(keys, segment, limit), _stable_top(keys, segment, limit))

@@ -130,17 +130,22 @@ def _trust_in_planner_channel(h: Households) -> np.ndarray:
     return 0.5 * (h.trust_government + h.trust_planner)
 
 
-STRATEGY_CODES = {"nearest": 0, "most_in_need": 1, "least_heard": 2}
-
-
 def _visit_score(model: LilongModel, who: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
     """Scores for each neighbourhood's planner's outreach strategy, for households ``who`` (higher is
     visited first)."""
     h = model.households
-    strategy = np.array([STRATEGY_CODES[s] for s in model.columns.planner.outreach_strategy])[model.hseg.of[who]]
-    score = np.select([strategy == 0, strategy == 1],
-                      [-model.distance_to_planner[who], model.largest_need[who] * (1.0 - h.delivered[who])],
-                      -h.voice_recent[who])
+    strategies = model.columns.planner.outreach_strategy
+    scores = {"nearest": lambda w: -model.distance_to_planner[w],
+              "most_in_need": lambda w: model.largest_need[w] * (1.0 - h.delivered[w]),
+              "least_heard": lambda w: -h.voice_recent[w]}
+    if len(set(strategies)) == 1:  # one strategy everywhere (one neighbourhood, an ensemble): score only by it
+        score = scores[strategies[0]](who)
+    else:
+        strategy = np.asarray(strategies)[model.hseg.of[who]]
+        score = np.empty(len(who))
+        for name, by in scores.items():
+            mine = strategy == name
+            score[mine] = by(who[mine])
     return score + tiebreak[who] * 1e-3
 
 

@@ -49,7 +49,7 @@ def _links_in_use(model: LilongModel) -> tuple[np.ndarray, np.ndarray, np.ndarra
 def _live_links(c: Catchment, in_use: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Household, site and nearness weight of the catchment links to the spaces ``in_use`` (a site
     mask), sorted by household as the catchment is."""
-    live = np.sort(c.links_of_sites(np.flatnonzero(in_use)))
+    live = np.flatnonzero(in_use[c.site])  # a tenth of the sites or more: a pass over the links beats a sort
     return c.household[live], c.site[live], c.weight[live]
 
 
