@@ -272,13 +272,25 @@ def _segment_top(keys: np.ndarray, bounds: np.ndarray, limit: np.ndarray) -> np.
 
 
 class _Section:
-    def __init__(self, columns: SimpleNamespace, segments: Segments) -> None:
-        self._columns, self._segments = columns, segments
+    def __init__(self, columns: SimpleNamespace, segments: Segments, dense: bool = False) -> None:
+        self._columns, self._segments, self._dense = columns, segments, dense
 
     def __getattr__(self, key: str) -> np.ndarray:
         value = expand(getattr(self._columns, key), self._segments)
+        if self._dense:
+            value = np.ascontiguousarray(value)
         setattr(self, key, value)  # cached: parameters do not change during a run
         return value
+
+    @property
+    def dense(self) -> _Section:
+        """The same values as contiguous arrays, for compiled kernels (which loop slower over a view of one
+        value than over memory)."""
+        if self._dense or self._segments.k > 1:  # already contiguous
+            return self
+        if "_dense_section" not in self.__dict__:
+            self._dense_section = _Section(self._columns, self._segments, dense=True)
+        return self._dense_section
 
 
 class PerEntry:
