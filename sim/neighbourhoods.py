@@ -158,13 +158,9 @@ class Streams:
             return self._uniform_large(name, counts)
         for k in np.flatnonzero(pos + counts > capacity):
             self._refill(name, int(k))
-        first = (self._offset[name][:-1] + pos).tolist()
+        out = _gather(self._buffers[name], self._offset[name][:-1] + pos, counts)
         pos += counts
-        buffer = self._buffers[name]
-        parts = [buffer[a:a + c] for a, c in zip(first, counts.tolist(), strict=True) if c]
-        if len(parts) == 1:
-            return parts[0].copy()
-        return np.concatenate(parts) if parts else np.empty(0, np.float32)
+        return out
 
     def _uniform_large(self, name: str, counts: np.ndarray) -> np.ndarray:
         """A draw larger than a buffer: what is left in the buffer, then straight from the generator (the same
@@ -198,6 +194,17 @@ class Streams:
         out = np.full(self.k, 2.0)
         out[active] = self.uniform(name, active.astype(np.int64))
         return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _gather(buffer: np.ndarray, first: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``counts[k]`` entries of ``buffer`` from ``first[k]`` on, for each k, concatenated."""
+    out = np.empty(counts.sum(), dtype=buffer.dtype)
+    at = 0
+    for k in range(len(counts)):
+        out[at:at + counts[k]] = buffer[first[k]:first[k] + counts[k]]
+        at += counts[k]
+    return out
 
 
 def segment_top(keys: np.ndarray, segment: np.ndarray, limit: np.ndarray) -> np.ndarray:
