@@ -158,13 +158,9 @@ class Streams:
             return self._uniform_large(name, counts)
         for k in np.flatnonzero(pos + counts > capacity):
             self._refill(name, int(k))
-        first = (self._offset[name][:-1] + pos).tolist()
+        out = _gather(self._buffers[name], self._offset[name][:-1] + pos, counts)
         pos += counts
-        buffer = self._buffers[name]
-        parts = [buffer[a:a + c] for a, c in zip(first, counts.tolist(), strict=True) if c]
-        if len(parts) == 1:
-            return parts[0].copy()
-        return np.concatenate(parts) if parts else np.empty(0, np.float32)
+        return out
 
     def _uniform_large(self, name: str, counts: np.ndarray) -> np.ndarray:
         """A draw larger than a buffer: what is left in the buffer, then straight from the generator (the same
@@ -198,6 +194,17 @@ class Streams:
         out = np.full(self.k, 2.0)
         out[active] = self.uniform(name, active.astype(np.int64))
         return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _gather(buffer: np.ndarray, first: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``counts[k]`` entries of ``buffer`` from ``first[k]`` on, for each k, concatenated."""
+    out = np.empty(counts.sum(), dtype=buffer.dtype)
+    at = 0
+    for k in range(len(counts)):
+        out[at:at + counts[k]] = buffer[first[k]:first[k] + counts[k]]
+        at += counts[k]
+    return out
 
 
 def segment_top(keys: np.ndarray, segment: np.ndarray, limit: np.ndarray) -> np.ndarray:
@@ -272,13 +279,25 @@ def _segment_top(keys: np.ndarray, bounds: np.ndarray, limit: np.ndarray) -> np.
 
 
 class _Section:
-    def __init__(self, columns: SimpleNamespace, segments: Segments) -> None:
-        self._columns, self._segments = columns, segments
+    def __init__(self, columns: SimpleNamespace, segments: Segments, dense: bool = False) -> None:
+        self._columns, self._segments, self._dense = columns, segments, dense
 
     def __getattr__(self, key: str) -> np.ndarray:
         value = expand(getattr(self._columns, key), self._segments)
+        if self._dense:
+            value = np.ascontiguousarray(value)
         setattr(self, key, value)  # cached: parameters do not change during a run
         return value
+
+    @property
+    def dense(self) -> _Section:
+        """The same values as contiguous arrays, for compiled kernels (which loop slower over a view of one
+        value than over memory)."""
+        if self._dense or self._segments.k > 1:  # already contiguous
+            return self
+        if "_dense_section" not in self.__dict__:
+            self._dense_section = _Section(self._columns, self._segments, dense=True)
+        return self._dense_section
 
 
 class PerEntry:

@@ -23,6 +23,7 @@ import pytest
 
 from sim.app.i18n import name, t
 from sim.params import load_scenario
+from sim.street import load_street
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -112,13 +113,13 @@ def open_page(request, server, browser):
     opened, log_start = [], len(server.log_text())
     failed_before = request.session.testsfailed
 
-    def open_(path: str = "/", width: int = 1366, height: int = 900):
+    def open_(path: str = "/", width: int = 1366, height: int = 900, ready: str = "svg.lilong-map"):
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
         watch = Watch(page, server.url)
         opened.append((context, page, watch))
         page.goto(server.url + path)
-        page.locator("svg.lilong-map").last.wait_for(timeout=60_000)
+        page.locator(ready).last.wait_for(timeout=60_000)
         page.evaluate(OBSERVE_COUNTER)
         return page
 
@@ -593,3 +594,23 @@ def test_workshop_soak_play_pause_language_scenario_step(open_page):
              if text and (m := re.search(r"\d+", text))]
     jumps = [b - a for a, b in zip(steps, steps[1:], strict=False) if b >= a]
     assert max(jumps) <= 4, f"the display jumped {max(jumps)} weeks at once"
+
+
+def test_the_street_page_maps_its_neighbourhoods_runs_a_season_and_switches_placement(open_page):
+    """/street in a real browser: a tile per neighbourhood, a season's run moves the counter and the tiles'
+    values, another placement marks its planners' tiles, Reset goes back to week 0; no page error."""
+    page = open_page("/street", ready="svg .street-tile")
+    tiles = page.locator("svg .street-tile")
+    expect(tiles).to_have_count(16)
+    expect(page.locator(".week-counter")).to_have_text(t("week_n", "en", week=0))
+    before = [tiles.nth(k).get_attribute("data-value") for k in range(16)]
+    page.locator(".season-button").click()
+    expect(page.locator(".week-counter")).to_have_text(t("week_n", "en", week=13), timeout=60_000)
+    page.wait_for_function("before => [...document.querySelectorAll('svg .street-tile')].some("
+                           "(g, k) => g.getAttribute('data-value') !== before[k])", arg=before, timeout=30_000)
+    placement = load_street("old_town_street").placements[1]
+    choose(page, "placement-choice", placement.name)
+    for planner in placement.planners:
+        expect(page.locator(f'svg .street-tile[data-name="{planner.neighbourhood}"]')).to_contain_text("★")
+    page.locator(".reset-button").click()
+    expect(page.locator(".week-counter")).to_have_text(t("week_n", "en", week=0), timeout=60_000)

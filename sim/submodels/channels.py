@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.neighbourhoods import segment_top
+from sim.neighbourhoods import expand, segment_top
 from sim.population import ExpectationSource, Households, Rung
 from sim.submodels.common import links_of, positions_of
 from sim.submodels.decision import expect_from_links, pipeline_links
@@ -91,7 +91,7 @@ def initiatives(model: LilongModel) -> None:
 
 def _households_of(model: LilongModel, active: np.ndarray) -> np.ndarray:
     """The households of the ``active`` neighbourhoods, as sorted indices."""
-    return np.flatnonzero(active[model.hseg.of])
+    return np.flatnonzero(expand(active, model.hseg))
 
 
 def survey(model: LilongModel) -> None:
@@ -118,7 +118,7 @@ def public_meeting(model: LilongModel) -> None:
     take = model.streams.uniform_over("public_meeting", model.hseg, active)
     priority = model.streams.uniform_over("public_meeting", model.hseg, active)
     informed = np.flatnonzero(((h.rung >= Rung.INFORMED) | model.decisions.wants("public_meeting"))
-                              & active[model.hseg.of])
+                              & expand(active, model.hseg))
     prob = propensity(model, Rung.CONSULTED, h.trust_government, invited=0.5, evening_share=cc.meeting_evening_share,
                       who=informed)
     engage(model, choose(model, informed, prob, cc.meeting_capacity, take, priority, choice="public_meeting"),
@@ -165,7 +165,7 @@ def planner_visits(model: LilongModel) -> None:
                                   streams.uniform_each("planner_visits", active)) * active
     tiebreak = streams.uniform_over("planner_visits", model.hseg, active)
     talk = streams.uniform_over("planner_visits", model.hseg, active)
-    candidates = np.flatnonzero((model.week - h.last_visit >= hp.planner.revisit_weeks) & active[model.hseg.of])
+    candidates = np.flatnonzero((model.week - h.last_visit >= hp.planner.revisit_weeks) & expand(active, model.hseg))
     score = _visit_score(model, candidates, tiebreak)
     first = model.decisions.visit_first
     if len(first):  # whom the planner's person chose to visit comes first, in the order chosen
@@ -210,7 +210,7 @@ def planner_workshops(model: LilongModel) -> None:
     priority = streams.uniform_over("planner_workshops", model.hseg, active)
     invited = invited_now(model)
     eligible = (((invited > 0) | (h.rung >= Rung.CONSULTED) | h.leader | model.in_workstation_reach
-                 | model.decisions.wants("workshop")) & active[model.hseg.of])
+                 | model.decisions.wants("workshop")) & expand(active, model.hseg))
     trust = _trust_in_planner_channel(h)
     who = np.flatnonzero(eligible)
     take_up = (propensity(model, Rung.INVOLVED, trust, invited, evening_share=pl.evening_share, who=who)
@@ -245,7 +245,7 @@ def platform_meeting(model: LilongModel) -> None:
     tiebreak = streams.uniform_over("platform_meeting", seg, active)
     take = streams.uniform_over("platform_meeting", seg, active)
     priority = streams.uniform_over("platform_meeting", seg, active)
-    here = active[seg.of]
+    here = expand(active, seg)
     eligible = ((h.rung >= Rung.INVOLVED) | h.leader | h.volunteer | model.decisions.wants("platform")) & here
     voiced = np.flatnonzero(~eligible & here & (h.voice_recent > 0))
     representatives = voiced[segment_top(-(h.voice_recent[voiced] + tiebreak[voiced] * 1e-6), seg.of[voiced],

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.neighbourhoods import expand
 from sim.population import ExpectationSource, Rung
 from sim.projects import Status
 from sim.submodels.common import links_of
@@ -53,8 +54,8 @@ def review(model: LilongModel) -> None:
     top = np.zeros(model.k)
     np.maximum.at(top, sseg.of, demand.max(axis=1))
     demand = demand / np.where(top > 0, top, 1.0)[sseg.of, None]  # scaled to each neighbourhood's largest
-    own = (model.columns.street_office.own_priority_weight * (1 - alignment(model)))[sseg.of]
-    score = own[:, None] * inst.priorities[sseg.of] + (1 - own[:, None]) * demand
+    own = expand(model.columns.street_office.own_priority_weight * (1 - alignment(model)), sseg)
+    score = own[:, None] * expand(inst.priorities, sseg) + (1 - own[:, None]) * demand
     score = np.where(model.site_allowed & idle[:, None], score, -np.inf)
     best_type = score.argmax(axis=1)
     best = score.max(axis=1) + tiebreak

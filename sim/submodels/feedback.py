@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.neighbourhoods import expand
 from sim.population import INITIAL_PLANNER_TRUST, NEVER, Households, Rung
 from sim.projects import Status
 from sim.submodels.common import links_of
@@ -155,7 +156,7 @@ def steady_level(disposition: float | np.ndarray, rate: float, up_per_week: floa
 
 def leaders(model: LilongModel) -> None:
     h, b, inst = model.households, model.per_household.behaviour, model.institutions
-    spotting = np.where(inst.planner_on, inst.talent_spotting, 0.0)[model.hseg.of]
+    spotting = expand(np.where(inst.planner_on, inst.talent_spotting, 0.0), model.hseg)
     eligible = ((h.rung >= Rung.COLLABORATING) & ~h.leader & (h.internal_efficacy > LEADER_MIN_EFFICACY)
                 & (h.knowledge > LEADER_MIN_KNOWLEDGE) & (h.meeting_ties >= LEADER_MIN_TIES))
     rate = b.leader_rate * (b.leader_base_factor + spotting)

@@ -56,7 +56,7 @@ def weekly_disposition(model: LilongModel) -> None:
     Computed once at the start of each week from the state then: health, motivation, efficacy
     and the social threshold effect. Channels add time, trust, invitation and depth.
     """
-    h, b = model.households, model.per_household.behaviour
+    h, b = model.households, model.per_household.behaviour.dense
     above = sigmoid((model.exposure - h.threshold) / SOCIAL_STEEPNESS)
     model.disposition = _disposition(above, model.largest_need, h.delivered, h.health, h.interest,
                                      h.external_efficacy, h.internal_efficacy, b.base_logit, b.weight_health,
@@ -88,7 +88,7 @@ def propensity(model: LilongModel, depth: int, trust: np.ndarray, invited: np.nd
     in office hours); ``None`` for acts done at one's convenience (a survey form, a complaint, a visit at
     home).
     """
-    h, b = model.households, model.per_household.behaviour
+    h, b = model.households, model.per_household.behaviour.dense
     rows = slice(None) if who is None else who
     disposition, trust = model.disposition[rows], trust[rows]
     invited = invited[rows] if isinstance(invited, np.ndarray) else np.full(len(disposition), float(invited))

@@ -42,7 +42,7 @@ def _overall(living: float | np.ndarray, process: float | np.ndarray, trust: flo
 
 def satisfaction(model: LilongModel) -> None:
     """This week's expectation, living, process and overall satisfaction, and belonging (in place)."""
-    h, b = model.households, model.per_household.behaviour
+    h, b = model.households, model.per_household.behaviour.dense
     _update(h.expectation, h.satisfaction_living, h.satisfaction_process, h.satisfaction_overall, h.belonging,
             h.delivered, h.baseline_living, h.disruption, h.voice_recent, h.answered_recent, h.ignored_recent,
             h.trust_government, h.meeting_ties, h.use, h.rung, h.in_activity,

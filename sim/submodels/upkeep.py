@@ -21,6 +21,7 @@ import numba
 import numpy as np
 
 from sim.kernels import binomial_from_uniform, link_weighted_mean, poisson_from_uniform
+from sim.neighbourhoods import expand
 from sim.population import Rung
 from sim.projects import Status
 from sim.space import Catchment
@@ -110,8 +111,8 @@ def _ties(model: LilongModel) -> None:
     moved = model.flows["moved_in"] > 0
     if moved.any():
         lapse = streams.uniform_over("ties", seg, moved)
-        share = (model.flows["moved_in"] / seg.sizes)[seg.of]
-        h.meeting_ties -= binomial_from_uniform(h.meeting_ties, np.where(moved[seg.of], share, 0.0), lapse)
+        share = expand(model.flows["moved_in"] / seg.sizes, seg)
+        h.meeting_ties -= binomial_from_uniform(h.meeting_ties, np.where(expand(moved, seg), share, 0.0), lapse)
 
 
 def _disruption(model: LilongModel) -> np.ndarray:
