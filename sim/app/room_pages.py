@@ -86,10 +86,16 @@ def _browser_here() -> Callable[[], bool]:
                     and kernel_context.PageStatus.CONNECTED in tuple(context.page_status.values()))
 
 
-def use_room(room: Room | None, presence: Callable[[bool], None] | None = None) -> int:
-    """Redraw when ``room`` changes (and each second while its timer runs); ``presence`` hears whether this
-    page's browser is here. Returns a number that changes with every redraw it asks for."""
+def use_room(room: Room | None, presence: Callable[[bool], None] | None = None,
+             view: Callable[[Room], object] | None = None) -> tuple[int, solara.Reactive]:
+    """Redraw when ``room`` changes what this page shows: ``view(room)`` (read under the room's lock) is
+    what the page draws from, and a change of the room that leaves it as it was redraws nothing (``None``:
+    any change redraws). ``presence`` hears whether this page's browser is here. Returns a number that
+    changes with every redraw it asks for, and the seconds left in the round (``None``: no timer) as a
+    reactive value: only a component that reads it (:func:`TimeLeft`) redraws each second, not the page.
+    With 30 phones, a choice redraws only the pages it changes (the console, and the phones that wait)."""
     tick = solara.use_reactive(0)
+    seconds = solara.use_reactive(None)
 
     def watch() -> Callable[[], None] | None:
         if room is None:
@@ -97,8 +103,16 @@ def use_room(room: Room | None, presence: Callable[[bool], None] | None = None) 
         stop = threading.Event()
         here_now = _browser_here()
 
+        def shown() -> object:
+            if view is None:
+                return room.version
+            with room.lock:
+                return view(room)
+
         def loop() -> None:
-            seen, here, left = room.version, True, room.seconds_left()
+            seen, here, drawn = room.version, True, shown()
+            secs = room.seconds_left()
+            seconds.value = None if secs is None else int(secs)
             if presence is not None:
                 presence(True)
             try:
@@ -109,9 +123,14 @@ def use_room(room: Room | None, presence: Callable[[bool], None] | None = None) 
                         presence(now_here)
                         here = now_here
                     secs = room.seconds_left()
-                    if version != seen or (secs is not None and int(secs) != int(left or 0)):
-                        seen, left = version, secs
-                        tick.value += 1
+                    secs = None if secs is None else int(secs)
+                    if secs != seconds.value:
+                        seconds.value = secs
+                    if version != seen:
+                        seen, now = version, shown()
+                        if now != drawn:
+                            drawn = now
+                            tick.value += 1
             except Exception:  # the page went away mid-update: nothing left to draw
                 pass
             finally:
@@ -122,7 +141,17 @@ def use_room(room: Room | None, presence: Callable[[bool], None] | None = None) 
         return stop.set
 
     solara.use_effect(watch, [room])
-    return tick.value
+    return tick.value, seconds
+
+
+@solara.component
+def TimeLeft(seconds: solara.Reactive, classes: list[str], none_text: str = "") -> None:
+    """The round's seconds left; this component alone redraws as they count down."""
+    secs = seconds.value
+    if secs is not None:
+        solara.Text(rt("time_left", language.value, s=secs), classes=classes)
+    elif none_text:
+        solara.Text(none_text, classes=classes)
 
 
 @solara.component
@@ -267,7 +296,7 @@ def RoomSeat() -> None:
         except RoomError:
             pass
 
-    use_room(room, presence if room is not None else None)
+    _, seconds = use_room(room, presence if room is not None else None, _seat_view(seat_id))
     solara.Style(CSS)
     with solara.Column(classes=["room-page", "seat-page"], gap="6px"):
         if room is None:
@@ -285,7 +314,6 @@ def RoomSeat() -> None:
             options = room.run.options(seat_id)
             initial = default_choice(seat, options, room.run.model.params)
             designs = site_lines(room.run, options, lang)
-            secs = room.seconds_left()
 
         def submit(choice: dict) -> None:
             try:
@@ -297,8 +325,7 @@ def RoomSeat() -> None:
         solara.Text(rt("your_seat", lang, seat=seat_label(seat, lang)), classes=["seat-title"],
                     style="font-size:1.3rem;font-weight:bold")
         solara.Text(rt("round_n", lang, round=round_no, week=week), classes=["seat-round"])
-        if secs is not None:
-            solara.Text(rt("time_left", lang, s=int(secs)), classes=["seat-timer"])
+        TimeLeft(seconds, ["seat-timer"])
         if paused:
             solara.Text(rt("paused_note", lang), classes=["seat-paused"])
         solara.Text(rt("situation", lang), style="font-weight:bold")
@@ -315,6 +342,16 @@ def RoomSeat() -> None:
         Message(problem)
         solara.Text(rt("keep_address", lang), style="font-size:0.8em;color:#555")
         SeatMemory.element(code=room.code, token=token)
+
+
+def _seat_view(seat_id: str) -> Callable[[Room], tuple]:
+    """What a seat's page draws from: the round, the model's week, a pause, and whether the seat has chosen
+    (then how many have, of how many people). Another seat's choice changes it only for seats that wait."""
+    def view(room: Room) -> tuple:
+        waiting = seat_id in room.pending
+        return (room.round, int(room.run.model.week), room.paused, waiting,
+                people_counts(room) if waiting else None)
+    return view
 
 
 def _held_seat(room: Room | None, token: str) -> Seat | None:
@@ -346,9 +383,15 @@ def _seat_of(code: str | None, token: str | None) -> tuple[Room | None, str, str
 def RoomConsole() -> None:
     lang = language.value
     room, key, problem0 = use_console()
-    tick = use_room(room)
+    tick, seconds = use_room(room)
     message, set_message = solara.use_state(("", True))
-    shown = solara.use_memo(lambda: _frame(room, tick) if room is not None else None, [tick, room])
+    drawn = None
+    if room is not None:
+        with room.lock:
+            drawn = _runs_state(room)
+    # The maps, charts and table change only when a run does (a round, a branch), not with every choice.
+    shown = solara.use_memo(lambda: _frame(room, tick) if room is not None else None, [drawn, room])
+    charts = solara.use_memo(lambda: _charts(room, shown, lang) if shown is not None else [], [drawn, room, lang])
     solara.Style(CSS)
     with solara.Column(classes=["room-page", "console-page"], gap="8px"):
         if room is None or shown is None:
@@ -358,7 +401,6 @@ def RoomConsole() -> None:
         with room.lock:
             seat_html, round_html = _seat_cards_html(room, lang), _round_cards_html(room, lang)
             round_no, played, paused = room.round, room.run.round, room.paused
-            secs = room.seconds_left()
             names = [run_label(room, k, lang) for k in labels]
             seat_ids = [s.id for s in room.seats]
         host = _host()
@@ -393,8 +435,7 @@ def RoomConsole() -> None:
                 solara.Text(rt("console_link_note", lang), style="font-size:0.8em;color:#555")
             with solara.Column(gap="4px"):
                 solara.Text(rt("round_n", lang, round=round_no, week=frame.sides[0].week), classes=["console-round"])
-                solara.Text(rt("time_left", lang, s=int(secs)) if secs is not None else rt("no_timer", lang),
-                            classes=["console-timer"])
+                TimeLeft(seconds, ["console-timer"], rt("no_timer", lang))
                 with solara.Row():
                     if paused:
                         solara.Button(rt("resume", lang), on_click=lambda: act(lambda: room.resume(key)),
@@ -418,7 +459,7 @@ def RoomConsole() -> None:
                     solara.Text(names[index], style="font-weight:bold")
                     MapView(snap, 1, frame.seq * 10 + index, show_inspector=False)
                     EventLog(snap, last=6)
-        Charts(run_charts(frame, names, lang))
+        Charts(charts)
         ReplayPanel(room, key, played)
         BranchPanel(room, key, played, seat_ids)
 
@@ -434,6 +475,20 @@ def _round_cards_html(room: Room, lang: str) -> str:
     return "".join(f'<div class="indicator-card round-card" data-run="{_esc(str(c["run"]))}"><b>{_esc(str(c["title"]))}'
                    "</b><ul>" + "".join(f"<li>{_esc(x)}</li>" for x in c["lines"]) + "</ul></div>"
                    for c in round_cards(room, lang))
+
+
+def _runs_state(room: Room) -> tuple:
+    """What the runs the console draws are at: the session's round and week, each branch's (call under the
+    room's lock)."""
+    return (room.run.round, int(room.run.model.week),
+            tuple((b.name, b.run.round, int(b.run.model.week)) for b in room.branches))
+
+
+def _charts(room: Room, shown: tuple, lang: str) -> list[str]:
+    frame, labels = shown
+    with room.lock:
+        names = [run_label(room, k, lang) for k in labels]
+    return run_charts(frame, names, lang)
 
 
 def _frame(room: Room, tick: int) -> tuple:

@@ -3,6 +3,7 @@ language, the console's seat list, the runs side by side, the QR code. Read unde
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 
@@ -32,6 +33,7 @@ def seat_label(seat: Seat, lang: str = "en") -> str:
     return f"{label} {seat.id.rsplit('-', 1)[1]}" if seat.role == HOUSEHOLD else label
 
 
+@functools.lru_cache(maxsize=64)
 def qr_svg(url: str) -> str:
     """The QR code of ``url`` as an SVG element (segno: pure Python)."""
     out = io.BytesIO()
