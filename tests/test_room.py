@@ -358,3 +358,23 @@ def test_the_consoles_cards_say_who_plays_each_seat_and_what_the_last_round_did(
     made = round_cards(room, "zh")
     assert [c["run"] for c in made] == ["session", "B1"]
     assert any("参与" in line for line in made[0]["lines"])
+
+
+def test_a_choice_changes_what_the_waiting_seats_show_and_not_the_others():
+    """A phone's page draws from its seat's view: another seat's choice redraws the seats that wait (their
+    count moves) and leaves those still choosing as they were; a round's advance changes every seat's."""
+    from sim.app.room_pages import _seat_view
+
+    room = Rooms().create(CONFIG)
+    tokens = {s: room.join(s) for s in ("retired_tenant-1", "working_renter-1", "young_family-1")}
+    for token in tokens.values():
+        room.connect(token)
+    views = {s: _seat_view(s) for s in tokens}
+    play(room, tokens, {"retired_tenant-1": {"actions": ["workshop"]}})
+    before = {s: views[s](room) for s in tokens}
+    play(room, tokens, {"working_renter-1": {"actions": ["stay_home"]}})
+    after = {s: views[s](room) for s in tokens}
+    assert after["young_family-1"] == before["young_family-1"]  # still choosing: nothing to redraw
+    assert after["retired_tenant-1"] != before["retired_tenant-1"]  # waiting: two of three have chosen now
+    play(room, tokens, {"young_family-1": {"actions": ["stay_home"]}})  # the last choice: the round advances
+    assert all(views[s](room) != after[s] for s in tokens)
