@@ -82,6 +82,12 @@ def test_cell_sums_and_counts_are_bincount_within_cells(n: int, n_cells: int, se
     assert np.array_equal(kernels.cell_counts(codes, cell, 6, n_cells), expected)
 
 
+def _per_household(behaviour: SimpleNamespace) -> SimpleNamespace:
+    """A model's per-household parameters as the mechanisms read them (``.dense``: the same, contiguous)."""
+    behaviour.dense = behaviour
+    return SimpleNamespace(behaviour=behaviour)
+
+
 def _numpy_satisfaction(h: dict[str, np.ndarray], b: SimpleNamespace) -> dict[str, np.ndarray]:
     """The satisfaction update as array expressions (how it was written before it was compiled)."""
     h = {k: v.copy() for k, v in h.items()}
@@ -116,7 +122,7 @@ def test_compiled_satisfaction_update_is_the_array_expressions_bit_for_bit(n: in
         "satisfaction_rate", "process_base", "process_heard", "process_answered", "process_ignored",
         "procedural_weight", "belonging_rate")})
     expected = _numpy_satisfaction(h, b)
-    model = SimpleNamespace(households=SimpleNamespace(**h), per_household=SimpleNamespace(behaviour=b))
+    model = SimpleNamespace(households=SimpleNamespace(**h), per_household=_per_household(b))
     satisfaction(model)
     for name, values in expected.items():
         assert np.array_equal(getattr(model.households, name), values), name
@@ -159,7 +165,7 @@ def test_compiled_disposition_is_the_array_expressions_bit_for_bit(n: int, seed:
     b = SimpleNamespace(**{name: rng.choice(rng.normal(0, 3, 2), n) for name in (
         "base_logit", "weight_health", "weight_need", "weight_interest", "weight_efficacy",
         "weight_internal_efficacy", "weight_social")})
-    model = SimpleNamespace(households=h, per_household=SimpleNamespace(behaviour=b), exposure=rng.random(n),
+    model = SimpleNamespace(households=h, per_household=_per_household(b), exposure=rng.random(n),
                             largest_need=rng.random(n))
     unmet = model.largest_need * (1.0 - h.delivered)
     above = 1.0 / (1.0 + np.exp(-((model.exposure - h.threshold) / SOCIAL_STEEPNESS)))
@@ -197,7 +203,7 @@ def test_compiled_propensity_is_the_array_expressions_bit_for_bit(n: int, depth:
     nb = np.sort(rng.integers(0, 2, n))  # two neighbourhoods, each with its own parameters
     b = SimpleNamespace(**{name: rng.normal(0, 2, 2)[nb] for name in (
         "weight_trust", "weight_invitation", "depth_cost", "weight_time", "shallow_time_share")})
-    model = SimpleNamespace(households=h, per_household=SimpleNamespace(behaviour=b), disposition=rng.normal(0, 3, n),
+    model = SimpleNamespace(households=h, per_household=_per_household(b), disposition=rng.normal(0, 3, n),
                             best_time=np.maximum(h.time_weekday, h.time_evening), hseg=SimpleNamespace(of=nb))
     if evening_share is not None:
         evening_share = np.array([evening_share, rng.random()])

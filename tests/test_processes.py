@@ -14,7 +14,8 @@ from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPERIMENT = ROOT / "scenarios" / "experiments" / "planner_hours_strategy.toml"
-LONG = ["--replications", "10", "--weeks", "520", "--workers", "2"]
+# Runs are stored long before the last one: time to interrupt the sweep mid-way, even on a busy machine.
+LONG = ["--replications", "30", "--weeks", "520", "--workers", "2"]
 
 
 def _stat(pid: str) -> tuple[int, int] | None:
