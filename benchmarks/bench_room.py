@@ -128,6 +128,7 @@ def session(browser, base: str, n_phones: int, rounds: int, log: Path) -> None:
         phones[seat] = page
     print(f"{len(phones)} phones seated in {time.monotonic() - started:.0f} s")
     latencies: list[float] = []
+    advancing: list[bool] = []  # whether the action was its round's last choice (the round then runs)
     started = time.monotonic()
     for r in range(1, rounds + 1):
         if r == 3:  # two phones reload: they rejoin their seats by the address
@@ -160,6 +161,7 @@ def session(browser, base: str, n_phones: int, rounds: int, log: Path) -> None:
                 t1 = max(wait_seen([page, *chosen], ".seat-waiting", f"^Your choice is in. {n} of ", t0),
                          wait_seen([console], f"seat:{seat}", "has chosen", t0))
             latencies.append(t1 - t0)
+            advancing.append(last)
             chosen.append(page)
         print(f"round {r}: {len(seats)} choices, median {statistics.median(latencies[-len(seats):]):.0f} ms, "
               f"max {max(latencies[-len(seats):]):.0f} ms")
@@ -170,6 +172,10 @@ def session(browser, base: str, n_phones: int, rounds: int, log: Path) -> None:
           f"{time.monotonic() - started:.0f} s")
     print(f"visible on every screen within 500 ms: {100 * within:.1f}%; median {statistics.median(latencies):.0f} ms, "
           f"95th percentile {q[18]:.0f} ms, max {max(latencies):.0f} ms")
+    for name, which in (("the rounds' last choices (the round runs)", True), ("the other choices", False)):
+        part = [x for x, a in zip(latencies, advancing, strict=True) if a == which]
+        print(f"  {name}: {len(part)}, {100 * sum(x <= 500 for x in part) / len(part):.1f}% within 500 ms, "
+              f"median {statistics.median(part):.0f} ms, max {max(part):.0f} ms")
     print(f"server exceptions (tracebacks in its log): {text.count('Traceback')}")
 
 
