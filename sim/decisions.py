@@ -54,6 +54,7 @@ class Decisions:
     voters: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # consulted this week
     watched: np.ndarray | None = None  # households whose model outcomes are recorded (None: nobody)
     seen: dict[str, np.ndarray] = field(default_factory=dict)  # choice -> (watched,) bool: the model said yes
+    _own_volunteer: np.ndarray | None = None  # (watched,) bool: volunteering by the model's joins and quits alone
 
     def __post_init__(self) -> None:
         for choice in HOUSEHOLD_CHOICES:
@@ -81,6 +82,7 @@ class Decisions:
         outcome of its own choice on the run's state, whatever a person then decided): :attr:`seen`."""
         self.watched = None if households is None else np.asarray(households, dtype=np.int64)
         self.seen = {}
+        self._own_volunteer = None
 
     def _record(self, choice: str, who: np.ndarray | None, by_model: np.ndarray) -> None:
         if who is None:
@@ -130,9 +132,13 @@ class Decisions:
         """The week's volunteers who join and quit (sorted indices) as the model has them, with a person's
         choice in its place: yes joins (or stays), no quits (a leader stays a volunteer)."""
         if self.watched is not None:
-            after = volunteer.copy()
-            after[join], after[quits] = True, False
-            self.seen["volunteer"] = self.seen.get("volunteer", np.zeros(len(self.watched), bool)) | after[self.watched]
+            # The model's own volunteering for the watched, from the round's start on: its joins and quits
+            # only, never what a person forced (the live state holds that from the round's second week).
+            own = self._own_volunteer if self._own_volunteer is not None else volunteer[self.watched].copy()
+            own[np.isin(self.watched, join)] = True
+            own[np.isin(self.watched, quits)] = False
+            self._own_volunteer = own
+            self.seen["volunteer"] = self.seen.get("volunteer", np.zeros(len(self.watched), bool)) | own
         if not self.forced("volunteer"):
             return join, quits
         forced = self.household["volunteer"]

@@ -84,7 +84,7 @@ def expand(column: np.ndarray, segments: Segments) -> np.ndarray:
     """A per-neighbourhood column as one value per entry of ``segments`` (per household, or per site).
     With one neighbourhood it is a read-only view of the one value (no memory to read per entry)."""
     if segments.k == 1:
-        return np.broadcast_to(column[0], (segments.n, *column.shape[1:]))
+        return np.broadcast_to(column[:1], (segments.n, *column.shape[1:]))  # the column's own dtype
     return column[segments.of]
 
 

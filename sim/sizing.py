@@ -169,19 +169,14 @@ def pilot_seconds(specs: Sequence[RunSpec]) -> float:
 
 
 def warm_kernels(params: Params, seed: int = 0) -> None:
-    """Run a tiny batch of two copies of the model over its horizon: its compiled kernels (those of one
-    neighbourhood's draws and of a batch's) are loaded in this process and, on a fresh checkout, compiled and
-    cached on disk (where worker processes then find them). The selection of a few among many, which a tiny
-    model never needs, is compiled on its own."""
-    import numpy as np
-
+    """Run a tiny copy of the model over its horizon, and a tiny batch of two for a few weeks: the compiled
+    kernels of one neighbourhood and of a batch (its gathered draws) are loaded in this process and, on a
+    fresh checkout, compiled and cached on disk (where worker processes then find them)."""
     from sim.model import LilongModel
-    from sim.neighbourhoods import segment_top
 
     warm = params.replace({"neighbourhood.households": 40}, origin="pilot")
     LilongModel(warm, seed).run_weeks(min(WARM_WEEKS, params.run.weeks))
     LilongModel([warm, warm], [seed, seed + 1]).run_weeks(2)
-    segment_top(np.arange(64.0), np.zeros(64, dtype=np.int64), np.ones(1, dtype=np.int64))
 
 
 def pilot_total_seconds(specs: Sequence[RunSpec], workers: int = 1) -> float:

@@ -72,6 +72,22 @@ def test_watching_what_the_model_decides_for_households_changes_nothing():
     assert {"complain", "volunteer"} <= set(b.decisions.seen) and b.decisions.seen["complain"].shape == (50,)
 
 
+def test_the_model_s_own_volunteering_is_recorded_whatever_a_person_forced():
+    """What the agents would choose is the model's rule on the run's state, not the person's choice copied:
+    households forced to volunteer for a season are recorded as the model alone has them."""
+    alone, forced = planner_model(), planner_model()
+    watched = np.flatnonzero(~alone.households.volunteer & ~alone.households.leader)[:200]
+    for model in (alone, forced):
+        model.decisions.watch(watched)
+    forced.decisions.force("volunteer", watched, 1)
+    alone.run_weeks(13)
+    forced.run_weeks(13)
+    assert forced.households.volunteer[watched].all()  # the person's choice took effect
+    by_model = forced.decisions.seen["volunteer"]
+    assert by_model.sum() < len(watched) // 4  # most of them the model would not have volunteer
+    assert by_model.sum() <= 2 * alone.decisions.seen["volunteer"].sum() + 5
+
+
 def test_residents_votes_hold_a_design_or_speed_it():
     def designed() -> tuple[LilongModel, int]:
         model = LilongModel(load_scenario(scenario_path("top_down")), 2)

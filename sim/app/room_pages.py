@@ -96,6 +96,7 @@ def use_room(room: Room | None, presence: Callable[[bool], None] | None = None,
     With 30 phones, a choice redraws only the pages it changes (the console, and the phones that wait)."""
     tick = solara.use_reactive(0)
     seconds = solara.use_reactive(None)
+    drawn_at = room.version if room is not None else -1  # the room this render drew from
 
     def watch() -> Callable[[], None] | None:
         if room is None:
@@ -113,6 +114,8 @@ def use_room(room: Room | None, presence: Callable[[bool], None] | None = None,
             seen, here, drawn = room.version, True, shown()
             secs = room.seconds_left()
             seconds.value = None if secs is None else int(secs)
+            if seen != drawn_at:  # the room changed between the render and this thread's start: draw it
+                tick.value += 1
             if presence is not None:
                 presence(True)
             try:
