@@ -378,3 +378,19 @@ def test_a_choice_changes_what_the_waiting_seats_show_and_not_the_others():
     assert after["retired_tenant-1"] != before["retired_tenant-1"]  # waiting: two of three have chosen now
     play(room, tokens, {"young_family-1": {"actions": ["stay_home"]}})  # the last choice: the round advances
     assert all(views[s](room) != after[s] for s in tokens)
+
+
+def test_a_committee_that_keeps_the_survey_keeps_the_scenario_s():
+    """Ticking "survey" in a scenario that has one keeps its interval (it did set one a round, doubling it);
+    where the scenario has none, it is one this round."""
+    from sim.room.choices import round_params, scenario_choice
+    from sim.room.seats import COMMITTEE
+
+    committee = next(s for s in RoomRun(CONFIG).seats if s.role == COMMITTEE)
+    for scenario in ("consultation", "top_down"):
+        base = RoomConfig(scenario=scenario).params()
+        keep = scenario_choice(committee, base)
+        values = round_params(base, {committee: {**keep, "survey": True}}, 13)
+        usual = base.committee.survey_interval_weeks
+        assert values["committee.survey_interval_weeks"] == (usual or 13)
+        assert round_params(base, {committee: keep}, 13) == round_params(base, {}, 13)  # as usual: untouched

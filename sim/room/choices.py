@@ -151,7 +151,9 @@ def round_params(base: Params, choices: Mapping[Seat, Mapping[str, Any]], round_
         elif seat.role == COMMITTEE:
             if choice["notices"] in NOTICES:
                 values["committee.notice_reach_per_week"] = NOTICES[choice["notices"]]
-            values["committee.survey_interval_weeks"] = round_weeks if choice["survey"] else 0
+            # a survey: the scenario's own, or one this round where the scenario has none
+            usual = param_value(base, "committee.survey_interval_weeks")
+            values["committee.survey_interval_weeks"] = (usual or round_weeks) if choice["survey"] else 0
             values["committee.public_meeting"] = choice["meeting"]
             if choice.get("rules", "usual") in RULES:
                 values["platform.self_management_rules"] = RULES[choice["rules"]]
