@@ -394,3 +394,16 @@ def test_a_committee_that_keeps_the_survey_keeps_the_scenario_s():
         usual = base.committee.survey_interval_weeks
         assert values["committee.survey_interval_weeks"] == (usual or 13)
         assert round_params(base, {committee: keep}, 13) == round_params(base, {}, 13)  # as usual: untouched
+
+
+def test_a_shipped_scenario_stepped_on_between_debriefs_is_the_run_of_that_many_weeks():
+    from sim.params import load_scenario, scenario_path
+    from sim.room.debrief import _ALONE, headline, scenario_headline
+
+    early = scenario_headline("top_down", "guizhou_west", 5, 13)
+    model = _ALONE[("top_down", "guizhou_west", 5)]
+    later = scenario_headline("top_down", "guizhou_west", 5, 26)
+    assert _ALONE[("top_down", "guizhou_west", 5)] is model and model.week == 26  # stepped on, not run again
+    fresh = LilongModel(load_scenario(scenario_path("top_down"), "guizhou_west"), 5)
+    fresh.run_weeks(26)
+    assert dict(later) == headline(fresh) and early != later

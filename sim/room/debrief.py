@@ -13,9 +13,10 @@ shipped scenarios.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from sim.model import LilongModel
@@ -66,12 +67,25 @@ def headline(model: LilongModel) -> dict[str, float]:
             "trust_government": float(m["trust_government"]), "spaces_built": float(built)}
 
 
-@lru_cache(maxsize=64)
+_ALONE: OrderedDict[tuple[str, str, int], LilongModel] = OrderedDict()  # shipped scenarios run alone, kept
+_ALONE_LOCK = threading.Lock()
+KEPT_RUNS = 32  # the server keeps this many (a few MiB each), the least recently used dropped first
+
+
 def scenario_headline(scenario: str, preset: str, seed: int, weeks: int) -> tuple[tuple[str, float], ...]:
-    """A shipped scenario run alone (nobody in a room) for ``weeks`` weeks: its headline numbers."""
-    model = LilongModel(load_scenario(scenario_path(scenario), preset), seed)
-    model.run_weeks(weeks)
-    return tuple(headline(model).items())
+    """A shipped scenario run alone (nobody in a room) for ``weeks`` weeks: its headline numbers. Its model is
+    kept and stepped on to the next debrief's week (the same numbers as a run of that many weeks at once), so a
+    debrief each round runs each scenario's new weeks only."""
+    key = (scenario, preset, seed)
+    with _ALONE_LOCK:
+        model = _ALONE.pop(key, None)
+        if model is None or model.week > weeks:
+            model = LilongModel(load_scenario(scenario_path(scenario), preset), seed)
+        model.run_weeks(weeks - model.week)
+        _ALONE[key] = model
+        while len(_ALONE) > KEPT_RUNS:
+            _ALONE.popitem(last=False)
+        return tuple(headline(model).items())
 
 
 def metric_rows(room: Room, scenarios: Sequence[str]) -> list[tuple[str, dict[str, float]]]:
