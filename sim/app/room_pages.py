@@ -37,9 +37,9 @@ from sim.app.room_views import (
     seat_label,
     site_lines,
     situation,
+    snapshot_of,
 )
-from sim.app.session import Snapshot
-from sim.app.settings import SEED, Settings, preset_files, results_dir, scenario_files
+from sim.app.settings import SEED, preset_files, results_dir, scenario_files
 from sim.app.widgets import SeatMemory
 from sim.room.branch import branch_point
 from sim.room.debrief import choice_rows, metric_rows
@@ -541,8 +541,7 @@ def ReplayPanel(room: Room, key: str, played: int) -> None:
             live = room.run.model.weekly_table()[:, : again.model.week + 1]
         same = np.array_equal(again.model.weekly_table(), live, equal_nan=True)
         set_result(rt("replayed", lang, week=again.model.week, same=rt("yes" if same else "no", lang)))
-        cfg = room.config
-        set_shown(Snapshot.of(Settings(scenario=cfg.scenario, preset=cfg.preset, seed=cfg.seed), again.model))
+        set_shown(snapshot_of(room, again.model))
 
     with solara.Row(classes=["replay-panel"], style="align-items:center;flex-wrap:wrap"):
         solara.v.Select(label=rt("replay", lang), v_model=min(upto, played), on_v_model=set_upto,

@@ -16,6 +16,7 @@ from sim.app.session import Frame, Snapshot
 from sim.app.settings import Settings
 from sim.app.views import WORKSHOP_CHARTS, event_line, fmt_value, line_chart_svg, scale_word
 from sim.metrics import observed_rungs
+from sim.model import LilongModel
 from sim.params import IMPROVEMENT_TYPES
 from sim.population import LADDER
 from sim.projects import STATUS_NAMES, Status
@@ -188,12 +189,16 @@ def people_counts(room: Room) -> tuple[int, int]:
     return len(room.pending), len(room.holder)
 
 
+def snapshot_of(room: Room, model: LilongModel) -> Snapshot:
+    """What a map and the charts show of ``model``, a run of ``room``."""
+    cfg = room.config
+    return Snapshot.of(Settings(scenario=cfg.scenario, preset=cfg.preset, seed=cfg.seed), model)
+
+
 def frame_of(room: Room, seq: int) -> tuple[Frame, list[str]]:
     """The session and its branches as one frame (for maps, charts and the comparison), and their labels."""
-    cfg = room.config
-    settings = Settings(scenario=cfg.scenario, preset=cfg.preset, seed=cfg.seed)
     runs = [room.run] + [b.run for b in room.branches]
-    frame = Frame(seq, 1, tuple(Snapshot.of(settings, r.model) for r in runs))
+    frame = Frame(seq, 1, tuple(snapshot_of(room, r.model) for r in runs))
     return frame, ["session"] + [b.name for b in room.branches]
 
 
