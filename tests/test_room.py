@@ -407,3 +407,13 @@ def test_a_shipped_scenario_stepped_on_between_debriefs_is_the_run_of_that_many_
     fresh = LilongModel(load_scenario(scenario_path("top_down"), "guizhou_west"), 5)
     fresh.run_weeks(26)
     assert dict(later) == headline(fresh) and early != later
+
+
+def test_a_token_kept_for_one_room_offers_no_seat_in_another():
+    from sim.app.room_pages import _held_seat
+
+    rooms = Rooms()
+    a, b = rooms.create(CONFIG), rooms.create(CONFIG)
+    token = a.join("young_family-1")
+    assert _held_seat(a, token).id == "young_family-1"
+    assert _held_seat(b, token) is None and _held_seat(a, "") is None and _held_seat(None, token) is None

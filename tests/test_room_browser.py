@@ -220,5 +220,6 @@ def test_a_phone_that_lost_its_address_gets_its_seat_back_and_another_browser_do
 
     other = contexts(f"/room/join?code={code}", PHONE)  # another browser: its own storage, no seat to offer
     expect(other.locator(".seat-young_family-1 .take-seat")).to_be_disabled(timeout=LONG)
+    expect(other.locator(".seat-memory")).to_have_attribute("data-checked", "yes", timeout=LONG)  # storage read
     expect(other.locator(".seat-memory")).to_have_attribute("data-stored", "no", timeout=LONG)
     expect(other.locator(".seat-back")).to_have_count(0)

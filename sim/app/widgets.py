@@ -112,9 +112,11 @@ class SeatMemory(ipyvue.VueTemplate):
     """
 
     template = traitlets.Unicode("""
-<template><span class="seat-memory" style="display:none" :data-stored="stored ? 'yes' : 'no'"></span></template>
+<template><span class="seat-memory" style="display:none" :data-stored="stored ? 'yes' : 'no'"
+  :data-checked="checked ? 'yes' : 'no'"></span></template>
 <script>
 module.exports = {
+  data() { return { checked: false }; },
   methods: {
     seats() {
       try { return JSON.parse(window.localStorage.getItem('sim-room-seats') || '{}') || {}; }
@@ -129,6 +131,7 @@ module.exports = {
       } else if (seats[this.code]) {
         this.found(seats[this.code]);  // to the server (vue_found), which checks it
       }
+      this.checked = true;  // this browser's storage was read (tests wait for it before asserting nothing)
     },
   },
   mounted() { this.sync(); },
