@@ -17,6 +17,7 @@ from types import SimpleNamespace
 import numba
 import numpy as np
 
+from sim.kernels import select
 from sim.params import IMPROVEMENT_TYPES, SECTIONS, Params
 
 
@@ -263,7 +264,7 @@ def _segment_top(keys: np.ndarray, bounds: np.ndarray, limit: np.ndarray) -> np.
         elif 0 < limit[s] and 16 * limit[s] < b - a:
             _keep_smallest_by_heap(keys, a, b, limit[s], keep)
         elif limit[s] > 0:  # the limit smallest, ties to the earlier position (as a stable sort takes them)
-            kth = np.partition(keys[a:b], limit[s] - 1)[limit[s] - 1]
+            kth = select(keys[a:b].copy(), limit[s] - 1)
             taken = 0
             for j in range(a, b):
                 if keys[j] < kth:

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from sim import kernels
 from sim.neighbourhoods import segment_top
 from sim.population import Rung
+from sim.submodels.decision import _best_of_each
+from sim.submodels.gatherings import _organised_views
 from sim.submodels.participation import SOCIAL_STEEPNESS, _exposure, propensity, weekly_disposition
 from sim.submodels.satisfaction import (
     BELONGING_ACTIVITY,
@@ -21,7 +23,7 @@ from sim.submodels.satisfaction import (
     TIES_FOR_FULL_BELONGING,
     satisfaction,
 )
-from sim.submodels.upkeep import _hours_and_givers_by_site
+from sim.submodels.upkeep import _hours_and_givers_by_site, _upkeep_by_links, _use_by_links
 from sim.submodels.voice import HEARD_LEVEL
 
 
@@ -258,3 +260,97 @@ def test_segment_top_is_each_segments_smallest_with_ties_to_the_earlier(k: int, 
     keys = rng.choice([-np.inf, -3.0, 0.0, 1.0, 2.5], n) if ties else rng.random(n)
     limit = rng.integers(0, most + 1, k)
     assert np.array_equal(segment_top(keys, segment, limit), _stable_top(keys, segment, limit))
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3)), max_size=40))
+def test_best_of_each_household_is_what_a_stable_sort_picks(entries: list[tuple[int, int]]) -> None:
+    """Each household's best value (ties to the later entry) from one pass, against the lexsort it replaced."""
+    household = np.sort(np.array([e[0] for e in entries], dtype=np.int64))
+    value = np.array([e[1] for e in entries], dtype=float)
+    order = np.lexsort((value, household))
+    last = np.r_[household[order][1:] != household[order][:-1], True] if len(order) else np.zeros(0, bool)
+    assert np.array_equal(_best_of_each(household, value), order[last])
+
+
+def _random_links(seed: int, n: int = 60, n_sites: int = 12) -> SimpleNamespace:
+    """Catchment-like links (sorted by household) with this week's values, and household and site states."""
+    rng = np.random.default_rng(seed)
+    hh = np.sort(rng.integers(0, n, 4 * n))
+    site = rng.integers(0, n_sites, len(hh))
+    value = rng.random(len(hh)) * (rng.random(len(hh)) < 0.7)
+    return SimpleNamespace(rng=rng, n=n, n_sites=n_sites, hh=hh, site=site, value=value,
+                           time=rng.random(n), rung=rng.integers(0, 5, n).astype(np.int8),
+                           flag=rng.random(n) < 0.3, other=rng.random(n) < 0.4, site_flag=rng.random(n_sites) < 0.5)
+
+
+def _bit_equal(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+@given(st.integers(0, 2**32 - 1))
+@settings(max_examples=40, deadline=None)
+def test_use_by_links_is_its_bincounts_bit_for_bit(seed: int) -> None:
+    x = _random_links(seed)
+    log_left = np.log1p(-np.minimum(x.value, 0.999))
+    use, household_use, site_use, log_sum, seen = _use_by_links(x.hh, x.site, x.value, log_left, x.time, x.rung,
+                                                                int(Rung.CONSULTED), x.n, x.n_sites)
+    expected_use = x.value * (0.3 + 0.7 * x.time[x.hh])
+    expected_household = np.bincount(x.hh, weights=expected_use, minlength=x.n)
+    expected_site = np.bincount(x.site, weights=expected_use, minlength=x.n_sites)
+    engaged = np.bincount(x.site, weights=expected_use * (x.rung[x.hh] >= Rung.CONSULTED), minlength=x.n_sites)
+    share = np.divide(engaged, expected_site, out=np.zeros(x.n_sites), where=expected_site > 0)
+    for got, expected in ((use, expected_use), (household_use, expected_household), (site_use, expected_site),
+                          (log_sum, np.bincount(x.hh, weights=log_left, minlength=x.n)),
+                          (seen, kernels.link_weighted_mean(x.hh, x.site, expected_use, share, expected_household))):
+        assert _bit_equal(got, expected)
+
+
+@given(st.integers(0, 2**32 - 1))
+@settings(max_examples=40, deadline=None)
+def test_organised_views_are_their_bincounts_bit_for_bit(seed: int) -> None:
+    x = _random_links(seed)
+    use, site_users = x.value, np.bincount(x.site, weights=x.value, minlength=x.n_sites)
+    core, in_activity, in_use = x.flag, x.other, x.site_flag
+    use_of_organised, seen = _organised_views(x.hh, x.site, use, core, in_activity, in_use, site_users, x.n)
+    organised = (np.bincount(x.site, weights=use * core[x.hh], minlength=x.n_sites) > 0) & in_use
+    took_part = np.bincount(x.site, weights=use * in_activity[x.hh], minlength=x.n_sites)
+    share = np.divide(took_part, site_users, out=np.zeros(x.n_sites), where=site_users > 0)
+    organised_use = use * organised[x.site]
+    expected = np.bincount(x.hh, weights=organised_use, minlength=x.n)
+    assert _bit_equal(use_of_organised, expected)
+    assert _bit_equal(seen, kernels.link_weighted_mean(x.hh, x.site, organised_use, share, expected))
+
+
+@given(st.integers(0, 2**32 - 1))
+@settings(max_examples=40, deadline=None)
+def test_upkeep_by_links_is_its_array_expressions_bit_for_bit(seed: int) -> None:
+    x = _random_links(seed)
+    rng, n, hh, site, use = x.rng, x.n, x.hh, x.site, x.value
+    household_use = np.bincount(hh, weights=use, minlength=n)
+    site_use = np.bincount(site, weights=use, minlength=x.n_sites)
+    public, rules, conditional, core = rng.random(len(hh)) < 0.5, x.site_flag, x.other, x.flag
+    boost, match, fixed, core_hours, user_hours = (rng.random(n) for _ in range(5))
+    belief, draw = rng.random(n), rng.random(n).astype(np.float32)
+    got_belief = belief.copy()
+    gives, hours, collaborating, upkeep_hours = _upkeep_by_links(
+        hh, site, use, public, rules, household_use, site_use, conditional, got_belief, boost, match, fixed,
+        core_hours, user_hours, x.time, core, draw, 0.05, 0.9, 1 - 0.9)
+    # the array expressions upkeep() used before the kernel
+    users = np.flatnonzero(household_use > 0.05)
+    rules_seen = kernels.link_weighted_mean(hh, site, use, rules.astype(float), household_use)[users]
+    p = conditional[users] * (match[users] * belief[users]) + fixed[users] + boost[users] * rules_seen
+    p = np.clip(p, 0, 1) * (0.4 + 0.6 * x.time[users])
+    user_gives = (draw[users] < p) | core[users]
+    expected_gives = np.zeros(n, dtype=bool)
+    expected_gives[users] = user_gives
+    expected_hours = np.zeros(n)
+    expected_hours[users] = user_gives * np.where(core[users], core_hours[users], user_hours[users])
+    expected_upkeep, given = _hours_and_givers_by_site(hh, site, use, public, core, expected_hours, expected_gives,
+                                                       n, x.n_sites)
+    seen = kernels.link_weighted_mean(hh, site, use, np.divide(given, site_use, out=np.zeros(x.n_sites),
+                                                               where=site_use > 0), household_use)
+    updating = users[conditional[users]]
+    belief[updating] = 0.9 * belief[updating] + (1 - 0.9) * seen[updating]
+    assert _bit_equal(gives, expected_gives) and _bit_equal(hours, expected_hours)
+    assert np.array_equal(np.flatnonzero(collaborating), users[user_gives & core[users]])
+    assert _bit_equal(upkeep_hours, expected_upkeep) and _bit_equal(got_belief, belief)

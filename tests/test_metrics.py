@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim import LilongModel, load_scenario
 from sim.group_sums import household_cells
-from sim.metrics import GROUP_METRICS, GROUPS, WEEKS_PER_YEAR, observed_rungs
+from sim.kernels import select
+from sim.metrics import GROUP_METRICS, GROUPS, WEEKS_PER_YEAR, _tenth_percentile, _top_work_share, observed_rungs
 from sim.params import scenario_path
 from sim.population import LADDER, Rung
 
@@ -73,3 +76,33 @@ def test_household_totals_are_the_plain_means_counts_and_sums() -> None:
     }
     for name, value in expected.items():
         assert got[name] == pytest.approx(value, rel=1e-12), name
+
+
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=6), st.integers(0, 2**32 - 1), st.booleans())
+@settings(max_examples=80, deadline=None)
+def test_order_statistics_are_the_plain_definitions(sizes: list[int], seed: int, ties: bool) -> None:
+    """The tenth percentile and the top 5%'s share of work, per neighbourhood, from the compiled selection,
+    against sorting (ties and neighbourhoods with nobody working included)."""
+    rng = np.random.default_rng(seed)
+    sizes = [s + 1 for s in sizes]
+    start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    draw = (lambda n: rng.integers(0, 4, n) / 4) if ties else rng.random
+    satisfaction = draw(start[-1])
+    work = np.where(rng.random(start[-1]) < 0.4, draw(start[-1]), 0.0)
+    p10, top5 = _tenth_percentile(satisfaction, start), _top_work_share(work, start)
+    for k, (a, b) in enumerate(zip(start[:-1], start[1:], strict=True)):
+        assert p10[k] == np.sort(satisfaction[a:b])[(b - a) // 10]
+        working = np.sort(work[a:b][work[a:b] > 0])
+        top = max(1, (b - a) // 20)
+        expected = working[-top:].sum() / working.sum() if working.sum() > 0 else np.nan
+        np.testing.assert_allclose(top5[k], expected, rtol=1e-12)
+
+
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=60), st.data())
+def test_select_puts_the_kth_smallest_in_place(values: list[int], data: st.DataObject) -> None:
+    array = np.array(values, dtype=float)
+    k = data.draw(st.integers(0, len(values) - 1))
+    chosen = select(array, k)
+    assert chosen == sorted(values)[k] == array[k]
+    assert (array[:k] <= chosen).all() and (array[k + 1:] >= chosen).all()
+    assert sorted(array.tolist()) == sorted(values)

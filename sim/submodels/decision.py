@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
 from sim.neighbourhoods import expand
@@ -112,12 +113,29 @@ def expect_from_links(model: LilongModel, links: np.ndarray, source: Expectation
     The value expected is ``expected_fit`` x the household's weight x its need for the project's type.
     """
     c, h, pb, b = model.catchment, model.households, model.projects, model.per_household.behaviour
+    if len(links) > 1 and (c.household[links[1:]] < c.household[links[:-1]]).any():
+        links = links[np.argsort(c.household[links], kind="stable")]  # by household, in order within each
     hh, site = c.household[links], c.site[links]
     value = b.expected_fit[hh] * c.weight[links] * h.need[hh, pb.type[site]]
-    order = np.lexsort((value, hh))  # by household, largest value last: each household's best project
-    last = np.r_[hh[order][1:] != hh[order][:-1], True] if len(order) else np.zeros(0, bool)
-    best_hh, best_value, best_site = hh[order][last], value[order][last], site[order][last]
+    best = _best_of_each(hh, value)  # each household's best project (of equal values, the later link)
+    best_hh, best_value, best_site = hh[best], value[best], site[best]
     promise(model, best_hh, best_value, model.week + b.expected_delivery_weeks[best_hh], source, best_site)
+
+
+@numba.njit(cache=True, nogil=True)
+def _best_of_each(household: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Positions of each household's largest ``value`` (``household`` sorted; of equal values the later):
+    what a stable sort by household and value, taking each household's last entry, picks."""
+    best = np.empty(len(household), dtype=np.int64)
+    count = 0
+    for k in range(len(household)):
+        if k > 0 and household[k] == household[k - 1]:
+            if value[k] >= value[best[count - 1]]:
+                best[count - 1] = k
+        else:
+            best[count] = k
+            count += 1
+    return best[:count].copy()
 
 
 def pipeline_links(model: LilongModel, households: np.ndarray) -> np.ndarray:

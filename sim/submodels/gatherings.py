@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 
+from sim.kernels import link_weighted_mean
 from sim.projects import Status
-from sim.submodels.common import ratio
-from sim.submodels.upkeep import USE_THRESHOLD, use_weighted_view
+from sim.submodels.upkeep import USE_THRESHOLD
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -28,17 +29,33 @@ def gatherings(model: LilongModel) -> None:
     """Who takes part in this week's self-organised activities."""
     h, pb = model.households, model.projects
     hh, site, use = model.link_cache
-    n_sites = model.lilong.n_sites
     core = h.volunteer | h.leader
-    organised = np.bincount(site, weights=use * core[hh], minlength=n_sites) > 0
-    organised &= pb.status == Status.IN_USE
-    took_part = np.bincount(site, weights=use * h.in_activity[hh], minlength=n_sites)
-    share = ratio(took_part, pb.users)
-    organised_use = use * organised[site]
-    use_of_organised = np.bincount(hh, weights=organised_use, minlength=h.n)
-    seen = use_weighted_view(hh, site, organised_use, share, use_of_organised)
+    use_of_organised, seen = _organised_views(hh, site, use, core, h.in_activity, pb.status == Status.IN_USE,
+                                              pb.users, h.n)
     users = np.flatnonzero(use_of_organised > USE_THRESHOLD)  # a minority: decide for them only
     draw = model.streams.uniform_over("gatherings", model.hseg)  # one number per household, user or not
     willing = (seen[users] >= h.threshold[users]) & (draw[users] < 0.3 + 0.7 * h.time_available[users])
     h.in_activity = np.zeros(h.n, dtype=bool)
     h.in_activity[users] = willing | core[users]
+
+
+@numba.njit(cache=True, nogil=True)
+def _organised_views(hh: np.ndarray, site: np.ndarray, use: np.ndarray, core: np.ndarray, in_activity: np.ndarray,
+                     in_use: np.ndarray, site_users: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Over the links ``hh``, ``site``, ``use`` to spaces: per household, its use of organised spaces (in use,
+    with core use there), and the share of those spaces' use by last week's participants as it sees them
+    (use-weighted). One pass where numpy made five; the same additions in the same order as the bincounts."""
+    n_sites = len(in_use)
+    core_use, took_part = np.zeros(n_sites), np.zeros(n_sites)
+    for k in range(len(hh)):
+        core_use[site[k]] += use[k] * (1.0 if core[hh[k]] else 0.0)
+        took_part[site[k]] += use[k] * (1.0 if in_activity[hh[k]] else 0.0)
+    share = np.zeros(n_sites)
+    for s in range(n_sites):
+        share[s] = took_part[s] / site_users[s] if site_users[s] > 0 else 0.0
+    organised_use = np.empty(len(hh))
+    use_of_organised = np.zeros(n)
+    for k in range(len(hh)):
+        organised_use[k] = use[k] * (1.0 if core_use[site[k]] > 0 and in_use[site[k]] else 0.0)
+        use_of_organised[hh[k]] += organised_use[k]
+    return use_of_organised, link_weighted_mean(hh, site, organised_use, share, use_of_organised)

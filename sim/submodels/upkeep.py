@@ -25,7 +25,7 @@ from sim.neighbourhoods import expand
 from sim.population import Rung
 from sim.projects import Status
 from sim.space import Catchment
-from sim.submodels.common import links_of, max_by_household, ratio
+from sim.submodels.common import links_of, max_by_household
 
 if TYPE_CHECKING:
     from sim.model import LilongModel
@@ -86,19 +86,39 @@ def use_of_spaces(model: LilongModel, first: bool = False) -> None:
     h, pb = model.households, model.projects
     n, n_sites = h.n, model.lilong.n_sites
     hh, site, value = _links_in_use(model)
-    use = value * (0.3 + 0.7 * h.time_available[hh])
-    h.use = np.bincount(hh, weights=use, minlength=n)
-    pb.users = np.bincount(site, weights=use, minlength=n_sites)
+    log_left = np.log1p(-np.minimum(value, 0.999))  # numpy's: numba's log1p and exp differ in the last bit
+    use, h.use, pb.users, log_sum, model.site_engaged_share_seen = _use_by_links(
+        hh, site, value, log_left, h.time_available, h.rung, int(Rung.CONSULTED), n, n_sites)
     if not first:
         _ties(model)
-    h.delivered = _combined(hh, value, n)
-
-    engaged = h.rung[hh] >= Rung.CONSULTED  # per link
-    share = ratio(np.bincount(site, weights=use * engaged, minlength=n_sites), pb.users)
-    model.site_engaged_share_seen = use_weighted_view(hh, site, use, share, h.use)
+    h.delivered = 1 - np.exp(log_sum)
     model.link_cache = (hh, site, use)
 
     h.disruption = _disruption(model)
+
+
+@numba.njit(cache=True, nogil=True)
+def _use_by_links(hh: np.ndarray, site: np.ndarray, value: np.ndarray, log_left: np.ndarray,
+                  time_available: np.ndarray, rung: np.ndarray, consulted: int, n: int,
+                  n_sites: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Over the links ``hh``, ``site`` to spaces in use, with this week's ``value``: each link's use; use per
+    household and per site; per household the sum of ``log_left`` (log(1 - value), for what it gets from
+    all its spaces); and the engaged share of each site's use as each household sees it (use-weighted).
+    One pass where numpy made eight, the same additions in the same order as the bincounts: the same numbers."""
+    use = np.empty(len(hh))
+    household_use, site_use, log_sum = np.zeros(n), np.zeros(n_sites), np.zeros(n)
+    engaged_use = np.zeros(n_sites)
+    for k in range(len(hh)):
+        i = hh[k]
+        use[k] = value[k] * (0.3 + 0.7 * time_available[i])
+        household_use[i] += use[k]
+        site_use[site[k]] += use[k]
+        log_sum[i] += log_left[k]
+        engaged_use[site[k]] += use[k] * (1.0 if rung[i] >= consulted else 0.0)
+    share = np.zeros(n_sites)
+    for s in range(n_sites):
+        share[s] = engaged_use[s] / site_use[s] if site_use[s] > 0 else 0.0
+    return use, household_use, site_use, log_sum, link_weighted_mean(hh, site, use, share, household_use)
 
 
 def _ties(model: LilongModel) -> None:
@@ -146,37 +166,19 @@ def upkeep(model: LilongModel) -> None:
     """Users give upkeep hours; condition moves with upkeep given against upkeep needed."""
     h, pb, hp, sp = model.households, model.projects, model.per_household, model.per_site
     hh, site, use = model.link_cache
-    n_sites = model.lilong.n_sites
-    users = np.flatnonzero(h.use > USE_THRESHOLD)  # only users give (a minority): the chances are computed for them
-    rules_seen = use_weighted_view(hh, site, use, pb.rules.astype(float), h.use)[users]
-    boost = hp.projects.rules_cooperation_boost[users] * rules_seen
-    # Conditional cooperators give in proportion to their belief; free riders and others at fixed rates.
-    p = (model.is_conditional[users] * (hp.population.conditional_match[users] * h.coop_belief[users])
-         + model.fixed_contribution[users] + boost)
-    p = np.clip(p, 0, 1) * (0.4 + 0.6 * h.time_available[users])
     core = h.volunteer | h.leader
     draw = model.streams.uniform_over("upkeep", model.hseg)  # one number per household, user or not
-    core_user = core[users]
-    user_gives = (draw[users] < p) | core_user
-    gives = np.zeros(h.n, dtype=bool)
-    gives[users] = user_gives
-    hours = np.zeros(h.n)
-    hours[users] = user_gives * np.where(core_user, hp.projects.volunteer_hours_per_week[users],
-                                         hp.projects.user_upkeep_hours_per_week[users])
+    projects = hp.projects.dense
+    gives, hours, collaborating, pb.upkeep_hours = _upkeep_by_links(
+        hh, site, use, model.lilong.site_house[site] < 0, pb.rules, h.use, pb.users, model.is_conditional,
+        h.coop_belief, projects.rules_cooperation_boost, hp.population.dense.conditional_match,
+        model.fixed_contribution, projects.volunteer_hours_per_week, projects.user_upkeep_hours_per_week,
+        h.time_available, core, draw, USE_THRESHOLD, BELIEF_RETENTION, 1 - BELIEF_RETENTION)
     h.contributed = gives
     h.upkeep_hours_week = hours
     h.work_hours_week += hours
     # A rota turn is use, not participation in renewal; the core's organised upkeep is collaboration.
-    h.take_part(users[user_gives & core_user], Rung.COLLABORATING, model.week)
-
-    # The core keeps the neighbourhood's shared spaces (where it uses any); everyone else, and the
-    # core at home, takes turns at the spaces they use, in proportion to use.
-    public = model.lilong.site_house[site] < 0
-    pb.upkeep_hours, given = _hours_and_givers_by_site(hh, site, use, public, core, hours, gives, h.n, n_sites)
-    give_share = ratio(given, pb.users)
-    seen = use_weighted_view(hh, site, use, give_share, h.use)
-    updating = users[model.is_conditional[users]]
-    h.coop_belief[updating] = BELIEF_RETENTION * h.coop_belief[updating] + (1 - BELIEF_RETENTION) * seen[updating]
+    h.take_part(np.flatnonzero(collaborating), Rung.COLLABORATING, model.week)
 
     live = pb.status == Status.IN_USE
     needed = model.lilong.site_m2 * sp.projects.upkeep_hours_per_m2
@@ -187,6 +189,44 @@ def upkeep(model: LilongModel) -> None:
     weathering = live & model.lilong.site_protected
     pb.fabric[weathering] = np.maximum(0.0, pb.fabric[weathering] - sp.projects.heritage_decay_per_week[weathering])
     pb.condition[live] = np.clip(pb.condition[live] + change, 0.0, pb.fabric[live])
+
+
+@numba.njit(cache=True, nogil=True)
+def _upkeep_by_links(hh: np.ndarray, site: np.ndarray, use: np.ndarray, public: np.ndarray, rules: np.ndarray,
+                     household_use: np.ndarray, site_use: np.ndarray, conditional: np.ndarray, belief: np.ndarray,
+                     rules_boost: np.ndarray, conditional_match: np.ndarray, fixed_contribution: np.ndarray,
+                     core_hours: np.ndarray, user_hours: np.ndarray, time_available: np.ndarray, core: np.ndarray,
+                     draw: np.ndarray, use_threshold: float, retention: float,
+                     learning: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Who gives upkeep this week and how many hours, who of them is the core (collaborating), and the hours
+    each site gets; conditional cooperators' ``belief`` updated in place from the share of use by givers
+    they saw. Users (use above ``use_threshold``) give with their type's chance, raised by the rules they
+    see, if they have the time (``draw`` < chance); the core always gives. The same arithmetic in the same
+    order as the array expressions this replaced: the same numbers."""
+    n = len(household_use)
+    rule_value = np.empty(len(rules))
+    for s in range(len(rules)):
+        rule_value[s] = 1.0 if rules[s] else 0.0
+    rules_seen = link_weighted_mean(hh, site, use, rule_value, household_use)
+    gives, collaborating = np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
+    hours = np.zeros(n)
+    for i in range(n):
+        if household_use[i] > use_threshold:  # only users give
+            p = ((1.0 if conditional[i] else 0.0) * (conditional_match[i] * belief[i]) + fixed_contribution[i]
+                 + rules_boost[i] * rules_seen[i])
+            p = min(max(p, 0.0), 1.0) * (0.4 + 0.6 * time_available[i])
+            gives[i] = draw[i] < p or core[i]
+            hours[i] = (1.0 if gives[i] else 0.0) * (core_hours[i] if core[i] else user_hours[i])
+            collaborating[i] = gives[i] and core[i]
+    upkeep_hours, given = _hours_and_givers_by_site(hh, site, use, public, core, hours, gives, n, len(site_use))
+    give_share = np.zeros(len(site_use))
+    for s in range(len(site_use)):
+        give_share[s] = given[s] / site_use[s] if site_use[s] > 0 else 0.0
+    seen = link_weighted_mean(hh, site, use, give_share, household_use)
+    for i in range(n):
+        if household_use[i] > use_threshold and conditional[i]:
+            belief[i] = retention * belief[i] + learning * seen[i]
+    return gives, hours, collaborating, upkeep_hours
 
 
 @numba.njit(cache=True, nogil=True)
