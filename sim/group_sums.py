@@ -9,9 +9,10 @@ the groups are sums of cells.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
-from sim.kernels import cell_counts, cell_sums
+from sim.kernels import LANES
 from sim.population import AGE_NAMES, N_RUNGS, TENURE_NAMES
 
 N_CELLS = len(AGE_NAMES) * len(TENURE_NAMES)  # cell = 2 x age group + renter
@@ -45,8 +46,31 @@ def group_sums(rung: np.ndarray, acts_week: np.ndarray, first_act_depth: int, va
     ``cell`` is each household's neighbourhood x :func:`household_cells` (N_CELLS x neighbourhood + cell),
     ``lane`` its position within its neighbourhood.
     """
-    n_cells = k * N_CELLS
-    ladder = cell_counts(rung, cell, N_RUNGS, n_cells)
-    acts = np.array([cell_sums(acts_week[depth], cell, lane, n_cells) for depth in range(first_act_depth, N_RUNGS)])
-    value_sums = np.array([cell_sums(v, cell, lane, n_cells) for v in values])
+    ladder, acts, value_sums = _cell_sums(rung, acts_week, first_act_depth, values, cell, lane, k * N_CELLS)
     return _groups(ladder), _groups(acts), _groups(value_sums)
+
+
+@numba.njit(cache=True, nogil=True)
+def _cell_sums(rung: np.ndarray, acts_week: np.ndarray, first_act_depth: int, values: tuple[np.ndarray, ...],
+               cell: np.ndarray, lane: np.ndarray, n_cells: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Within each cell, in one pass over households: households at each rung, and sums of the acts at each
+    depth from ``first_act_depth`` on and of each of ``values``, in float64 over LANES accumulators chosen by
+    ``lane`` (a household's position within its neighbourhood, so a neighbourhood's sums do not depend on
+    what comes before it), added lane by lane at the end."""
+    depths, n_values = acts_week.shape[0] - first_act_depth, len(values)
+    ladder = np.zeros((N_RUNGS, n_cells))
+    acc = np.zeros((LANES, n_cells, depths + n_values))
+    for i in range(len(rung)):
+        c = cell[i]
+        ladder[rung[i], c] += 1.0
+        row = acc[lane[i] % LANES, c]
+        for d in range(depths):
+            row[d] += acts_week[first_act_depth + d, i]
+        for v in range(n_values):
+            row[depths + v] += values[v][i]
+    sums = np.zeros((depths + n_values, n_cells))
+    for q in range(LANES):
+        for c in range(n_cells):
+            for j in range(depths + n_values):
+                sums[j, c] += acc[q, c, j]
+    return ladder, sums[:depths], sums[depths:]

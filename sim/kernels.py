@@ -31,27 +31,6 @@ def deepest_recent(last_at_rung, first_informed, first_deeper):  # noqa: ANN001,
 
 
 @numba.njit(cache=True, nogil=True)
-def cell_sums(values, cell, lane, n_cells):  # noqa: ANN001, ANN201
-    """Sum of ``values`` within each cell (``cell``: each entry's cell, 0..n_cells-1), in float64, over
-    LANES accumulators chosen by ``lane`` (an entry's position within its neighbourhood, so a
-    neighbourhood's sums do not depend on what comes before it)."""
-    acc = np.zeros((LANES, n_cells))
-    for i in range(values.shape[0]):
-        acc[lane[i] % LANES, cell[i]] += values[i]
-    return acc.sum(axis=0)
-
-
-@numba.njit(cache=True, nogil=True)
-def cell_counts(codes, cell, n_codes, n_cells):  # noqa: ANN001, ANN201
-    """(n_codes, n_cells): how many entries have each code (0..n_codes-1) within each cell (whole numbers:
-    exact in any order)."""
-    acc = np.zeros((n_codes, n_cells))
-    for i in range(codes.shape[0]):
-        acc[codes[i], cell[i]] += 1.0
-    return acc
-
-
-@numba.njit(cache=True, nogil=True)
 def block_sums(values, house, house_x, house_y, width, height):  # noqa: ANN001, ANN201
     """For each entry (a household in house ``house[i]``, at ``house_x, house_y`` on a width x height
     grid, no wrapping): the sum of ``values`` over entries in its own and the 8 adjacent cells.

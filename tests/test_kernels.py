@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import kernels
+from sim.group_sums import _cell_sums
 from sim.neighbourhoods import segment_top
-from sim.population import Rung
+from sim.population import N_RUNGS, Rung
 from sim.submodels.decision import _best_of_each
 from sim.submodels.gatherings import _organised_views
 from sim.submodels.participation import SOCIAL_STEEPNESS, _exposure, propensity, weekly_disposition
@@ -74,14 +75,17 @@ def test_deepest_recent_is_the_deepest_rung_with_a_recent_act(n: int, first_info
 def test_cell_sums_and_counts_are_bincount_within_cells(n: int, n_cells: int, seed: int) -> None:
     rng = np.random.default_rng(seed)
     cell = rng.integers(0, n_cells, n).astype(np.int8)
-    values = rng.random(n)
+    values = (rng.random(n), rng.random(n))
     lane = np.arange(n) - np.repeat([0, n // 2], [n // 2, n - n // 2])  # two neighbourhoods
-    np.testing.assert_allclose(kernels.cell_sums(values, cell, lane, n_cells),
-                               np.bincount(cell, weights=values, minlength=n_cells), rtol=1e-12)
-    codes = rng.integers(0, 6, n).astype(np.int8)
-    expected = np.zeros((6, n_cells))
-    np.add.at(expected, (codes, cell), 1.0)
-    assert np.array_equal(kernels.cell_counts(codes, cell, 6, n_cells), expected)
+    rung = rng.integers(0, N_RUNGS, n).astype(np.int8)
+    acts = rng.integers(0, 3, (N_RUNGS, n)).astype(np.int16)
+    ladder, act_sums, value_sums = _cell_sums(rung, acts, 2, values, cell, lane, n_cells)
+    expected = np.zeros((N_RUNGS, n_cells))
+    np.add.at(expected, (rung, cell), 1.0)
+    assert np.array_equal(ladder, expected)
+    for got, plain in ((act_sums, acts[2:]), (value_sums, values)):
+        for row, column in zip(got, plain, strict=True):
+            np.testing.assert_allclose(row, np.bincount(cell, weights=column, minlength=n_cells), rtol=1e-12)
 
 
 def _per_household(behaviour: SimpleNamespace) -> SimpleNamespace:
