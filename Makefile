@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: compare test test-all bench lint app docs
+.PHONY: compare test test-all bench lint app docs clean-kernels
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12+ needed (see .python-version)"'
@@ -38,3 +38,8 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m sim.docs
+
+# numba's on-disk cache notices edits to a kernel's own file only: after editing sim/kernels.py (whose kernels
+# others call from inside theirs), drop the compiled kernels so every caller compiles again.
+clean-kernels:
+	find sim -name '*.nbi' -delete -o -name '*.nbc' -delete
