@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from waiting import wait_for
 
 from sim import LilongModel
 from sim.projects import Status
@@ -455,3 +456,41 @@ def test_no_vote_on_a_design_the_seat_voted_on_withdraws_its_vote_and_replays():
     b = room.branch(key, 3, VOTERS[1], {"actions": ["workshop"]})  # the withdrawal replays in a branch too
     expected = rounds[:3] + [{**rounds[3], VOTERS[1]: b.choice}] + rounds[4:]
     assert same_run(b.run.model, replay(CONFIG, expected).model)
+
+
+def test_an_error_in_a_pages_view_is_logged_and_the_page_goes_on_redrawing(capsys):
+    """A page's watcher outlives an error in the page's view: the traceback goes to the server's log (stderr),
+    and the room's next change redraws the page (the watcher used to end silently: the page froze for good)."""
+    import solara
+
+    from sim.app.room_pages import use_room
+
+    room = Rooms().create(CONFIG)
+    broken, draws, here, err = [False], [], [], []
+
+    def view(r) -> int:
+        if broken[0]:
+            raise ValueError("a broken view")
+        return r.version
+
+    @solara.component
+    def Page():
+        tick, _ = use_room(room, here.append, view)
+        draws.append(tick)
+        solara.Text(str(tick))
+
+    _, rc = solara.render(Page(), handle_error=False)
+    try:
+        wait_for(lambda: here == [True], 30, "the page's watcher to start")
+        broken[0] = True
+        room.pause(room.facilitator_key)
+        wait_for(lambda: err.append(capsys.readouterr().err) or "ValueError: a broken view" in "".join(err), 30,
+                 "the view's traceback in the log")
+        assert "Traceback" in "".join(err)
+        wait_for(lambda: draws[-1] == 1, 30, "a redraw from the room itself")
+        broken[0] = False
+        room.resume(room.facilitator_key)
+        wait_for(lambda: draws[-1] == 2, 30, "the next change redrawn")
+        assert here == [True]  # still watching: the page is still here
+    finally:
+        rc.close()
