@@ -23,6 +23,7 @@ stream are what they would have been, and with nothing forced a run is exactly t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -79,7 +80,8 @@ class Decisions:
 
     def watch(self, households: np.ndarray | None) -> None:
         """Record, for ``households`` (None: stop), what the model's rule decides for them from now on (the
-        outcome of its own choice on the run's state, whatever a person then decided): :attr:`seen`."""
+        outcome of its own choice on the run's state, whatever a person then decided; where seats are limited,
+        whether its own seating gives them one): :attr:`seen`."""
         self.watched = None if households is None else np.asarray(households, dtype=np.int64)
         self.seen = {}
         self._own_volunteer = None
@@ -91,6 +93,13 @@ class Decisions:
             at = np.searchsorted(who, self.watched).clip(0, max(len(who) - 1, 0))
             yes = (who[at] == self.watched) & by_model[at] if len(who) else np.zeros(len(self.watched), bool)
         self.seen[choice] = self.seen.get(choice, np.zeros(len(self.watched), bool)) | yes
+
+    def _seated(self, who: np.ndarray | None, by_model: np.ndarray,
+                seated: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """Of households ``who`` (None: every household), those the model's rule alone seats (bool): its own
+        choosers, everyone by the model (no person's choice counted), cut down to the seats."""
+        everyone = np.arange(self.n_households) if who is None else who
+        return np.isin(everyone, seated(everyone[by_model]))
 
     def approval(self, model: LilongModel, designed: np.ndarray, delay: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For finished designs ``designed`` (sites) and the office's approval ``delay`` (weeks) of each: the
@@ -117,11 +126,14 @@ class Decisions:
         """Whether any household's ``choice`` is a person's."""
         return bool((self.household[choice] != MODEL_DECIDES).any())
 
-    def take_up(self, choice: str, who: np.ndarray | None, by_model: np.ndarray) -> np.ndarray:
+    def take_up(self, choice: str, who: np.ndarray | None, by_model: np.ndarray,
+                seated: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
         """For households ``who`` (indices; None: every household): the model's outcome ``by_model`` (bool)
-        where nobody decided, else the person's."""
+        where nobody decided, else the person's. Where seats are limited, ``seated`` gives of some households
+        (sorted indices) those the seats take as the model's rule fills them: what is recorded for the watched
+        is then a seat, not a wish (the household came, not only wanted to)."""
         if self.watched is not None:
-            self._record(choice, who, by_model)
+            self._record(choice, who, by_model if seated is None else self._seated(who, by_model, seated))
         if not self.forced(choice):
             return by_model
         forced = self.household[choice] if who is None else self.household[choice][who]

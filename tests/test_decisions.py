@@ -72,6 +72,19 @@ def test_watching_what_the_model_decides_for_households_changes_nothing():
     assert {"complain", "volunteer"} <= set(b.decisions.seen) and b.decisions.seen["complain"].shape == (50,)
 
 
+def test_the_model_s_own_workshop_take_up_is_recorded_after_the_seats_are_filled():
+    """The agents "went to a workshop" only if they got a seat: with more who would come than seats, what is
+    recorded is who the seats took (with nobody deciding, exactly the week's attendees), not who wanted to."""
+    model = planner_model()
+    model.change_params({"planner.workshop_capacity": 2, "planner.workstation_capacity": 2})
+    everyone = np.arange(model.households.n)
+    for _ in range(4):
+        model.decisions.watch(everyone)
+        model.step()
+        went = np.isin(everyone, model.workshop_attendees)
+        assert went.any() and np.array_equal(model.decisions.seen["workshop"], went)
+
+
 def test_the_model_s_own_volunteering_is_recorded_whatever_a_person_forced():
     """What the agents would choose is the model's rule on the run's state, not the person's choice copied:
     households forced to volunteer for a season are recorded as the model alone has them."""

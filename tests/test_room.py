@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from waiting import wait_for
 
 from sim import LilongModel
 from sim.projects import Status
@@ -417,3 +418,79 @@ def test_a_token_kept_for_one_room_offers_no_seat_in_another():
     token = a.join("young_family-1")
     assert _held_seat(a, token).id == "young_family-1"
     assert _held_seat(b, token) is None and _held_seat(a, "") is None and _held_seat(None, token) is None
+
+
+def test_no_vote_on_a_design_the_seat_voted_on_withdraws_its_vote_and_replays():
+    """The form shows the seat's vote that stands; left as shown it stands (not cast again), "no vote" withdraws
+    it: a logged event, the design no longer held by it, and replay and branches reproduce the session."""
+    from sim.app.room_forms import default_choice, submitted
+
+    _, room, tokens = session()
+    key, voter = room.facilitator_key, VOTERS[0]
+    for _ in range(3):
+        room.advance(key)
+    room.submit(tokens[voter], 4, {"actions": ["stay_home"], "vote_against": [7]})
+    room.advance(key)
+    seat, options = room.run.by_id[voter], room.run.options(voter)
+    assert options["standing"] == {7: -1}
+    shown = default_choice(seat, options, room.run.model.params)
+    assert shown["vote_against"] == [7]  # the form shows the vote that stands
+    assert submitted(seat, options, shown) == {"actions": ["stay_home"], "vote_for": [], "vote_against": [],
+                                               "withdraw": []}  # left as shown: it stands, nothing cast again
+    withdrawn = submitted(seat, options, {**shown, "vote_against": []})  # "no vote"
+    assert withdrawn["withdraw"] == [7]
+    room.submit(tokens[voter], 5, withdrawn)
+    room.advance(key)
+    assert room.run.standing == {} and room.run.options(voter)["standing"] == {}
+    with pytest.raises(RoomError) as e:  # no vote stands now: nothing to withdraw
+        room.submit(tokens[voter], 6, {"actions": ["stay_home"], "withdraw": [7]})
+    assert e.value.key == "not_allowed"
+    for _ in range(3):
+        room.advance(key)
+    voted = [(e["round"], e["seat"], e["site"], e["vote"]) for e in room.log if e["event"] == "voted"]
+    assert voted == [(4, voter, 7, "against"), (5, voter, 7, "withdrawn")]
+    rounds = rounds_from_log(room.log)
+    assert same_run(replay(CONFIG, rounds).model, room.run.model)
+    kept = replay(CONFIG, rounds[:4] + [{}] * 4)  # the vote against left standing holds the design
+    assert events_of(kept, 7, "approved") == [] and events_of(room.run, 7, "approved") != []
+    b = room.branch(key, 3, VOTERS[1], {"actions": ["workshop"]})  # the withdrawal replays in a branch too
+    expected = rounds[:3] + [{**rounds[3], VOTERS[1]: b.choice}] + rounds[4:]
+    assert same_run(b.run.model, replay(CONFIG, expected).model)
+
+
+def test_an_error_in_a_pages_view_is_logged_and_the_page_goes_on_redrawing(capsys):
+    """A page's watcher outlives an error in the page's view: the traceback goes to the server's log (stderr),
+    and the room's next change redraws the page (the watcher used to end silently: the page froze for good)."""
+    import solara
+
+    from sim.app.room_pages import use_room
+
+    room = Rooms().create(CONFIG)
+    broken, draws, here, err = [False], [], [], []
+
+    def view(r) -> int:
+        if broken[0]:
+            raise ValueError("a broken view")
+        return r.version
+
+    @solara.component
+    def Page():
+        tick, _ = use_room(room, here.append, view)
+        draws.append(tick)
+        solara.Text(str(tick))
+
+    _, rc = solara.render(Page(), handle_error=False)
+    try:
+        wait_for(lambda: here == [True], 30, "the page's watcher to start")
+        broken[0] = True
+        room.pause(room.facilitator_key)
+        wait_for(lambda: err.append(capsys.readouterr().err) or "ValueError: a broken view" in "".join(err), 30,
+                 "the view's traceback in the log")
+        assert "Traceback" in "".join(err)
+        wait_for(lambda: draws[-1] == 1, 30, "a redraw from the room itself")
+        broken[0] = False
+        room.resume(room.facilitator_key)
+        wait_for(lambda: draws[-1] == 2, 30, "the next change redrawn")
+        assert here == [True]  # still watching: the page is still here
+    finally:
+        rc.close()

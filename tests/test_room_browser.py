@@ -194,13 +194,25 @@ def test_a_vote_a_committee_rule_the_consoles_cards_a_replayed_map_and_the_debri
                                                                                timeout=LONG)
     expect(committee.locator(".seat-situation")).to_contain_text("spaces in use have upkeep rules", timeout=LONG)
 
+    # round 5: the phone's form shows the vote that stands, and "no vote" takes it back
+    expect(tenant.locator(".seat-round")).to_contain_text("Round 5 ", timeout=LONG)
+    expect(tenant.locator(".vote-7 .vote-against")).to_have_class(re.compile("v-btn--active"), timeout=LONG)
+    tenant.locator(".vote-7 .vote-none").click()
+    expect(tenant.locator(".vote-7 .vote-none")).to_have_class(re.compile("v-btn--active"), timeout=LONG)
+    tenant.locator(".submit-choice").click()
+    expect(card).to_contain_text("has chosen", timeout=LONG)
+    console.locator(".advance-button").click()
+    console_round(console, 6)
+
     pick(console, "replay-round", "2")
     console.locator(".replay-button").click()
     expect(console.locator(".replay-week-26 .lilong-map")).to_be_visible(timeout=LONG)
 
     console.locator(".debrief-link").click()
     expect(console.locator(".debrief-round[data-round='4']")).to_contain_text("2 of 2 choices differ", timeout=LONG)
-    expect(console.locator(".debrief-row[data-seat='retired_tenant-1']")).to_contain_text("voted against")
+    expect(console.locator(".debrief-row[data-seat='retired_tenant-1']").first).to_contain_text("voted against")
+    expect(console.locator(".debrief-round[data-round='5']")).to_contain_text("1 of 1 choices differ")
+    expect(console.locator(".debrief-row[data-seat='retired_tenant-1']").last).to_contain_text("took back its vote")
     expect(console.locator(".debrief-metrics-box")).to_contain_text("nobody in the room", timeout=LONG)
     expect(console.locator(".debrief-run")).to_have_count(6)  # the session and the five shipped scenarios
 

@@ -10,7 +10,7 @@ import solara
 
 from sim.app.components import language
 from sim.app.room_i18n import rt
-from sim.room.choices import HOURS, scenario_choice
+from sim.room.choices import HOURS, scenario_choice, vote_changes
 from sim.room.seats import COMMITTEE, HOUSEHOLD, OFFICE, PLANNER, Seat
 
 
@@ -22,12 +22,22 @@ def Tick(label: str, value: bool, on_value: Callable[[bool], None], classes: lis
 
 
 def default_choice(seat: Seat, options: dict[str, Any], params: Any) -> dict[str, Any]:
-    """What a form shows before the person changes anything."""
+    """What a form shows before the person changes anything (a household: its votes that stand)."""
     if seat.role == HOUSEHOLD:
-        return {"actions": ["stay_home"], "vote_for": [], "vote_against": []}
+        standing = options.get("standing", {})
+        return {"actions": ["stay_home"], "vote_for": sorted(s for s, v in standing.items() if v == 1),
+                "vote_against": sorted(s for s, v in standing.items() if v == -1)}
     if seat.role == OFFICE:
         return {"approve": [], "hold": []}
     return scenario_choice(seat, params)
+
+
+def submitted(seat: Seat, options: dict[str, Any], choice: dict[str, Any]) -> dict[str, Any]:
+    """The choice a form sends for what it shows: a household's votes as the changes to those that stand (a vote
+    left as shown stands; "no vote" on a standing one withdraws it)."""
+    if seat.role != HOUSEHOLD:
+        return dict(choice)
+    return {**choice, **vote_changes(choice, options.get("standing", {}))}
 
 
 @solara.component
@@ -43,7 +53,7 @@ def SitePicks(sites: list[int], lines: dict[int, str], choice: dict[str, Any], k
         with solara.Row(classes=["design-row", f"{row_class}-{site}"]):
             solara.Text(lines.get(site, str(site)))
             solara.ToggleButtonsSingle(value=now, on_value=pick, dense=True, children=[
-                solara.Button(labels[0], value="none", text=True),
+                solara.Button(labels[0], value="none", text=True, classes=[f"{row_class}-none"]),
                 solara.Button(labels[1], value=keys[0], text=True, classes=[keys[0].replace("_", "-")]),
                 solara.Button(labels[2], value=keys[1], text=True, classes=[keys[1].replace("_", "-")])])
 
@@ -102,5 +112,5 @@ def ChoiceForm(seat: Seat, options: dict[str, Any], initial: dict[str, Any], des
                                        children=[solara.Button(rt(f"rules_{v}", lang), value=v, text=True,
                                                                classes=[f"rules-{v}"]) for v in options["rules"]])
             solara.Text(rt("rules_note", lang), style="font-size:0.85em;color:#555")
-        solara.Button(label or rt("choose", lang), on_click=lambda: on_submit(dict(choice)), color="primary",
-                      disabled=disabled, classes=["submit-choice"])
+        solara.Button(label or rt("choose", lang), on_click=lambda: on_submit(submitted(seat, options, choice)),
+                      color="primary", disabled=disabled, classes=["submit-choice"])

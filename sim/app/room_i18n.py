@@ -89,9 +89,10 @@ ROOM_TEXT: dict[str, dict[str, str]] = {
     "act_stay_home": {"en": "Stay home this round", "zh": "本轮不参加"},
     "votes_heading": {"en": "Vote on designs near you", "zh": "对你附近的设计投票"},
     "votes_note": {"en": "More votes against than for: the office holds the design. More for: it is approved sooner "
-                         "(if the budget allows). Your vote stands until the design is approved or you vote again.",
+                         "(if the budget allows). Your vote stands until the design is approved or you change it; "
+                         "choose “no vote” to take it back.",
                    "zh": "反对票多于赞成票：街道暂缓该设计；赞成票多：更快批准（预算允许时）。"
-                         "你的投票一直有效，直到设计获批或你重新投票。"},
+                         "你的投票一直有效，直到设计获批或你更改；选择“不投票”即撤回。"},
     "vote_none": {"en": "no vote", "zh": "不投票"},
     "vote_for": {"en": "for", "zh": "赞成"},
     "vote_against": {"en": "against", "zh": "反对"},
@@ -207,6 +208,7 @@ ROOM_TEXT: dict[str, dict[str, str]] = {
     "site_words": {"en": "{what} on alley {alley}", "zh": "{alley}号弄的{what}"},
     "said_vote_for": {"en": "voted for {sites}", "zh": "赞成{sites}"},
     "said_vote_against": {"en": "voted against {sites}", "zh": "反对{sites}"},
+    "said_withdraw": {"en": "took back its vote on {sites}", "zh": "撤回对{sites}的投票"},
     "said_approve": {"en": "approve {sites}", "zh": "批准{sites}"},
     "said_hold": {"en": "hold {sites}", "zh": "暂缓{sites}"},
     "said_rule": {"en": "every design to the office's rule", "zh": "所有设计按惯例处理"},

@@ -10,7 +10,9 @@ shows who is here and a phone that sleeps or reloads is "away", then back, in th
 from __future__ import annotations
 
 import html
+import sys
 import threading
+import traceback
 from collections.abc import Callable
 from urllib.parse import parse_qs, quote
 
@@ -75,15 +77,103 @@ def query(router: object) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(getattr(router, "search", None) or "").items()}
 
 
-def _browser_here() -> Callable[[], bool]:
-    """True while a browser is connected to this page's session (always, outside a server)."""
+def _page_state() -> tuple[Callable[[], bool], Callable[[], bool]]:
+    """(here, closed) for this page's session: whether a browser is connected to it now, and whether the
+    session has closed, the page gone for good (outside a server: always here, never closed)."""
     from solara.server import kernel_context
 
     if not kernel_context.has_current_context():
-        return lambda: True
+        return (lambda: True), (lambda: False)
     context = kernel_context.get_current_context()
-    return lambda: (not context.closed_event.is_set()
-                    and kernel_context.PageStatus.CONNECTED in tuple(context.page_status.values()))
+    closed = context.closed_event.is_set
+    return (lambda: not closed() and kernel_context.PageStatus.CONNECTED in tuple(context.page_status.values())), closed
+
+
+def _report(room: Room, what: str) -> None:
+    """An error in a page's watcher, with its traceback, to the server's log (stderr)."""
+    print(f"room {room.code}: {what} failed; the page goes on watching the room", file=sys.stderr)
+    traceback.print_exc()
+
+
+class _Watch:
+    """A page's watch of its room, from a thread of its own (:func:`use_room`): it redraws the page when what
+    the page draws from changes, keeps the seconds left, and tells the room whether the page's browser is here.
+    An error in the page's view or in a redraw is logged with its traceback and the watch goes on (the page
+    would otherwise stop updating for good); only the page going away ends it, quietly."""
+
+    def __init__(self, room: Room, view: Callable[[Room], object] | None, tick: solara.Reactive,
+                 seconds: solara.Reactive, presence: Callable[[bool], None] | None, drawn_at: int) -> None:
+        self.room, self.view, self.tick, self.seconds, self.presence = room, view, tick, seconds, presence
+        self.drawn_at = drawn_at  # the room's version the page's render drew from
+        self.stop = threading.Event()
+        self.here_now, self.closed = _page_state()  # read in the page's session (the effect), used in the thread
+        self.seen, self.here, self.drawn = room.version, True, None
+        self.failed = ""  # the view's last error: logged once, until the view works again
+
+    def shown(self) -> object:
+        """What the page draws from now. A view that fails is logged and is unlike anything drawn: the page
+        redraws from the room itself."""
+        if self.view is None:
+            return self.room.version
+        try:
+            with self.room.lock:
+                now = self.view(self.room)
+        except Exception as exc:
+            if repr(exc) != self.failed:
+                self.failed = repr(exc)
+                _report(self.room, "a page's view")
+            return object()
+        self.failed = ""
+        return now
+
+    def run(self) -> None:
+        self.seen, self.drawn = self.room.version, self.shown()
+        try:
+            if self._guarded(self.begin):
+                while not self.stop.is_set() and self._guarded(self.step):
+                    pass
+        finally:
+            if self.presence is not None and self.here:
+                self.presence(False)
+
+    def begin(self) -> None:
+        self.show_seconds()
+        if self.seen != self.drawn_at:  # the room changed between the render and this thread's start: draw it
+            self.tick.value += 1
+        if self.presence is not None:
+            self.presence(True)
+
+    def step(self) -> None:
+        """Wait for a change (half a second at most), then tell presence, the seconds and a redraw."""
+        version = self.room.wait_change(self.seen, 0.5)
+        changed, self.seen = version != self.seen, version
+        now_here = self.here_now()
+        if self.presence is not None and now_here != self.here:
+            self.presence(now_here)
+            self.here = now_here
+        self.show_seconds()
+        if changed:
+            now = self.shown()
+            if now != self.drawn:
+                self.drawn = now
+                self.tick.value += 1
+
+    def show_seconds(self) -> None:
+        secs = self.room.seconds_left()
+        secs = None if secs is None else int(secs)
+        if secs != self.seconds.value:
+            self.seconds.value = secs
+
+    def _guarded(self, part: Callable[[], None]) -> bool:
+        """Run ``part``: False if it failed because the page went away (the watch ends quietly); any other
+        error is logged and the watch goes on."""
+        try:
+            part()
+        except Exception:
+            if self.stop.is_set() or self.closed():
+                return False  # the page went away mid-update: nothing left to draw
+            _report(self.room, "a page's redraw")
+        return True
 
 
 def use_room(room: Room | None, presence: Callable[[bool], None] | None = None,
@@ -93,7 +183,8 @@ def use_room(room: Room | None, presence: Callable[[bool], None] | None = None,
     any change redraws). ``presence`` hears whether this page's browser is here. Returns a number that
     changes with every redraw it asks for, and the seconds left in the round (``None``: no timer) as a
     reactive value: only a component that reads it (:func:`TimeLeft`) redraws each second, not the page.
-    With 30 phones, a choice redraws only the pages it changes (the console, and the phones that wait)."""
+    With 30 phones, a choice redraws only the pages it changes (the console, and the phones that wait).
+    The watch runs in a thread of its own (:class:`_Watch`) until the page goes away."""
     tick = solara.use_reactive(0)
     seconds = solara.use_reactive(None)
     drawn_at = room.version if room is not None else -1  # the room this render drew from
@@ -101,47 +192,9 @@ def use_room(room: Room | None, presence: Callable[[bool], None] | None = None,
     def watch() -> Callable[[], None] | None:
         if room is None:
             return None
-        stop = threading.Event()
-        here_now = _browser_here()
-
-        def shown() -> object:
-            if view is None:
-                return room.version
-            with room.lock:
-                return view(room)
-
-        def loop() -> None:
-            seen, here, drawn = room.version, True, shown()
-            secs = room.seconds_left()
-            seconds.value = None if secs is None else int(secs)
-            if seen != drawn_at:  # the room changed between the render and this thread's start: draw it
-                tick.value += 1
-            if presence is not None:
-                presence(True)
-            try:
-                while not stop.is_set():
-                    version = room.wait_change(seen, 0.5)
-                    now_here = here_now()
-                    if presence is not None and now_here != here:
-                        presence(now_here)
-                        here = now_here
-                    secs = room.seconds_left()
-                    secs = None if secs is None else int(secs)
-                    if secs != seconds.value:
-                        seconds.value = secs
-                    if version != seen:
-                        seen, now = version, shown()
-                        if now != drawn:
-                            drawn = now
-                            tick.value += 1
-            except Exception:  # the page went away mid-update: nothing left to draw
-                pass
-            finally:
-                if presence is not None and here:
-                    presence(False)
-
-        threading.Thread(target=loop, daemon=True, name="room-page-watch").start()
-        return stop.set
+        watcher = _Watch(room, view, tick, seconds, presence, drawn_at)
+        threading.Thread(target=watcher.run, daemon=True, name="room-page-watch").start()
+        return watcher.stop.set
 
     solara.use_effect(watch, [room])
     return tick.value, seconds

@@ -240,7 +240,7 @@ def choice_words(seat: Seat, choice: dict, run: RoomRun, lang: str = "en") -> st
     parts: list[str] = []
     if seat.role == HOUSEHOLD:
         parts.append("; ".join(rt(f"act_{a}", lang) for a in choice["actions"]))
-        for key in ("vote_for", "vote_against"):
+        for key in ("vote_for", "vote_against", "withdraw"):
             if choice.get(key):
                 parts.append(rt(f"said_{key}", lang, sites=_sites_words(run, choice[key], lang)))
     elif seat.role == OFFICE:

@@ -2,9 +2,11 @@
 
 A choice is plain JSON-like data (it goes into the session log as it is):
 
-- household: ``{"actions": [...], "vote_for": [site, ...], "vote_against": [site, ...]}``: actions from
-  ``HOUSEHOLD_ACTIONS`` ("stay_home" alone, or any of the others) and votes on designs near it (in design or
-  designed, awaiting approval; a vote stands until the design is approved or the household votes again);
+- household: ``{"actions": [...], "vote_for": [site, ...], "vote_against": [site, ...], "withdraw": [site, ...]}``:
+  actions from ``HOUSEHOLD_ACTIONS`` ("stay_home" alone, or any of the others), votes on designs near it (in
+  design or designed, awaiting approval) and the designs whose standing vote it takes back; a vote stands until
+  the design is approved, the household votes again or it withdraws the vote (a site in none of the lists:
+  its vote, if any, stands);
 - office: ``{"approve": [site, ...], "hold": [site, ...]}``: finished designs (sites numbered as in the
   model); a design in neither list is left to the office's own rule;
 - planner: ``{"outreach": %, "workshops": %, "design": %, "coordination": %, "visit": "model" | "room" |
@@ -76,11 +78,14 @@ def votable(model: LilongModel, household: int) -> list[int]:
     return [int(s) for s in near[np.isin(model.projects.status[near], VOTABLE)]]
 
 
-def options(seat: Seat, model: LilongModel) -> dict[str, Any]:
-    """What ``seat`` may choose now (the model at the start of the round)."""
+def options(seat: Seat, model: LilongModel, standing: Mapping[int, Mapping[str, int]] | None = None) -> dict[str, Any]:
+    """What ``seat`` may choose now (the model at the start of the round; ``standing``: the votes standing,
+    site -> seat id -> +1 for, -1 against). A household's ``standing`` is its own votes that stand, which it
+    may withdraw: site -> +1 or -1."""
     if seat.role == HOUSEHOLD:
         acts = [a for a in HOUSEHOLD_ACTIONS if a != "workshop" or model.params.planner.enabled]
-        return {"actions": acts, "votes": votable(model, seat.household)}
+        votes = votable(model, seat.household)
+        return {"actions": acts, "votes": votes, "standing": own_votes(standing or {}, seat.id, votes)}
     if seat.role == OFFICE:
         designed = np.flatnonzero(model.projects.status == Status.DESIGNED)
         return {"sites": [int(s) for s in designed]}
@@ -104,9 +109,13 @@ def normalise(seat: Seat, raw: object, allowed: Mapping[str, Any]) -> dict[str, 
             if "stay_home" in acts and len(acts) > 1:
                 raise RoomError("not_allowed")
             vote_for, vote_against = _sites(raw, "vote_for"), _sites(raw, "vote_against")
+            withdraw = _sites(raw, "withdraw")
             if set(vote_for) & set(vote_against) or any(s not in allowed["votes"] for s in vote_for + vote_against):
                 raise RoomError("not_allowed")
-            return {"actions": acts, "vote_for": vote_for, "vote_against": vote_against}
+            if set(withdraw) & set(vote_for + vote_against) or any(s not in allowed.get("standing", {})
+                                                                    for s in withdraw):
+                raise RoomError("not_allowed")  # only a vote that stands can be withdrawn
+            return {"actions": acts, "vote_for": vote_for, "vote_against": vote_against, "withdraw": withdraw}
         if seat.role == OFFICE:
             approve, hold = _sites(raw, "approve"), _sites(raw, "hold")
             if set(approve) & set(hold) or any(s not in allowed["sites"] for s in approve + hold):
@@ -170,7 +179,7 @@ def agents_choice(seat: Seat, model: LilongModel, base: Params, seen: Mapping[st
     rule approves the designs whose approval delay runs out within the round (if the budget allows)."""
     if seat.role == HOUSEHOLD:
         acts = [a for a, points in HOUSEHOLD_ACTIONS.items() if any(seen.get(c, False) for c in points)]
-        return {"actions": acts or ["stay_home"], "vote_for": [], "vote_against": []}
+        return {"actions": acts or ["stay_home"], "vote_for": [], "vote_against": [], "withdraw": []}
     if seat.role == OFFICE:
         from sim.submodels.decision import approval_delay
 
@@ -196,15 +205,39 @@ def set_params(model: LilongModel, values: Mapping[str, Any]) -> None:
 
 def cast_votes(standing: dict[int, dict[str, int]], choices: Mapping[Seat, Mapping[str, Any]]) -> np.ndarray:
     """This round's votes added to the ``standing`` ones (site -> seat id -> +1 for, -1 against; a seat's new
-    vote on a site replaces its old one), in place; the households who voted this round."""
+    vote on a site replaces its old one) and its withdrawn votes taken out, in place; the households who voted
+    this round (withdrawing a vote is not casting one)."""
     voters = []
     for seat, choice in choices.items():
-        if seat.role == HOUSEHOLD and (choice.get("vote_for") or choice.get("vote_against")):
+        if seat.role != HOUSEHOLD:
+            continue
+        for site in choice.get("withdraw", []):  # a vote this run does not hold (in a branch): nothing to take
+            if site in standing:
+                standing[site].pop(seat.id, None)
+                if not standing[site]:
+                    del standing[site]
+        if choice.get("vote_for") or choice.get("vote_against"):
             voters.append(seat.household)
             for value, key in ((1, "vote_for"), (-1, "vote_against")):
                 for site in choice.get(key, []):
                     standing.setdefault(site, {})[seat.id] = value
     return np.array(sorted(voters), dtype=np.int64)
+
+
+def own_votes(standing: Mapping[int, Mapping[str, int]], seat_id: str, sites: list[int]) -> dict[int, int]:
+    """The votes of ``seat_id`` that stand on ``sites``: site -> +1 for, -1 against."""
+    return {s: standing[s][seat_id] for s in sites if seat_id in standing.get(s, {})}
+
+
+def vote_changes(shown: Mapping[str, Any], standing: Mapping[int, int]) -> dict[str, list[int]]:
+    """A household's votes as its form shows them (``vote_for``, ``vote_against``: how each design's vote should
+    stand; a design in neither, no vote) as the choice that makes them so from its ``standing`` votes (site ->
+    +1 or -1): the new votes, and the standing ones withdrawn. A vote left as it stands is not cast again."""
+    vote_for = sorted(s for s in shown.get("vote_for", []) if standing.get(s) != 1)
+    vote_against = sorted(s for s in shown.get("vote_against", []) if standing.get(s) != -1)
+    kept = {*shown.get("vote_for", []), *shown.get("vote_against", [])}
+    return {"vote_for": vote_for, "vote_against": vote_against,
+            "withdraw": sorted(s for s in standing if s not in kept)}
 
 
 def net_votes(standing: Mapping[int, Mapping[str, int]], n_sites: int) -> np.ndarray:

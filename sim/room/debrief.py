@@ -39,8 +39,8 @@ class ChoiceRow:
 def effect(role: str, choice: Mapping[str, Any], rule: Mapping[str, Any]) -> Any:
     """What a choice does, comparable across the ways of writing it."""
     if role == HOUSEHOLD:
-        return (frozenset(choice["actions"]) - {"stay_home"}, frozenset(choice.get("vote_for", [])),
-                frozenset(choice.get("vote_against", [])))
+        return (frozenset(choice["actions"]) - {"stay_home"},
+                *(frozenset(choice.get(k, [])) for k in ("vote_for", "vote_against", "withdraw")))
     if role == OFFICE:  # what the office approves this round: the rule's due designs, with the person's changes
         return (frozenset(rule["approve"]) | frozenset(choice["approve"])) - frozenset(choice["hold"])
     return tuple(sorted(choice.items()))

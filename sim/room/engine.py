@@ -70,12 +70,12 @@ class RoomRun:
         self.standing: dict[int, dict[str, int]] = {}  # votes on designs not yet settled: site -> seat -> +-1
 
     def options(self, seat_id: str) -> dict[str, Any]:
-        return options(self.by_id[seat_id], self.model)
+        """What ``seat_id`` may choose this round (a household: with its own votes that stand)."""
+        return options(self.by_id[seat_id], self.model, self.standing)
 
     def check(self, seat_id: str, raw: object) -> dict[str, Any]:
         """``raw`` as the canonical choice of ``seat_id`` this round (RoomError if not allowed)."""
-        seat = self.by_id[seat_id]
-        return normalise(seat, raw, options(seat, self.model))
+        return normalise(self.by_id[seat_id], raw, self.options(seat_id))
 
     def room_households(self) -> np.ndarray:
         return np.array([s.household for s in self.seats if s.role == HOUSEHOLD], dtype=np.int64)

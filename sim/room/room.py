@@ -167,7 +167,7 @@ class Room:
             choice = self.run.check(seat.id, raw)
             self.pending[seat.id] = choice
             self._event("chose", seat.id, choice=choice)
-            for key, vote in (("vote_for", "for"), ("vote_against", "against")):
+            for key, vote in (("vote_for", "for"), ("vote_against", "against"), ("withdraw", "withdrawn")):
                 for site in choice.get(key, []):  # each vote its own event too (replay reads the choice)
                     self._event("voted", seat.id, site=site, vote=vote)
             self._changed()

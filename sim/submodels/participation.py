@@ -129,9 +129,10 @@ def choose(model: LilongModel, eligible: np.ndarray, prob: np.ndarray, seats: np
     oversubscribed. ``take`` and ``priority`` are one draw per household (the stream's whole week, whoever
     is eligible: common random numbers). Where a person decides the household's ``choice``
     (sim.decisions), theirs replaces the model's, and those who chose to come are seated first. Returns
-    sorted indices."""
+    sorted indices. What the model's rule alone seats is what sim.decisions records for the watched."""
     by_model = take[eligible] < prob
-    idx = eligible[model.decisions.take_up(choice, eligible, by_model) if choice else by_model]
+    seated = None if seats is None else lambda i: i[segment_top(priority[i], model.hseg.of[i], seats)]
+    idx = eligible[model.decisions.take_up(choice, eligible, by_model, seated) if choice else by_model]
     if seats is None or len(idx) == 0:
         return idx
     nb = model.hseg.of[idx]
