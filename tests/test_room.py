@@ -361,22 +361,25 @@ def test_the_consoles_cards_say_who_plays_each_seat_and_what_the_last_round_did(
     assert any("参与" in line for line in made[0]["lines"])
 
 
-def test_a_choice_changes_what_the_waiting_seats_show_and_not_the_others():
-    """A phone's page draws from its seat's view: another seat's choice redraws the seats that wait (their
-    count moves) and leaves those still choosing as they were; a round's advance changes every seat's."""
-    from sim.app.room_pages import _seat_view
+def test_a_choice_changes_only_the_count_the_waiting_seats_show():
+    """A phone's page draws from its seat's view: another seat's choice redraws no page of another seat; the
+    count on the seats that wait moves (their live part) and those still choosing have none; a round's advance
+    changes every seat's view."""
+    from sim.app.room_pages import _seat_counts, _seat_view
 
     room = Rooms().create(CONFIG)
     tokens = {s: room.join(s) for s in ("retired_tenant-1", "working_renter-1", "young_family-1")}
     for token in tokens.values():
         room.connect(token)
-    views = {s: _seat_view(s) for s in tokens}
+    views, counts = {s: _seat_view(s) for s in tokens}, {s: _seat_counts(s) for s in tokens}
     play(room, tokens, {"retired_tenant-1": {"actions": ["workshop"]}})
     before = {s: views[s](room) for s in tokens}
+    assert counts["retired_tenant-1"](room) == (1, 3)
     play(room, tokens, {"working_renter-1": {"actions": ["stay_home"]}})
     after = {s: views[s](room) for s in tokens}
     assert after["young_family-1"] == before["young_family-1"]  # still choosing: nothing to redraw
-    assert after["retired_tenant-1"] != before["retired_tenant-1"]  # waiting: two of three have chosen now
+    assert after["retired_tenant-1"] == before["retired_tenant-1"]  # waiting: only its count moves
+    assert counts["retired_tenant-1"](room) == (2, 3) and counts["young_family-1"](room) is None
     play(room, tokens, {"young_family-1": {"actions": ["stay_home"]}})  # the last choice: the round advances
     assert all(views[s](room) != after[s] for s in tokens)
 
@@ -475,7 +478,7 @@ def test_an_error_in_a_pages_view_is_logged_and_the_page_goes_on_redrawing(capsy
 
     @solara.component
     def Page():
-        tick, _ = use_room(room, here.append, view)
+        tick, _, _ = use_room(room, here.append, view)
         draws.append(tick)
         solara.Text(str(tick))
 
@@ -492,5 +495,39 @@ def test_an_error_in_a_pages_view_is_logged_and_the_page_goes_on_redrawing(capsy
         room.resume(room.facilitator_key)
         wait_for(lambda: draws[-1] == 2, 30, "the next change redrawn")
         assert here == [True]  # still watching: the page is still here
+    finally:
+        rc.close()
+
+
+def test_a_pages_live_part_redraws_alone():
+    """use_room's live value: a change of the room that moves it and not the page's view redraws only the
+    component that reads it, not the page (a waiting phone's count as others choose)."""
+    import solara
+
+    from sim.app.room_pages import use_room
+
+    room = Rooms().create(CONFIG)
+    page_draws, part_draws = [], []
+
+    @solara.component
+    def Part(live):
+        part_draws.append(live.value)
+        solara.Text(str(live.value))
+
+    @solara.component
+    def Page():
+        page_draws.append(1)
+        _, _, live = use_room(room, None, lambda r: r.round, lambda r: r.paused)
+        Part(live)
+
+    _, rc = solara.render(Page(), handle_error=False)
+    try:
+        wait_for(lambda: part_draws[-1] is False, 30, "the live value read by the page's watcher")
+        drawn = len(page_draws)
+        room.pause(room.facilitator_key)
+        wait_for(lambda: part_draws[-1] is True, 30, "the live part redrawn")
+        room.resume(room.facilitator_key)
+        wait_for(lambda: part_draws[-1] is False, 30, "the live part redrawn again")
+        assert len(page_draws) == drawn  # the page itself was not redrawn
     finally:
         rc.close()

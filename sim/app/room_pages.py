@@ -102,8 +102,10 @@ class _Watch:
     would otherwise stop updating for good); only the page going away ends it, quietly."""
 
     def __init__(self, room: Room, view: Callable[[Room], object] | None, tick: solara.Reactive,
-                 seconds: solara.Reactive, presence: Callable[[bool], None] | None, drawn_at: int) -> None:
+                 seconds: solara.Reactive, presence: Callable[[bool], None] | None, drawn_at: int,
+                 live: tuple[Callable[[Room], object], solara.Reactive] | None = None) -> None:
         self.room, self.view, self.tick, self.seconds, self.presence = room, view, tick, seconds, presence
+        self.live = live  # (what a small part of the page shows, the reactive value it reads)
         self.drawn_at = drawn_at  # the room's version the page's render drew from
         self.stop = threading.Event()
         self.here_now, self.closed = _page_state()  # read in the page's session (the effect), used in the thread
@@ -138,6 +140,7 @@ class _Watch:
 
     def begin(self) -> None:
         self.show_seconds()
+        self.show_live()
         if self.seen != self.drawn_at:  # the room changed between the render and this thread's start: draw it
             self.tick.value += 1
         if self.presence is not None:
@@ -153,6 +156,7 @@ class _Watch:
             self.here = now_here
         self.show_seconds()
         if changed:
+            self.show_live()
             now = self.shown()
             if now != self.drawn:
                 self.drawn = now
@@ -163,6 +167,16 @@ class _Watch:
         secs = None if secs is None else int(secs)
         if secs != self.seconds.value:
             self.seconds.value = secs
+
+    def show_live(self) -> None:
+        """Put what the live part of the page shows in its reactive value (only its reader redraws)."""
+        if self.live is None:
+            return
+        what, value = self.live
+        with self.room.lock:
+            now = what(self.room)
+        if now != value.value:
+            value.value = now
 
     def _guarded(self, part: Callable[[], None]) -> bool:
         """Run ``part``: False if it failed because the page went away (the watch ends quietly); any other
@@ -177,27 +191,33 @@ class _Watch:
 
 
 def use_room(room: Room | None, presence: Callable[[bool], None] | None = None,
-             view: Callable[[Room], object] | None = None) -> tuple[int, solara.Reactive]:
+             view: Callable[[Room], object] | None = None,
+             live: Callable[[Room], object] | None = None) -> tuple[int, solara.Reactive, solara.Reactive]:
     """Redraw when ``room`` changes what this page shows: ``view(room)`` (read under the room's lock) is
     what the page draws from, and a change of the room that leaves it as it was redraws nothing (``None``:
     any change redraws). ``presence`` hears whether this page's browser is here. Returns a number that
     changes with every redraw it asks for, and the seconds left in the round (``None``: no timer) as a
     reactive value: only a component that reads it (:func:`TimeLeft`) redraws each second, not the page.
-    With 30 phones, a choice redraws only the pages it changes (the console, and the phones that wait).
+    Likewise ``live(room)`` (read under the lock at every change; ``None`` until first read) as a third,
+    reactive, value: a part of the page that changes often redraws alone (a waiting phone's count of who
+    has chosen). With 30 phones, a choice redraws only the pages it changes (the console), and the count on
+    the phones that wait.
     The watch runs in a thread of its own (:class:`_Watch`) until the page goes away."""
     tick = solara.use_reactive(0)
     seconds = solara.use_reactive(None)
+    live_value = solara.use_reactive(None)
     drawn_at = room.version if room is not None else -1  # the room this render drew from
 
     def watch() -> Callable[[], None] | None:
         if room is None:
             return None
-        watcher = _Watch(room, view, tick, seconds, presence, drawn_at)
+        watcher = _Watch(room, view, tick, seconds, presence, drawn_at,
+                         None if live is None else (live, live_value))
         threading.Thread(target=watcher.run, daemon=True, name="room-page-watch").start()
         return watcher.stop.set
 
     solara.use_effect(watch, [room])
-    return tick.value, seconds
+    return tick.value, seconds, live_value
 
 
 @solara.component
@@ -352,7 +372,8 @@ def RoomSeat() -> None:
         except RoomError:
             pass
 
-    _, seconds = use_room(room, presence if room is not None else None, _seat_view(seat_id))
+    _, seconds, counts = use_room(room, presence if room is not None else None, _seat_view(seat_id),
+                                  _seat_counts(seat_id))
     solara.Style(CSS)
     with solara.Column(classes=["room-page", "seat-page"], gap="6px"):
         if room is None:
@@ -392,7 +413,7 @@ def RoomSeat() -> None:
                     classes=["seat-last-round"])
         solara.Text(rt("this_round", lang), style="font-weight:bold")
         if mine is not None:
-            solara.Text(rt("chosen_wait", lang, n=chosen, m=people), classes=["seat-waiting"])
+            WaitingCount(counts, (chosen, people))
         else:
             ChoiceForm(seat, options, initial, designs, submit).key(f"{seat_id}-{round_no}-{lang}")
         Message(problem)
@@ -401,13 +422,26 @@ def RoomSeat() -> None:
 
 
 def _seat_view(seat_id: str) -> Callable[[Room], tuple]:
-    """What a seat's page draws from: the round, the model's week, a pause, and whether the seat has chosen
-    (then how many have, of how many people). Another seat's choice changes it only for seats that wait."""
+    """What a seat's page draws from: the round, the model's week, a pause, and whether the seat has chosen.
+    Another seat's choice leaves it as it was (the count a waiting seat shows is :func:`_seat_counts`)."""
     def view(room: Room) -> tuple:
-        waiting = seat_id in room.pending
-        return (room.round, int(room.run.model.week), room.paused, waiting,
-                people_counts(room) if waiting else None)
+        return room.round, int(room.run.model.week), room.paused, seat_id in room.pending
     return view
+
+
+def _seat_counts(seat_id: str) -> Callable[[Room], tuple[int, int] | None]:
+    """How many have chosen, of how many people, while the seat waits (``None`` while it chooses)."""
+    def counts(room: Room) -> tuple[int, int] | None:
+        return people_counts(room) if seat_id in room.pending else None
+    return counts
+
+
+@solara.component
+def WaitingCount(counts: solara.Reactive, drawn: tuple[int, int]) -> None:
+    """A waiting seat's "n of m have chosen": redraws alone as others choose (``drawn``: the counts when the
+    page was drawn, shown until the page's watch has read them)."""
+    n, m = counts.value or drawn
+    solara.Text(rt("chosen_wait", language.value, n=n, m=m), classes=["seat-waiting"])
 
 
 def _held_seat(room: Room | None, token: str) -> Seat | None:
@@ -439,7 +473,7 @@ def _seat_of(code: str | None, token: str | None) -> tuple[Room | None, str, str
 def RoomConsole() -> None:
     lang = language.value
     room, key, problem0 = use_console()
-    tick, seconds = use_room(room)
+    tick, seconds, _ = use_room(room)
     message, set_message = solara.use_state(("", True))
     drawn = None
     if room is not None:
