@@ -531,3 +531,42 @@ def test_a_pages_live_part_redraws_alone():
         assert len(page_draws) == drawn  # the page itself was not redrawn
     finally:
         rc.close()
+
+
+def test_a_redraw_error_that_repeats_is_logged_once_and_the_watch_goes_on(capsys):
+    """An error in a redraw (here the live part's) is logged once while it repeats, not at every change, and
+    the page's watch goes on: once the error is gone the next change is drawn."""
+    import solara
+
+    from sim.app.room_pages import use_room
+
+    room = Rooms().create(CONFIG)
+    broken, seen, failed = [False], [], []
+
+    def live(r) -> bool:
+        if broken[0]:
+            failed.append(1)
+            raise ValueError("a broken live part")
+        return r.paused
+
+    @solara.component
+    def Page():
+        _, _, value = use_room(room, None, lambda r: r.round, live)
+        seen.append(value.value)
+        solara.Text(str(value.value))
+
+    _, rc = solara.render(Page(), handle_error=False)
+    try:
+        wait_for(lambda: seen[-1] is False, 30, "the live value read")
+        broken[0] = True
+        for n, change in enumerate([room.pause, room.resume, room.pause, room.resume], 1):
+            change(room.facilitator_key)
+            wait_for(lambda n=n: len(failed) >= n, 30, "the watch to meet the error again")
+        room.pause(room.facilitator_key)
+        broken[0] = False
+        room.resume(room.facilitator_key)
+        room.pause(room.facilitator_key)
+        wait_for(lambda: seen[-1] is True, 30, "the next change drawn once the error is gone")
+        assert capsys.readouterr().err.count("a page's redraw failed") == 1
+    finally:
+        rc.close()

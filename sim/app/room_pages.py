@@ -111,6 +111,7 @@ class _Watch:
         self.here_now, self.closed = _page_state()  # read in the page's session (the effect), used in the thread
         self.seen, self.here, self.drawn = room.version, True, None
         self.failed = ""  # the view's last error: logged once, until the view works again
+        self.failed_redraw = ""  # likewise a redraw's
 
     def shown(self) -> object:
         """What the page draws from now. A view that fails is logged and is unlike anything drawn: the page
@@ -180,13 +181,17 @@ class _Watch:
 
     def _guarded(self, part: Callable[[], None]) -> bool:
         """Run ``part``: False if it failed because the page went away (the watch ends quietly); any other
-        error is logged and the watch goes on."""
+        error is logged (once while it repeats) and the watch goes on."""
         try:
             part()
-        except Exception:
+        except Exception as exc:
             if self.stop.is_set() or self.closed():
                 return False  # the page went away mid-update: nothing left to draw
-            _report(self.room, "a page's redraw")
+            if repr(exc) != self.failed_redraw:  # once, not every half second while it lasts
+                self.failed_redraw = repr(exc)
+                _report(self.room, "a page's redraw")
+            return True
+        self.failed_redraw = ""
         return True
 
 
