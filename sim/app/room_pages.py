@@ -146,6 +146,7 @@ class _Watch:
             self.tick.value += 1
         if self.presence is not None:
             self.presence(True)
+        self.failed_redraw = ""
 
     def step(self) -> None:
         """Wait for a change (half a second at most), then tell presence, the seconds and a redraw."""
@@ -162,6 +163,7 @@ class _Watch:
             if now != self.drawn:
                 self.drawn = now
                 self.tick.value += 1
+            self.failed_redraw = ""  # a change drawn: the next error is news
 
     def show_seconds(self) -> None:
         secs = self.room.seconds_left()
@@ -190,8 +192,6 @@ class _Watch:
             if repr(exc) != self.failed_redraw:  # once, not every half second while it lasts
                 self.failed_redraw = repr(exc)
                 _report(self.room, "a page's redraw")
-            return True
-        self.failed_redraw = ""
         return True
 
 
