@@ -61,8 +61,16 @@ def link_weighted_mean(hh, site, weight, site_value, household_weight):  # noqa:
     out = np.zeros(len(household_weight))
     for k in range(len(hh)):
         out[hh[k]] += weight[k] * site_value[site[k]]
+    return ratio(out, household_weight)
+
+
+@numba.njit(cache=True, nogil=True)
+def ratio(numerator, denominator):  # noqa: ANN001, ANN201
+    """``numerator / denominator`` entry by entry, 0 where the denominator is not positive (a new array)."""
+    out = np.zeros(len(numerator))
     for i in range(len(out)):
-        out[i] = out[i] / household_weight[i] if household_weight[i] > 0 else 0.0
+        if denominator[i] > 0:
+            out[i] = numerator[i] / denominator[i]
     return out
 
 

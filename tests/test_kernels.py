@@ -247,6 +247,16 @@ def test_positive_values_are_the_boolean_selection(values: list[float]) -> None:
     assert np.array_equal(kernels.positive_values(values), values[values > 0])
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 50, allow_nan=False), st.sampled_from([0.0, 0.0, 0.5, 3.0, 7.25])),
+                max_size=100))
+def test_ratio_is_the_division_where_the_denominator_is_positive(pairs: list[tuple[float, float]]) -> None:
+    both = np.array(pairs, dtype=float).reshape(-1, 2)
+    num, den = both[:, 0].copy(), both[:, 1].copy()
+    expected = np.divide(num, den, out=np.zeros(len(num)), where=den > 0)
+    assert np.array_equal(kernels.ratio(num, den), expected)
+
+
 def _stable_top(keys: np.ndarray, segment: np.ndarray, limit: np.ndarray) -> np.ndarray:
     """segment_top by its definition: each segment's first ``limit`` positions in a stable sort of its keys."""
     taken = [np.flatnonzero(segment == s)[np.argsort(keys[segment == s], kind="stable")][:limit[s]]

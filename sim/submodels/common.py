@@ -26,11 +26,6 @@ def logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """numerator / denominator, and 0 where the denominator is 0."""
-    return np.divide(numerator, denominator, out=np.zeros(len(numerator)), where=denominator > 0)
-
-
 def to_sites(c: Catchment, household_values: np.ndarray) -> np.ndarray:
     """Catchment-weighted sum over each site's households (of each column, if 2-D)."""
     return c.matrix @ household_values

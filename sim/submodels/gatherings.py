@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from sim.kernels import link_weighted_mean
+from sim.kernels import link_weighted_mean, ratio
 from sim.projects import Status
 from sim.submodels.upkeep import USE_THRESHOLD
 
@@ -50,9 +50,7 @@ def _organised_views(hh: np.ndarray, site: np.ndarray, use: np.ndarray, core: np
     for k in range(len(hh)):
         core_use[site[k]] += use[k] * (1.0 if core[hh[k]] else 0.0)
         took_part[site[k]] += use[k] * (1.0 if in_activity[hh[k]] else 0.0)
-    share = np.zeros(n_sites)
-    for s in range(n_sites):
-        share[s] = took_part[s] / site_users[s] if site_users[s] > 0 else 0.0
+    share = ratio(took_part, site_users)
     organised_use = np.empty(len(hh))
     use_of_organised = np.zeros(n)
     for k in range(len(hh)):

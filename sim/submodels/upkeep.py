@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from sim.kernels import binomial_from_uniform, link_weighted_mean, poisson_from_uniform
+from sim.kernels import binomial_from_uniform, link_weighted_mean, poisson_from_uniform, ratio
 from sim.neighbourhoods import expand
 from sim.population import Rung
 from sim.projects import Status
@@ -115,9 +115,7 @@ def _use_by_links(hh: np.ndarray, site: np.ndarray, value: np.ndarray, log_left:
         site_use[site[k]] += use[k]
         log_sum[i] += log_left[k]
         engaged_use[site[k]] += use[k] * (1.0 if rung[i] >= consulted else 0.0)
-    share = np.zeros(n_sites)
-    for s in range(n_sites):
-        share[s] = engaged_use[s] / site_use[s] if site_use[s] > 0 else 0.0
+    share = ratio(engaged_use, site_use)
     return use, household_use, site_use, log_sum, link_weighted_mean(hh, site, use, share, household_use)
 
 
@@ -146,12 +144,6 @@ def _disruption(model: LilongModel) -> np.ndarray:
         return max_by_household(c.household[works], c.weight[works], model.households.n)
 
     return model.cached("disruption", under_construction.tobytes(), nearest_works).copy()
-
-
-def use_weighted_view(hh: np.ndarray, site: np.ndarray, use: np.ndarray, site_share: np.ndarray,
-                      household_use: np.ndarray) -> np.ndarray:
-    """Use-weighted mean of a per-site share, as each household sees it."""
-    return link_weighted_mean(hh, site, use, site_share, household_use)
 
 
 def core_presence(model: LilongModel) -> np.ndarray:
@@ -219,10 +211,7 @@ def _upkeep_by_links(hh: np.ndarray, site: np.ndarray, use: np.ndarray, public: 
             hours[i] = (1.0 if gives[i] else 0.0) * (core_hours[i] if core[i] else user_hours[i])
             collaborating[i] = gives[i] and core[i]
     upkeep_hours, given = _hours_and_givers_by_site(hh, site, use, public, core, hours, gives, n, len(site_use))
-    give_share = np.zeros(len(site_use))
-    for s in range(len(site_use)):
-        give_share[s] = given[s] / site_use[s] if site_use[s] > 0 else 0.0
-    seen = link_weighted_mean(hh, site, use, give_share, household_use)
+    seen = link_weighted_mean(hh, site, use, ratio(given, site_use), household_use)
     for i in range(n):
         if household_use[i] > use_threshold and conditional[i]:
             belief[i] = retention * belief[i] + learning * seen[i]
