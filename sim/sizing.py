@@ -123,6 +123,8 @@ def check_compare_size(specs: Sequence[RunSpec], workers: int | None, progress: 
     from sim.sweep.experiment import metric_names
 
     check_workers(workers)
+    if progress and len(specs) > 200:
+        say_if_compiling()  # before the first model (the column names below), after the inputs were checked
     rows = sum(s.params.run.weeks + 1 for s in specs)
     columns = len(metric_names()) + 3
     need = 2 * rows * columns * BYTES_PER_VALUE  # every run's steps, and their concatenation
@@ -177,6 +179,23 @@ def warm_kernels(params: Params, seed: int = 0) -> None:
     warm = params.replace({"neighbourhood.households": 40}, origin="pilot")
     LilongModel(warm, seed).run_weeks(min(WARM_WEEKS, params.run.weeks))
     LilongModel([warm, warm], [seed, seed + 1]).run_weeks(2)
+
+
+def kernels_cached() -> bool:
+    """Whether numba's on-disk cache holds any of the package's compiled kernels (beside the sources, or in
+    NUMBA_CACHE_DIR when that is set)."""
+    import numba
+
+    where = Path(numba.config.CACHE_DIR) if numba.config.CACHE_DIR else Path(__file__).resolve().parent
+    return next(where.rglob("*.nbi"), None) is not None
+
+
+def say_if_compiling() -> None:
+    """On a fresh checkout (nothing in numba's cache yet) say on stderr that the first model compiles the
+    inner loops: seconds in which a job would otherwise print nothing, before its first estimate."""
+    if not kernels_cached():
+        print("compiling the model's inner loops (once per checkout: about 10 s on 2 cores) ...", file=sys.stderr,
+              flush=True)
 
 
 def pilot_total_seconds(specs: Sequence[RunSpec], workers: int = 1) -> float:

@@ -237,6 +237,34 @@ def test_a_large_comparison_prints_an_estimate_first(tmp_path, capsys):
     assert err.startswith("estimate: 300 runs, about") and "in memory" in err
 
 
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_fresh_checkout_hears_that_the_kernels_compile_before_the_estimate(monkeypatch, capsys, cached):
+    """Compiling the kernels takes seconds on a fresh checkout, before a large comparison's first estimate:
+    the job says so first, and only then (not once they are in numba's cache)."""
+    from sim import sizing
+    from sim.execution.runs import RunSpec
+    from sim.params import Params
+
+    monkeypatch.setattr(sizing, "kernels_cached", lambda: cached)
+    specs = [RunSpec("x", Params().replace({"run.weeks": 10, "neighbourhood.households": 50}), s) for s in range(300)]
+    sizing.check_compare_size(specs, workers=1)
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith("estimate: 300 runs")
+    assert (err[0].startswith("compiling the model's inner loops") and len(err) == 2) != cached
+
+
+def test_kernels_cached_reads_numbas_cache(monkeypatch, tmp_path):
+    import numba
+
+    from sim.sizing import kernels_cached
+
+    monkeypatch.setattr(numba.config, "CACHE_DIR", str(tmp_path))
+    assert not kernels_cached()
+    (tmp_path / "sim" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "sim" / "__pycache__" / "kernels.ratio-10.py312.nbi").write_bytes(b"")
+    assert kernels_cached()
+
+
 # ----------------------------------------------------------------- stores that are not stores
 
 def test_a_truncated_store_manifest_is_one_line(tmp_path, capsys):
